@@ -1,0 +1,3 @@
+from newscope.cli import main
+
+raise SystemExit(main())
