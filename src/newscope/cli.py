@@ -1,0 +1,243 @@
+"""The ``newscope`` command line: a thin layer over the package's modules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from newscope import __version__
+from newscope.config import (
+    METRICS_DIR,
+    PROCESSED_DIR,
+    REPORTS_DIR,
+    ConfigError,
+    Settings,
+    load_settings,
+    resolve_path,
+)
+
+log = logging.getLogger("newscope")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.params)
+    for name in ("engine", "scheduler", "n_process", "batch_size", "model"):
+        value = getattr(args, name, None)
+        if value is not None:
+            setattr(settings.nlp, name, value)
+    if getattr(args, "no_cache", False):
+        settings.nlp.cache_dir = None
+    elif getattr(args, "cache", None):
+        settings.nlp.cache_dir = str(Path(args.cache).resolve())
+    return settings
+
+
+def _ingest(inputs: list[str], settings: Settings):
+    from newscope.articles import ingest
+
+    if not inputs:
+        inputs = [str(resolve_path(p)) for p in settings.corpus.inputs]
+    result = ingest(inputs, settings.corpus)
+    print(result.summary_text(), file=sys.stderr)
+    return result
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from newscope.tables import write_table
+
+    result = _ingest(args.inputs, _settings(args))
+    out = Path(args.out)
+    write_table(result.articles, out)
+    write_table(result.rejected, Path(args.rejected) if args.rejected else out.with_name("rejected.parquet"))
+    print(f"wrote {len(result.articles)} articles to {out}", file=sys.stderr)
+    return 0
+
+
+def _write_annotations(articles, settings: Settings, out_dir: Path, metrics: str | None = None) -> None:
+    from newscope.nlp import annotate
+    from newscope.tables import write_table
+
+    ann = annotate(articles, settings)
+    for name in ("mentions", "entities", "attributions"):
+        write_table(getattr(ann, name), out_dir / f"{name}.parquet")
+    if metrics:
+        path = Path(metrics)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(ann.metrics(len(articles)), indent=2, sort_keys=True) + "\n")
+    print(
+        f"annotated {len(articles)} articles ({ann.n_parsed} parsed, {ann.n_cached} from cache): "
+        f"{len(ann.mentions)} mentions, {len(ann.entities)} entities, "
+        f"{len(ann.attributions)} attributions -> {out_dir}",
+        file=sys.stderr,
+    )
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from newscope.tables import read_table
+
+    _write_annotations(read_table(args.articles), _settings(args), Path(args.out), args.metrics)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from newscope.tables import write_table
+
+    out = Path(args.out)
+    settings = _settings(args)
+    if not args.cache and not args.no_cache:
+        settings.nlp.cache_dir = str((out / ".cache").resolve())
+    result = _ingest(args.inputs, settings)
+    write_table(result.articles, out / "articles.parquet")
+    write_table(result.rejected, out / "rejected.parquet")
+    _write_annotations(result.articles, settings, out)
+    return 0
+
+
+def cmd_attributions(args: argparse.Namespace) -> int:
+    from newscope.attribution import annotate_jsonl
+    from newscope.nlp import load_model
+
+    n = annotate_jsonl(Path(args.input), Path(args.out), load_model(_settings(args).nlp.model))
+    print(f"wrote attributions for {n} records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from newscope.evaluate import evaluate, format_report
+    from newscope.nlp import load_model
+
+    nlp = None if args.pred else load_model(_settings(args).nlp.model)
+    report = evaluate(Path(args.gold), Path(args.pred) if args.pred else None, nlp,
+                      baseline=not args.no_baseline)
+    print(format_report(report))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _parse_assignments(pairs: list[str]) -> dict:
+    import yaml
+
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"-p expects KEY=VALUE, got {pair!r}")
+        params[key] = yaml.safe_load(value)
+    return params
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from newscope.reports import run_report
+
+    settings = load_settings(args.params)
+    section = getattr(settings, args.name, None)
+    if not isinstance(section, dict) and section is not None:
+        import dataclasses
+
+        section = dataclasses.asdict(section)
+    parameters = {**(section or {}), **_parse_assignments(args.param)}
+    show_code = settings.reports.get("show_code", False) if isinstance(settings.reports, dict) else False
+    out = run_report(args.name, parameters=parameters, out_html=REPORTS_DIR / f"{args.name}.html",
+                     executed_dir=REPORTS_DIR / "notebooks", show_code=show_code)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from newscope.reports import build_index
+
+    out = build_index(REPORTS_DIR, REPORTS_DIR / "index.html")
+    print(f"reports ready: {out}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newscope",
+        description="Who and what is in the news, and who gets to speak: ingest news articles, "
+        "annotate entities and attributions, evaluate against gold spans, build reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"newscope {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--params", default=None, help="settings file (default: the project's params.yaml)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def nlp_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--n-process", type=int, dest="n_process", help="worker processes (default: nlp.n_process; 0 = all cores)")
+        p.add_argument("--batch-size", type=int, dest="batch_size", help="nlp.pipe batch size")
+        p.add_argument("--model", help="spaCy model (default: nlp.model)")
+        p.add_argument("--engine", choices=["local", "dask"], help="local processes or a Dask cluster")
+        p.add_argument("--scheduler", help="with --engine dask: 'local' (a LocalCluster) or tcp://host:port")
+        group = p.add_mutually_exclusive_group()
+        group.add_argument("--cache", help="per-article annotation cache folder (default: nlp.cache_dir)")
+        group.add_argument("--no-cache", action="store_true", help="annotate everything, keep no cache")
+
+    p = sub.add_parser("ingest", help="read raw articles into a clean articles table",
+                       description="Read, clean and de-duplicate articles. Writes the articles table and, "
+                       "beside it, rejected.parquet (every input record is in one of the two).")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="files, folders (recursive) or globs; .gz read transparently (default: corpus.inputs)")
+    p.add_argument("--out", default=str(PROCESSED_DIR / "articles.parquet"), help="articles table (Parquet)")
+    p.add_argument("--rejected", help="rejected table (default: rejected.parquet beside --out)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("annotate", help="entities, mentions and attributions for an articles table")
+    p.add_argument("articles", help="articles table written by `newscope ingest`")
+    p.add_argument("--out", required=True, help="folder for mentions/entities/attributions.parquet")
+    p.add_argument("--metrics", help="also write corpus counts as JSON (for `dvc metrics show`)")
+    nlp_options(p)
+    p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("run", help="ingest + annotate in one go",
+                       description="Ingest INPUT and annotate it. --out receives articles, rejected, mentions, "
+                       "entities and attributions (.parquet); without --cache the cache lives in OUT/.cache, "
+                       "so a re-run into the same folder only parses new or changed articles.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (recursive) or globs")
+    p.add_argument("--out", required=True, help="output folder")
+    nlp_options(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("attributions", help="attributions for {id, text} JSONL (no cleaning; exact offsets)")
+    p.add_argument("input", help="JSONL or JSONL.gz with id and text fields (e.g. PolNeAR)")
+    p.add_argument("--out", required=True, help="output JSONL")
+    p.add_argument("--model", help="spaCy model (default: nlp.model)")
+    p.set_defaults(func=cmd_attributions)
+
+    p = sub.add_parser("evaluate", help="score attributions against gold spans (PolNeAR-style JSONL)")
+    p.add_argument("--gold", required=True, help="gold JSONL[.gz] with attributions")
+    p.add_argument("--pred", help="predictions JSONL (default: run newscope's extractor on the gold texts)")
+    p.add_argument("--out", default=str(METRICS_DIR / "attribution_eval.json"), help="JSON scores")
+    p.add_argument("--no-baseline", action="store_true", help="skip the textacy baseline")
+    p.add_argument("--model", help="spaCy model (default: nlp.model)")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("report", help="execute a report notebook and render it to HTML")
+    p.add_argument("name", choices=["entity_frequency", "source_attribution"])
+    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a notebook parameter (default: its params.yaml section)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("index", help="write reports/index.html linking every report and figure")
+    p.set_defaults(func=cmd_index)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"newscope {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"newscope {args.command}: interrupted; finished work is cached, run again to resume",
+              file=sys.stderr)
+        return 130
