@@ -1,0 +1,75 @@
+"""The command line, end to end on real inputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from newscope.cli import main
+from newscope.config import PROJ_ROOT, TABLES
+
+
+def test_run_writes_the_five_tables_for_the_example(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(PROJ_ROOT / "data" / "raw"), "--out", str(out), "--n-process", "1"]) == 0
+    tables = {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+    assert len(tables["articles"]) + len(tables["rejected"]) == 1
+    assert tables["articles"].loc[0, "title"] == "Syrian forces storm rebel bastion of Qusayr"
+    assert len(tables["mentions"]) > 20 and len(tables["attributions"]) > 5
+    assert (out / ".cache" / "keys").is_dir()  # the run's cache lives in its --out folder
+
+
+def test_run_accounts_for_every_article(tmp_path, shared_data):
+    out = tmp_path / "out"
+    src = shared_data / "allsides" / "articles-300.jsonl"
+    assert main(["run", str(src), "--out", str(out)]) == 0
+    n_in = sum(1 for line in src.read_text(encoding="utf-8").splitlines() if line.strip())
+    articles = pd.read_parquet(out / "articles.parquet")
+    rejected = pd.read_parquet(out / "rejected.parquet")
+    assert len(articles) + len(rejected) == n_in
+    attributions = pd.read_parquet(out / "attributions.parquet")
+    assert set(attributions["article_id"]) <= set(articles["article_id"])
+
+
+def test_attributions_command_keeps_offsets_into_the_given_text(tmp_path):
+    text = "“We will win,” the minister told reporters. Police said two people were hurt."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x1", "text": text}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["attributions", str(src), "--out", str(out)]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["id"] == "x1" and record["attributions"]
+    for att in record["attributions"]:
+        for role in ("source", "cue", "content"):
+            if att[role]:
+                start, end, span = att[role]
+                assert text[start:end] == span
+
+
+def test_user_errors_are_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "params.yaml"
+    bad.write_text("nlp:\n  modle: x\n", encoding="utf-8")
+    assert main(["--params", str(bad), "ingest", str(tmp_path), "--out", str(tmp_path / "a.parquet")]) == 2
+    err = capsys.readouterr().err
+    assert "modle" in err and "Traceback" not in err
+    assert main(["annotate", str(tmp_path / "missing.parquet"), "--out", str(tmp_path)]) == 2
+    assert "missing.parquet" in capsys.readouterr().err
+
+
+def test_module_entry_point_and_help():
+    result = subprocess.run([sys.executable, "-m", "newscope", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for command in ("ingest", "annotate", "run", "attributions", "evaluate", "report", "index"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", ["ingest", "annotate", "run", "attributions", "evaluate"])
+def test_each_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "--out" in capsys.readouterr().out or command == "ingest"
