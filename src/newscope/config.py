@@ -37,7 +37,8 @@ INTERIM_DIR = DATA_DIR / "interim"
 PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
-FIGURES_DIR = REPORTS_DIR / "figures"
+# Each report writes its figures into its own folder (set by `newscope report`).
+FIGURES_DIR = Path(os.environ.get("NEWSCOPE_FIGURES_DIR") or REPORTS_DIR / "figures").resolve()
 METRICS_DIR = REPORTS_DIR / "metrics"
 
 TABLES = ("articles", "rejected", "mentions", "entities", "attributions")
