@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -143,6 +144,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         section = dataclasses.asdict(section)
     parameters = {**(section or {}), **_parse_assignments(args.param)}
     show_code = settings.reports.get("show_code", False) if isinstance(settings.reports, dict) else False
+    os.environ["NEWSCOPE_FIGURES_DIR"] = str(REPORTS_DIR / "figures" / args.name)  # read by the kernel
     out = run_report(args.name, parameters=parameters, out_html=REPORTS_DIR / f"{args.name}.html",
                      executed_dir=REPORTS_DIR / "notebooks", show_code=show_code)
     print(f"wrote {out}", file=sys.stderr)

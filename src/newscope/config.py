@@ -38,7 +38,7 @@ PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
 # Each report writes its figures into its own folder (set by `newscope report`).
-FIGURES_DIR = Path(os.environ.get("NEWSCOPE_FIGURES_DIR") or REPORTS_DIR / "figures").resolve()
+FIGURES_DIR = PROJ_ROOT / os.environ.get("NEWSCOPE_FIGURES_DIR", "reports/figures")
 METRICS_DIR = REPORTS_DIR / "metrics"
 
 TABLES = ("articles", "rejected", "mentions", "entities", "attributions")
