@@ -1,0 +1,340 @@
+"""Who gets to speak: the analyses behind the ``source_attribution`` notebook.
+
+Every function takes the pipeline's tables (see DESIGN.md) and returns a small DataFrame
+(or a matplotlib figure drawn from one); the notebook only calls them. Start from
+:func:`prepare`, which joins each attribution with its article's outlet, date and weight::
+
+    tables = load_tables("data/processed")
+    atts = prepare(tables["articles"], tables["attributions"])
+    per_outlet(tables["articles"], atts)
+    shares(atts, "speaker_type", by="outlet")
+
+Counts are weighted by ``articles.weight`` (1 for every article unless near duplicates
+are down-weighted, ``corpus.duplicates.keep: weight``), so a wire story printed by five
+outlets can count once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from newscope.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+ANONYMOUS = "anonymous"
+#: Reporting verbs that only report that something was said.
+NEUTRAL_CUES = frozenset({
+    "say", "tell", "add", "state", "report", "write", "announce", "according to", "comment",
+    "describe", "explain", "reply", "respond", "answer", "ask", "continue", "recall", "speak",
+})
+#: Reporting verbs that judge what was said or the speaker (style guides ask for "said"
+#: instead): doubt (claim, allege, insist), presupposed truth (admit, concede, reveal,
+#: point out) or attitude (boast, complain, slam).
+LOADED_CUES = frozenset({
+    "claim", "allege", "insist", "maintain", "contend", "assert", "purport", "profess",
+    "admit", "concede", "acknowledge", "confess", "reveal", "disclose", "point out", "note",
+    "boast", "brag", "complain", "gripe", "lament", "slam", "blast", "lash out", "scoff",
+    "quip", "gush", "rant", "whine", "charge",
+})
+CUE_CLASSES = ("neutral", "loaded", "other")
+QUOTE_COLUMNS = [
+    "article_id", "outlet", "date", "speaker", "speaker_type", "kind", "cue_text", "content_text", "channel",
+]
+
+
+def cue_class(lemma: str | None) -> str:
+    """``"neutral"`` (say, tell, ...), ``"loaded"`` (claim, admit, insist, ...) or ``"other"``.
+
+    "other" covers speech acts that name what was done (warn, deny, accuse, urge, ...).
+    """
+    if not isinstance(lemma, str):
+        return "other"
+    lemma = " ".join(lemma.lower().split())
+    if lemma in NEUTRAL_CUES:
+        return "neutral"
+    if lemma in LOADED_CUES:
+        return "loaded"
+    return "other"
+
+
+def _require(df: pd.DataFrame, columns: list[str], table: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"the {table} table lacks column(s) {', '.join(missing)}; rebuild the tables "
+            f"(`dvc repro annotate`) with this version of newscope"
+        )
+
+
+def _weights(articles: pd.DataFrame) -> pd.Series:
+    weight = articles["weight"] if "weight" in articles.columns else pd.Series(1.0, index=articles.index)
+    return pd.to_numeric(weight, errors="coerce").fillna(1.0).astype(float)
+
+
+def parse_dates(dates: pd.Series) -> pd.Series:
+    """ISO date strings (or None) -> naive UTC timestamps; unparseable values become NaT."""
+    parsed = pd.to_datetime(dates, errors="coerce", utc=True, format="ISO8601")
+    return parsed.dt.tz_localize(None)
+
+
+def prepare(articles: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
+    """Attributions joined with their article's outlet, date, title and weight.
+
+    Adds ``outlet`` ("unknown" when missing), ``date`` (timestamp or NaT), ``title``,
+    ``weight``, ``cue_class`` (see :func:`cue_class`) and ``anonymous`` (bool). Attributions
+    whose article is not in ``articles`` are dropped with a warning.
+    """
+    _require(articles, ["article_id", "outlet", "date"], "articles")
+    _require(attributions, ["article_id", "kind", "cue_lemma", "speaker", "speaker_type", "channel"], "attributions")
+    meta = pd.DataFrame({
+        "article_id": articles["article_id"],
+        "outlet": articles["outlet"].fillna("unknown").astype(str),
+        "date": parse_dates(articles["date"]),
+        "title": articles["title"] if "title" in articles.columns else None,
+        "weight": _weights(articles),
+    })
+    frame = attributions.merge(meta, on="article_id", how="left", validate="many_to_one", indicator=True)
+    orphans = frame["_merge"] == "left_only"
+    if orphans.any():
+        log.warning(
+            "%d attribution(s) refer to articles not in the articles table (e.g. %s); they are left out",
+            int(orphans.sum()), frame.loc[orphans, "article_id"].iloc[0],
+        )
+    frame = frame.loc[~orphans].drop(columns="_merge").reset_index(drop=True)
+    frame["cue_class"] = frame["cue_lemma"].map(cue_class)
+    frame["anonymous"] = frame["speaker_type"].eq(ANONYMOUS)
+    return frame
+
+
+def per_article(articles: pd.DataFrame, atts: pd.DataFrame) -> pd.DataFrame:
+    """One row per article (articles without attributions included): ``article_id, outlet,
+    date, title, weight, n_attributions, n_direct, n_anonymous``, most attributions first."""
+    counts = atts.groupby("article_id").agg(
+        n_attributions=("kind", "size"),
+        n_direct=("kind", lambda k: int(k.eq("direct").sum())),
+        n_anonymous=("anonymous", "sum"),
+    )
+    out = pd.DataFrame({
+        "article_id": articles["article_id"],
+        "outlet": articles["outlet"].fillna("unknown").astype(str),
+        "date": parse_dates(articles["date"]),
+        "title": articles["title"] if "title" in articles.columns else None,
+        "weight": _weights(articles),
+    }).merge(counts, left_on="article_id", right_index=True, how="left")
+    for col in ("n_attributions", "n_direct", "n_anonymous"):
+        out[col] = out[col].fillna(0).astype(int)
+    return out.sort_values(["n_attributions", "article_id"], ascending=[False, True], ignore_index=True)
+
+
+def per_outlet(articles: pd.DataFrame, atts: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: ``n_articles``, ``n_attributions`` (weighted), ``per_article`` (weighted
+    mean), ``median_per_article`` (unweighted), ``share_without`` (articles with none)."""
+    rows = per_article(articles, atts)
+    rows["weighted"] = rows["n_attributions"] * rows["weight"]
+    rows["none"] = rows["n_attributions"].eq(0).astype(float)
+    grouped = rows.groupby("outlet")
+    out = pd.DataFrame({
+        "n_articles": grouped.size(),
+        "n_attributions": grouped["weighted"].sum(),
+        "per_article": grouped["weighted"].sum() / grouped["weight"].sum(),
+        "median_per_article": grouped["n_attributions"].median(),
+        "share_without": grouped["none"].mean(),
+    })
+    return out.sort_values(["n_attributions", "n_articles"], ascending=False).reset_index()
+
+
+def shares(atts: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
+    """Weighted share of each value of ``column`` (e.g. kind, speaker_type, cue_class).
+
+    Without ``by`` one row ("all"); with ``by`` (e.g. "outlet") one row per group. Columns:
+    the group, ``n`` (weighted attributions), then one share column per value (rows sum
+    to 1). Missing values count as "unknown".
+    """
+    _require(atts, [column, "weight"] + ([by] if by else []), "attributions")
+    values = atts[column].fillna("unknown").astype(str)
+    group = atts[by].astype(str) if by else pd.Series("all", index=atts.index)
+    name = by or "group"
+    table = atts["weight"].groupby([group.rename(name), values.rename(column)]).sum().unstack(fill_value=0.0)
+    if table.empty:
+        return pd.DataFrame(columns=[name, "n"])
+    table = table[table.sum().sort_values(ascending=False).index]
+    n = table.sum(axis=1)
+    out = table.div(n, axis=0)
+    out.insert(0, "n", n)
+    out.columns.name = None
+    return out.sort_values("n", ascending=False).reset_index()
+
+
+def anonymous_rate(atts: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
+    """Share of attributions with an anonymous speaker per ``by`` group: ``n, n_anonymous, rate``."""
+    _require(atts, [by, "anonymous", "weight"], "attributions")
+    frame = pd.DataFrame({
+        by: atts[by], "n": atts["weight"], "n_anonymous": atts["weight"].where(atts["anonymous"], 0.0),
+    })
+    out = frame.groupby(by).sum()
+    out["rate"] = out["n_anonymous"] / out["n"]
+    return out.sort_values("n", ascending=False).reset_index()
+
+
+def by_period(atts: pd.DataFrame, period: str = "M") -> pd.DataFrame:
+    """``atts`` with a ``period`` column (start of the pandas period ``period``: D, W, M, Q, Y);
+    attributions of undated articles are left out (logged)."""
+    try:
+        pd.Period("2000-01-01", freq=period)
+    except (ValueError, TypeError, AttributeError):
+        raise ConfigError(
+            f"source_attribution.period: {period!r} is not a pandas period (use D, W, M, Q or Y)"
+        ) from None
+    dated = atts.loc[atts["date"].notna()].copy()
+    if len(dated) < len(atts):
+        log.info("%d attribution(s) from undated articles are left out of the time series", len(atts) - len(dated))
+    dated["period"] = dated["date"].dt.to_period(period).dt.start_time
+    return dated
+
+
+def anonymous_over_time(atts: pd.DataFrame, period: str = "M") -> pd.DataFrame:
+    """Anonymous-sourcing rate per period: ``period, n, n_anonymous, rate`` in time order."""
+    return anonymous_rate(by_period(atts, period), by="period").sort_values("period", ignore_index=True)
+
+
+def top_speakers(atts: pd.DataFrame, n: int = 20, *, include_anonymous: bool = False) -> pd.DataFrame:
+    """The ``n`` most attributed canonical speakers: ``speaker, speaker_type, speaker_entity_id,
+    n_attributions`` (weighted), ``n_articles, n_outlets, share_direct``.
+
+    Speakers are grouped by entity id when linked, else by canonical name; attributions
+    without a speaker (and, unless ``include_anonymous``, anonymous ones) are left out.
+    """
+    keep = atts["speaker"].notna() & atts["speaker"].astype(str).str.strip().ne("")
+    if not include_anonymous:
+        keep &= ~atts["anonymous"]
+    frame = atts.loc[keep].copy()
+    if "speaker_entity_id" not in frame.columns:
+        frame["speaker_entity_id"] = None
+    frame["key"] = frame["speaker_entity_id"].where(frame["speaker_entity_id"].notna(), "name:" + frame["speaker"].astype(str))
+    frame["direct_w"] = frame["weight"].where(frame["kind"].eq("direct"), 0.0)
+    grouped = frame.groupby("key")
+    out = pd.DataFrame({
+        "speaker": grouped["speaker"].agg(lambda s: s.mode().iloc[0]),
+        "speaker_type": grouped["speaker_type"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None),
+        "speaker_entity_id": grouped["speaker_entity_id"].first(),
+        "n_attributions": grouped["weight"].sum(),
+        "n_articles": grouped["article_id"].nunique(),
+        "n_outlets": grouped["outlet"].nunique(),
+        "share_direct": grouped["direct_w"].sum() / grouped["weight"].sum(),
+    })
+    out = out.sort_values(["n_attributions", "speaker"], ascending=[False, True]).head(n)
+    return out.reset_index(drop=True)
+
+
+def cue_verbs(atts: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """The ``n`` most used cue lemmas: ``cue_lemma, cue_class, n`` (weighted), ``share``."""
+    lemmas = atts["cue_lemma"].fillna("(none)").astype(str)
+    total = atts["weight"].sum()
+    counts = atts["weight"].groupby(lemmas.rename("cue_lemma")).sum().rename("n").reset_index()
+    counts["cue_class"] = counts["cue_lemma"].map(cue_class)
+    counts["share"] = counts["n"] / total if total else 0.0
+    counts = counts.sort_values(["n", "cue_lemma"], ascending=[False, True]).head(n)
+    return counts[["cue_lemma", "cue_class", "n", "share"]].reset_index(drop=True)
+
+
+def channels(atts: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """The ``n`` most named channels (who it was told to / where it appeared): ``channel,
+    n`` (weighted), ``n_articles``, ``top_speaker``."""
+    frame = atts.loc[atts["channel"].notna() & atts["channel"].astype(str).str.strip().ne("")]
+    if frame.empty:
+        return pd.DataFrame(columns=["channel", "n", "n_articles", "top_speaker"])
+    grouped = frame.groupby("channel")
+    out = pd.DataFrame({
+        "n": grouped["weight"].sum(),
+        "n_articles": grouped["article_id"].nunique(),
+        "top_speaker": grouped["speaker"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None),
+    })
+    return out.sort_values(["n"], ascending=False).head(n).reset_index()
+
+
+def channel_share(atts: pd.DataFrame) -> float:
+    """Weighted share of attributions that name a channel (0.0 when there are none)."""
+    total = atts["weight"].sum()
+    named = atts["weight"].where(atts["channel"].notna(), 0.0).sum()
+    return float(named / total) if total else 0.0
+
+
+def quote_table(atts: pd.DataFrame, query: str | None = None) -> pd.DataFrame:
+    """Quotes with article, outlet, date, speaker, kind, cue and content, in article order.
+
+    ``query`` keeps rows whose speaker, content, outlet, channel or article id contains it
+    (case-insensitive, plain text).
+    """
+    out = atts.copy()
+    sort = [c for c in ("article_id", "content_start") if c in out.columns]
+    out = out.sort_values(sort, ignore_index=True)[QUOTE_COLUMNS]
+    if query:
+        hay = out[["speaker", "content_text", "outlet", "channel", "article_id"]].astype("string").fillna("")
+        hit = np.logical_or.reduce([hay[c].str.contains(query, case=False, regex=False) for c in hay.columns])
+        out = out.loc[hit].reset_index(drop=True)
+    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def choose_article(articles: pd.DataFrame, article_id: str | None = None) -> pd.Series:
+    """The article ``article_id`` (default: the first row of ``articles``)."""
+    if articles.empty:
+        raise ValueError("the articles table is empty: there is no article to show")
+    if article_id is None:
+        return articles.iloc[0]
+    hit = articles.loc[articles["article_id"].eq(article_id)]
+    if hit.empty:
+        known = ", ".join(map(repr, articles["article_id"].head(3)))
+        raise ConfigError(
+            f"source_attribution.article_id: no article {article_id!r} in the articles table "
+            f"(it has {len(articles)}, e.g. {known}); set it to one of them or to null"
+        )
+    return hit.iloc[0]
+
+
+def plot_bars(data: pd.DataFrame, label: str, value: str, *, xlabel: str, share: bool = False) -> Figure:
+    """Horizontal bars of ``data[value]`` labelled by ``data[label]``, largest on top."""
+    height = max(1.2, 0.18 * len(data) + 0.6)
+    fig, ax = plt.subplots(figsize=(3.5, height))
+    ax.barh(data[label].astype(str)[::-1], data[value][::-1])
+    ax.set_xlabel(xlabel)
+    if share:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    return fig
+
+
+def plot_shares(table: pd.DataFrame, group: str, *, xlabel: str = "share of attributions") -> Figure:
+    """Stacked horizontal bars of a :func:`shares` table, one bar per group."""
+    categories = [c for c in table.columns if c not in (group, "n")]
+    height = max(1.4, 0.22 * len(table) + 0.9)
+    fig, ax = plt.subplots(figsize=(3.5, height))
+    labels = table[group].astype(str)[::-1]
+    left = np.zeros(len(table))
+    for cat in categories:
+        values = table[cat].to_numpy()[::-1]
+        ax.barh(labels, values, left=left, label=cat)
+        left += values
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(table) < 4 else -0.12), ncol=3)
+    return fig
+
+
+def plot_rate_over_time(table: pd.DataFrame) -> Figure:
+    """The anonymous-sourcing rate per period (from :func:`anonymous_over_time`)."""
+    fig, ax = plt.subplots()
+    ax.plot(table["period"], table["rate"], marker="o", markersize=3)
+    ax.set_ylim(0, max(0.05, float(table["rate"].max()) * 1.15) if len(table) else 1)
+    ax.set_ylabel("anonymous share")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.grid(axis="y")
+    fig.autofmt_xdate()
+    return fig
