@@ -1,0 +1,312 @@
+"""Cleaning of one article's body text, and boilerplate learned from a corpus.
+
+``clean_article`` turns raw body text into paragraphs of lines, in this order (each step
+but normalisation can be switched off in ``CleanSettings``):
+
+1. **normalise** (always): Unicode NFC; every Unicode space, tab and no-break space to one
+   ASCII space; CR/CRLF/NEL/line and paragraph separators to ``\\n``; zero-width spaces, BOMs,
+   soft hyphens and control characters dropped; lines stripped. Quote characters are never
+   touched. Paragraphs are blocks separated by a blank line; lines inside a block are kept.
+2. **furniture** (``furniture``): whole lines matching ``FURNITURE_PATTERNS`` (comment
+   widgets, "Download the ... App", the AI-summary notice, share/subscribe/newsletter lines,
+   copyright lines, "Story Continued Below", caption toggles, separators) are removed.
+3. **credits** (``capture_credits``): before removing them, an agency line ("Agence
+   France-Presse" -> ``agency="AFP"``), a byline ("By Jane Doe" -> ``authors``), a
+   contribution line ("The Associated Press contributed to this report." -> ``agency="AP"``),
+   a Reuters-style "(Reporting by ...)" line, a dateline prefix ("DAMASCUS, Syria –" ->
+   ``dateline="DAMASCUS, Syria"``; "WASHINGTON (AP) —" also gives ``agency="AP"``) and a
+   trailing outlet credit ("– Rappler.com" -> ``credit="Rappler.com"``) are captured.
+4. **repeated paragraphs** (``dedup_paragraphs``): a paragraph whose letters and digits
+   repeat an earlier one is dropped. A paragraph before the dateline (a standfirst or an
+   AI summary of the lede) that repeats a body paragraph is dropped in favour of the body copy.
+
+``learn_boilerplate`` finds lines that recur in a large share of one outlet's articles and
+``remove_learned`` drops them (step 5, ``learned_boilerplate``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from newscope.config import CleanSettings
+
+#: Lines longer than this are never treated as boilerplate (learned or built in).
+BOILERPLATE_MAX_CHARS = 300
+#: Paragraphs shorter than this (letters and digits) are never dropped as repeats.
+DEDUP_MIN_CHARS = 20
+#: How many leading paragraphs may hold the agency line, byline or dateline.
+HEADER_PARAGRAPHS = 4
+
+#: Wire agencies: canonical name -> spellings found in credits and datelines.
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
+    "AP": ("AP", "Associated Press", "The Associated Press"),
+    "Reuters": ("Reuters", "Thomson Reuters"),
+    "UPI": ("UPI", "United Press International"),
+    "Xinhua": ("Xinhua", "Xinhua News Agency"),
+    "dpa": ("dpa", "DPA", "Deutsche Presse-Agentur"),
+    "EFE": ("EFE",),
+    "ANSA": ("ANSA",),
+    "Kyodo": ("Kyodo", "Kyodo News"),
+    "Yonhap": ("Yonhap",),
+    "PTI": ("PTI", "Press Trust of India"),
+    "TASS": ("TASS",),
+    "Bloomberg": ("Bloomberg", "Bloomberg News"),
+}
+_ALIAS_TO_AGENCY = {alias.casefold(): name for name, aliases in AGENCIES.items() for alias in aliases}
+# Short all-caps acronyms must match case-sensitively ("AP" but not "ap"), long names need not.
+_ALIAS_RE = "|".join(
+    sorted((re.escape(a) if len(a) > 4 else f"(?-i:{re.escape(a)})" for al in AGENCIES.values() for a in al),
+           key=len, reverse=True)
+)
+
+#: Whole-line page furniture (matched case-insensitively against the stripped line).
+FURNITURE_PATTERNS: tuple[str, ...] = (
+    r"add a comment", r"sort by", r"loading(?:\.\.\.|…)?", r"there are no comments yet\b.*",
+    r"be the first to comment\b.*", r"\d* ?comments?", r"summarize this article with ai",
+    r"how does this make you feel\??", r"download the .{1,40} app!?",
+    r"this is ai[- ]generated summari[sz]ation\b.*", r"click here to get the .{1,40} app!?",
+    r"(?:share|tweet|email|e-mail|print|save)(?: (?:this|on|via) .{0,40})?",
+    r"share this (?:article|story)\b.*", r"(?=.*\b(?:newsletters?|inbox|e-?mails?)\b)(?:sign up|subscribe)\b.*",
+    r"manage newsletters", r"advertisement:?", r"ad", r"story continued below",
+    r"continue reading(?: the main story| below)?", r"(?:copyright ?)?(?:©|\(c\)|copyright \d{4}).*",
+    r"all rights reserved\.?", r"(?:read|see) (?:more|also):?", r"related(?: coverage| stories)?:?",
+    r"more on this\.\.\.", r"(?:image|photo|picture) (?:copyright|source|credit)s?:? .*",
+    r"enlarge this image\b.*", r"(?:toggle|hide) caption\b.*", r"media playback is unsupported on your device",
+    r"photo", r"video", r"close", r"slideshow \(\d+ images?\)", r"just watched\b.*\bmust watch\b.*",
+    r"[_*=#~-]{3,}", r"\[pullquote\]", r"follow (?:us )?on (?:twitter|facebook|instagram)\b.*",
+    r"follow @\w+", r"share this article share tweet post email",
+)
+_FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
+
+_AGENCY_LINE = re.compile(rf"(?:by |with )?(?:{_ALIAS_RE})(?: (?:news|wire|staff))?\.?", re.IGNORECASE)
+_BYLINE = re.compile(r"by\s+(?P<who>[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,7})")
+_CONTRIBUTED = re.compile(
+    r".{0,200}\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b.*|contributing: .*"
+    r"|material from .{1,80} (?:was|is) used in this (?:report|story|article)\.?"
+    r"|\((?:additional )?(?:reporting|writing|editing) by .*\)",
+    re.IGNORECASE,
+)
+_AGENCY_MENTION = re.compile(rf"\b(?:{_ALIAS_RE})\b", re.IGNORECASE)
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, ?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}){0,2})?"
+    r" ?(?:\((?P<src>[A-Za-z][\w .&-]{0,40})\))? ?(?:–|—|--?)(?: |(?=[A-Z\"“‘']))"
+)
+_CREDIT = re.compile(
+    rf"(?:^|\s)(?:–|—|--?) ?(?:(?P<agency>{_ALIAS_RE}) ?/ ?)?"
+    r"(?P<credit>[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|info|news|ph|co\.uk|uk|au|ca|in|io))\s*$"
+)
+
+_TRANSLATE = {ord(c): " " for c in "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+              "\u2009\u200a\u202f\u205f\u3000"}
+_TRANSLATE.update({ord(c): "\n" for c in "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028"})
+_TRANSLATE[0x2029] = "\n\n"
+_TRANSLATE.update({ord(c): None for c in "\u200b\u2060\ufeff\u00ad"})
+_TRANSLATE.update({c: None for c in [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1C), 0x1F, 0x7F,
+                                      *range(0x80, 0x85), *range(0x86, 0xA0)]})
+_SPACES = re.compile(r" {2,}")
+_LINE_EDGES = re.compile(r" ?\n ?")
+_PARA_BREAK = re.compile(r"\n{2,}")
+_NON_WORD = re.compile(r"[\W_]+")
+_DIGIT = re.compile(r"\d")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, one kind of space, ``\\n`` line ends, no invisible characters; quotes untouched."""
+    text = text.replace("\r\n", "\n").translate(_TRANSLATE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text)
+    return _LINE_EDGES.sub("\n", text).strip()
+
+
+def split_paragraphs(text: str) -> list[list[str]]:
+    """Normalised text -> paragraphs (blank-line separated) -> lines."""
+    return [p.split("\n") for p in _PARA_BREAK.split(text) if p]
+
+
+def join_paragraphs(paragraphs: Iterable[list[str]]) -> str:
+    """Inverse of :func:`split_paragraphs`."""
+    return "\n\n".join("\n".join(p) for p in paragraphs)
+
+
+def line_key(line: str) -> str:
+    """Key under which boilerplate lines are counted: case-folded, digits as 0."""
+    return _DIGIT.sub("0", line.casefold().strip())
+
+
+def paragraph_key(lines: list[str]) -> str:
+    """Key for repeated-paragraph detection: letters and digits only, case-folded."""
+    return _NON_WORD.sub(" ", " ".join(lines).casefold()).strip()
+
+
+def agency_name(alias: str) -> str | None:
+    """Canonical agency for a spelling ("Agence France-Presse" -> "AFP"), else None."""
+    return _ALIAS_TO_AGENCY.get(alias.strip().casefold())
+
+
+@dataclass
+class CleanedArticle:
+    """A cleaned body plus what cleaning captured and removed."""
+
+    paragraphs: list[list[str]]
+    agency: str | None = None
+    dateline: str | None = None
+    credit: str | None = None
+    authors: str | None = None
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, line)
+
+    @property
+    def text(self) -> str:
+        return join_paragraphs(self.paragraphs)
+
+    def count(self, *kinds: str) -> int:
+        """Number of removed lines of the given kinds (furniture, learned, credit, duplicate)."""
+        return sum(1 for kind, _ in self.removed if kind in kinds)
+
+
+def is_furniture(line: str) -> bool:
+    """True for a whole line of page furniture (see ``FURNITURE_PATTERNS``)."""
+    return len(line) <= BOILERPLATE_MAX_CHARS and _FURNITURE.fullmatch(line) is not None
+
+
+def _drop_lines(art: CleanedArticle, kind: str, drop) -> None:
+    """Remove lines for which ``drop(index, line)`` is true; record them under ``kind``."""
+    kept = []
+    for i, para in enumerate(art.paragraphs):
+        lines = []
+        for line in para:
+            if drop(i, line):
+                art.removed.append((kind, line))
+            else:
+                lines.append(line)
+        if lines:
+            kept.append(lines)
+    art.paragraphs = kept
+
+
+def _capture_lines(art: CleanedArticle) -> None:
+    """Agency lines, bylines and contribution lines: capture, then remove."""
+
+    def credit_line(i: int, line: str) -> bool:
+        if len(line) > BOILERPLATE_MAX_CHARS:
+            return False
+        if i < HEADER_PARAGRAPHS and _AGENCY_LINE.fullmatch(line):
+            alias = re.sub(r"^(?:by|with) |(?: (?:news|wire|staff))?\.?$", "", line, flags=re.IGNORECASE)
+            art.agency = art.agency or agency_name(alias) or agency_name(line.rstrip("."))
+            return True
+        if i < HEADER_PARAGRAPHS and (m := _BYLINE.fullmatch(line)):
+            art.authors = art.authors or m["who"]
+            return True
+        if _CONTRIBUTED.fullmatch(line):
+            m = _AGENCY_MENTION.search(line)
+            if m and not line.startswith("("):
+                art.agency = art.agency or agency_name(m[0])
+            return True
+        return False
+
+    _drop_lines(art, "credit", credit_line)
+
+
+def _capture_dateline(art: CleanedArticle) -> int:
+    """Strip a dateline prefix from one of the first paragraphs; return that paragraph's index."""
+    for i, para in enumerate(art.paragraphs[:HEADER_PARAGRAPHS]):
+        m = _DATELINE.match(para[0])
+        if not m or not (m["place"] or m["src"]) or m.end() >= len(para[0]):
+            continue
+        if m["place"] and sum(c.isupper() for c in m["place"]) < 2:
+            continue
+        art.dateline = m["place"].strip(" ,") if m["place"] else None
+        if m["src"] and (agency := agency_name(m["src"])):
+            art.agency = art.agency or agency
+        art.removed.append(("credit", m[0].strip()))
+        para[0] = para[0][m.end():].lstrip()
+        return i
+    return 0
+
+
+def _capture_credit(art: CleanedArticle) -> None:
+    """A trailing outlet credit ("– Rappler.com") at the end of one of the last paragraphs."""
+    for para in reversed(art.paragraphs[-2:]):
+        m = _CREDIT.search(para[-1])
+        if m:
+            art.credit = m["credit"]
+            if m["agency"]:
+                art.agency = art.agency or agency_name(m["agency"])
+            art.removed.append(("credit", m[0].strip()))
+            para[-1] = para[-1][: m.start()].rstrip()
+            if not para[-1]:
+                para.pop()
+            art.paragraphs = [p for p in art.paragraphs if p]
+            return
+
+
+def _dedup_paragraphs(art: CleanedArticle, body_start: int) -> None:
+    keys = [paragraph_key(p) for p in art.paragraphs]
+    body_keys = set(keys[body_start:])
+    seen: set[str] = set()
+    kept = []
+    for i, (key, para) in enumerate(zip(keys, art.paragraphs)):
+        long_enough = len(key) >= DEDUP_MIN_CHARS
+        if long_enough and (key in seen or (i < body_start and key in body_keys)):
+            art.removed.extend(("duplicate", line) for line in para)
+            continue
+        seen.add(key)
+        kept.append(para)
+    art.paragraphs = kept
+
+
+def clean_article(text: str, settings: CleanSettings | None = None) -> CleanedArticle:
+    """Clean one article body (steps 1-4 of the module docstring)."""
+    settings = settings or CleanSettings()
+    art = CleanedArticle(split_paragraphs(normalize_text(text)))
+    if settings.furniture:
+        _drop_lines(art, "furniture", lambda i, line: is_furniture(line))
+    body_start = 0
+    if settings.capture_credits:
+        _capture_lines(art)
+        body_start = _capture_dateline(art)
+        _capture_credit(art)
+    if settings.dedup_paragraphs:
+        _dedup_paragraphs(art, body_start)
+    return art
+
+
+def article_line_keys(art: CleanedArticle) -> set[str]:
+    """The distinct boilerplate-candidate line keys of one article."""
+    return {line_key(line) for para in art.paragraphs for line in para if len(line) <= BOILERPLATE_MAX_CHARS}
+
+
+def learn_boilerplate(
+    groups: Iterable[tuple[str, set[str]]], min_share: float, min_articles: int
+) -> dict[str, dict[str, int]]:
+    """Lines recurring in an outlet's articles: ``{outlet: {line_key: n_articles}}``.
+
+    ``groups`` yields ``(outlet, line keys)`` once per article (or once per group of
+    near-duplicate articles, so that a story republished many times does not look like
+    boilerplate). A line is boilerplate when it occurs in at least ``min_articles``
+    articles and at least ``min_share`` of that outlet's articles.
+    """
+    counts: dict[str, Counter] = {}
+    n_docs: Counter = Counter()
+    for outlet, keys in groups:
+        n_docs[outlet] += 1
+        counts.setdefault(outlet, Counter()).update(keys)
+    learned = {}
+    for outlet, counter in counts.items():
+        need = max(min_articles, min_share * n_docs[outlet])
+        lines = {key: n for key, n in counter.items() if n >= need and key}
+        if lines:
+            learned[outlet] = lines
+    return learned
+
+
+def remove_learned(art: CleanedArticle, keys: Mapping[str, int] | set[str]) -> CleanedArticle:
+    """Drop the lines whose :func:`line_key` is in ``keys`` (recorded as ``learned``)."""
+    if keys:
+        _drop_lines(art, "learned", lambda i, line: len(line) <= BOILERPLATE_MAX_CHARS and line_key(line) in keys)
+    return art
