@@ -66,6 +66,8 @@ class CorpusSettings:
     format: str = "auto"
     fields: dict[str, str] = field(default_factory=dict)
     max_chars: int = 200_000
+    min_date: str | None = "1800-01-01"  # earlier dates are nulled (and counted)
+    max_date: str | None = None  # later dates are nulled; None = the day of the run
     clean: CleanSettings = field(default_factory=CleanSettings)
     duplicates: DuplicateSettings = field(default_factory=DuplicateSettings)
 
