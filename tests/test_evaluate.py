@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newscope.evaluate import evaluate, format_report, read_jsonl, score, textacy_attributions
+from newscope.evaluate import evaluate, format_report, read_jsonl, report_frame, score, textacy_attributions
 
 TEXT = (
     "“The economy is strong,” the minister said on Monday. "
@@ -194,3 +194,11 @@ def test_polnear_dev_gold_against_itself(shared_data: Path):
     half = score(gold, gold[::2])
     assert half["content"]["exact"]["precision"] == 1.0
     assert 0 < half["content"]["exact"]["recall"] < 1
+
+
+def test_report_frame_is_tidy():
+    report = {"newscope": score(GOLD, GOLD), "textacy": score(GOLD, [])}
+    frame = report_frame(report)
+    assert len(frame) == 2 * 3 * 2
+    assert frame.loc[frame["system"].eq("newscope"), "f1"].eq(1.0).all()
+    assert frame.loc[frame["system"].eq("textacy"), "fn"].eq(3).all()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -318,7 +319,8 @@ def evaluate(
                 try:
                     atts = extract(doc)
                 except Exception as exc:  # a crash on one article must not stop the evaluation
-                    log.warning("%s raised on article %r: %s: %s", name, record["id"], type(exc).__name__, exc)
+                    level = logging.INFO if name == "textacy" else logging.WARNING  # textacy's are expected
+                    log.log(level, "%s raised on article %r: %s: %s", name, record["id"], type(exc).__name__, exc)
                     errors[name].append(record["id"])
                     atts = []
                 preds[name].append({"id": record["id"], "text": record["text"], "attributions": atts})
@@ -334,6 +336,18 @@ def evaluate(
     report["pred"] = None if pred_path is None else str(pred_path)
     report["model"] = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}" if nlp is not None else None
     return report
+
+
+def report_frame(report: dict) -> pd.DataFrame:
+    """The scores of :func:`evaluate` as a tidy table: ``system, role, match, precision,
+    recall, f1, tp, fp, fn`` (one row per system x role x match)."""
+    rows = [
+        {"system": name, "role": role, "match": mode, **report[name][role][mode]}
+        for name in ("newscope", "textacy") if name in report
+        for role in ROLES
+        for mode in MODES
+    ]
+    return pd.DataFrame(rows)
 
 
 def format_report(report: dict) -> str:
