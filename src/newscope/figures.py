@@ -45,6 +45,9 @@ SINGLE_COLUMN = 3.5
 #: Width of a full page / two columns, inches.
 DOUBLE_COLUMN = 7.2
 MANIFEST_NAME = "figures.json"
+#: Environment variable naming the default figure folder (``run_report`` sets it per report;
+#: relative paths are relative to the project root).
+FIGURES_DIR_ENV = "NEWSCOPE_FIGURES_DIR"
 FORMATS = ("pdf", "svg", "png")
 PNG_DPI = 300
 
@@ -89,6 +92,12 @@ STYLE: dict[str, Any] = {
 def style() -> None:
     """Apply the house style to matplotlib's rcParams (idempotent)."""
     mpl.rcParams.update(STYLE)
+
+
+def default_figures_dir() -> Path:
+    """``$NEWSCOPE_FIGURES_DIR`` if set, else ``newscope.config.FIGURES_DIR``."""
+    env = os.environ.get(FIGURES_DIR_ENV)
+    return config.resolve_path(env) if env else config.FIGURES_DIR
 
 
 def _check_fig_id(fig_id: str) -> None:
@@ -150,7 +159,7 @@ def _update_manifest(path: Path, entry: dict) -> None:
         _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def _show_inline(png: Path) -> None:
+def _show_inline(png: Path, title: str) -> None:
     """Display the saved PNG when running inside a Jupyter kernel."""
     try:
         from IPython import get_ipython
@@ -160,7 +169,7 @@ def _show_inline(png: Path) -> None:
     shell = get_ipython()
     if shell is None or "IPKernelApp" not in shell.config:
         return
-    display(Image(data=png.read_bytes(), format="png", width=720))
+    display(Image(data=png.read_bytes(), format="png", width=540, alt=title))
 
 
 def save_figure(
@@ -175,14 +184,15 @@ def save_figure(
 ) -> dict:
     """Write ``<fig_id>.pdf/.svg/.png`` (300 dpi) and ``<fig_id>.csv``; record them in the manifest.
 
-    The manifest ``<out_dir>/figures.json`` is merged with entries written by other
+    ``out_dir`` defaults to :func:`default_figures_dir`. The manifest
+    ``<out_dir>/figures.json`` is merged with entries written by other
     notebooks. In a notebook the figure is shown inline (from the saved PNG) and closed.
     Returns the manifest entry: ``id, title, caption, files {fmt: {path, sha256}},
     data {path, sha256}, params, provenance``; paths are relative to ``out_dir``.
     """
     _check_fig_id(fig_id)
     table = _plotted_data(data)
-    out_dir = Path(out_dir) if out_dir is not None else config.FIGURES_DIR
+    out_dir = Path(out_dir) if out_dir is not None else default_figures_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
 
     files: dict[str, dict[str, str]] = {}
@@ -206,6 +216,6 @@ def save_figure(
     }
     _update_manifest(out_dir / MANIFEST_NAME, entry)
     log.info("saved figure %s to %s", fig_id, out_dir)
-    _show_inline(out_dir / files["png"]["path"])
+    _show_inline(out_dir / files["png"]["path"], title)
     plt.close(fig)
     return entry

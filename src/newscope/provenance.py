@@ -36,8 +36,9 @@ INPUT_STAGE = "ingest"
 def git_info(root: Path = PROJ_ROOT) -> dict[str, Any]:
     """``{"commit": sha, "dirty": bool}`` for ``root``; both ``None`` outside a git checkout.
 
-    "Dirty" means tracked files differ from the commit (untracked files, such as pipeline
-    outputs, do not count).
+    "Dirty" means tracked files differ from the commit. Untracked files (pipeline outputs)
+    and ``dvc.lock`` do not count: ``dvc repro`` rewrites ``dvc.lock`` while it runs, and
+    the input data hashes it holds are recorded separately (:func:`data_hashes`).
     """
     try:
         commit = subprocess.run(
@@ -45,7 +46,8 @@ def git_info(root: Path = PROJ_ROOT) -> dict[str, Any]:
             capture_output=True, text=True, check=True,
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no",
+             "--", ".", ":(exclude)dvc.lock"],
             capture_output=True, text=True, check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
