@@ -389,6 +389,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
             continue
         _verb_cue(b, tok, lemma)
     _colon_quotes(b)
+    _speaker_labels(b)
     _orphan_quotes(b)
     _dedupe(b)
     b.out.sort(key=lambda a: (a["content_start"], a["content_end"]))
@@ -410,11 +411,27 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             return
         else:
             subj = None
-    source = _subtree_span(subj, exclude=verb) if subj is not None else None
-    if subj is not None and subj.dep_ not in ("nsubj", "nsubjpass", "pobj") and subj.pos_ in ("NOUN", "PROPN"):
-        source = _compact_np(subj)
+    if subj is None and not passive and verb.tag_ not in ("VBG", "VBN"):
+        return  # imperative ("Add a comment") or a fragment: no one is speaking
+    source = None
+    if subj is not None:
+        source, subj = _source_span(b, subj, verb)
+        gap = b.text[min(source[1], verb.idx) : max(source[0], verb.idx)]
+        if "\n" in gap:
+            return  # subject and verb in different paragraphs: a misparse of page furniture
     cue = _cue_span(verb)
     channel = _channel(verb, lemma)
+    if channel is None and lemma == "tell" and clause is not None:
+        # "told AFP troops entered ...": the parser folds the addressee into the clause
+        first = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+        if first is not None and first.ent_type_ == "ORG" and first.ent_iob_ == "B" and clause.left_edge.i == first.i:
+            end = first.i
+            while end + 1 < len(verb.doc) and verb.doc[end + 1].ent_iob_ == "I":
+                end += 1
+            channel = _span_chars(verb.doc[first.i : end + 1])
+            content = _span_chars(verb.doc[end + 1 : clause.right_edge.i + 1])
+            b.add(source, cue, content, "indirect", lemma, channel, subj)
+            return
     content: tuple[int, int] | None = None
     if clause is not None and clause.dep_ == "xcomp" and lemma in ("say", "tell") and not passive:
         clause = None
@@ -454,6 +471,21 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
     b.add(source, cue, content, "indirect", lemma, channel, subj)
 
 
+def _source_span(b: _Builder, subj: Token, verb: Token) -> tuple[tuple[int, int], Token]:
+    """Source span (all coordinated/split subjects) and the token naming the speaker."""
+    if subj.dep_ not in ("nsubj", "nsubjpass", "pobj"):
+        return _compact_np(subj), subj
+    sibs = [c for c in subj.head.children if c.dep_ == subj.dep_ and c.i < verb.i] if subj.i < verb.i else [subj]
+    sibs = sibs or [subj]
+    lo = min(c.left_edge.i for c in sibs)
+    hi = max(c.right_edge.i for c in sibs)
+    if hi >= verb.i > lo:
+        hi = verb.i - 1
+    span = _span_chars(verb.doc[lo : hi + 1]) if hi >= lo else _subtree_span(subj, exclude=verb)
+    named = [c for c in sibs if c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")]
+    return span, (named[-1] if named else sibs[-1])
+
+
 def _adjacent_quote(
     b: _Builder, verb: Token, subj: Token | None, channel: tuple[int, int] | None
 ) -> tuple[int, int] | None:
@@ -466,7 +498,7 @@ def _adjacent_quote(
     if channel is not None and channel[0] >= end and channel[0] - end < 8:
         end = channel[1]
     for qs, qe in b.quotes:
-        if qe <= start and start - qe <= 4 and not re.search(r"\w", b.text[qe:start]):
+        if qe <= start and start - qe <= 4 and not re.search(r"[\w\n]", b.text[qe:start]):
             return qs, qe
         if qs >= end and qs - end <= 4 and ":" in b.text[end:qs] and not re.search(r"\w", b.text[end:qs]):
             return qs, qe
@@ -529,6 +561,31 @@ def _colon_quotes(b: _Builder) -> None:
             a["content_start"], a["content_end"] = qs, qe
         a["content_text"] = b.text[a["content_start"] : a["content_end"]]
         a["kind"] = b._kind((a["content_start"], a["content_end"]))
+
+
+_LABEL = re.compile(r"^[ \t]*((?:[A-Z][\w.'’-]*\.?[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S.*)$", re.M)
+
+
+def _speaker_labels(b: _Builder) -> None:
+    """Transcript lines "NAME: text" (interviews, debates, headlines "Sanders: ...")."""
+    covered = [(a["content_start"], a["content_end"]) for a in b.out]
+    for m in _LABEL.finditer(b.text):
+        cs, ce = m.start(2), m.end(2)
+        if any(s0 <= cs < e0 for s0, e0 in covered):
+            continue
+        name = (m.start(1), m.end(1))
+        colon = b.text.index(":", name[1])
+        cs, ce = _trim_ws(b.text, cs, ce)
+        if ce - cs < 3:
+            continue
+        head = b.doc.char_span(name[0], name[1], alignment_mode="expand")
+        b.add(name, (colon, colon + 1), (cs, ce), "direct", ":", None, head.root if head is not None else None)
+
+
+def _trim_ws(text: str, s: int, e: int) -> tuple[int, int]:
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def _orphan_quotes(b: _Builder) -> None:
@@ -636,16 +693,23 @@ def _canonicalise(rows: list[dict], text: str) -> None:
             if len(o) > len(k)
             and (o.split()[-1] == words[-1] if m["label"] == "PERSON" else all(w in o.split() for w in words))
         ]
+        if not same and len(words) == 1:
+            # a one-word mention mislabelled by NER: 'Observatory' (PERSON) -> the ORG
+            same = [o for o in longest.get("ORG", []) if len(o) > len(k) and k in o.split()]
+            if same:
+                m["label"] = "ORG"
         if same:
             m["key"] = max(same, key=len)
 
 
-def _mention_in(b: _Builder, s: int, e: int) -> dict | None:
-    inside = [m for m in b.mentions if m["start"] >= s and m["end"] <= e and m["label"] in ("PERSON", "ORG", "NORP", "GPE", "FAC")]
-    if not inside:
-        return None
-    persons = [m for m in inside if m["label"] == "PERSON"]
-    return (persons or inside)[0] if persons else inside[0]
+def _mention_at(b: _Builder, s: int, e: int, head: Token | None) -> dict | None:
+    """The mention holding the source's head token."""
+    labels = ("PERSON", "ORG", "NORP", "GPE", "FAC")
+    if head is not None:
+        for m in b.mentions:
+            if m["start"] <= head.idx < m["end"] and m["label"] in labels:
+                return m
+    return None
 
 
 def _type_of(label: str | None, words: set[str], name: str = "") -> str:
@@ -685,22 +749,19 @@ def _resolve_one(b: _Builder, a: dict, tok: Token | None, history: list[dict]) -
     src = b.text[s:e]
     words = {w.lower() for w in re.findall(r"[\w-]+", src)}
     head = tok.lower_ if tok is not None else src.lower()
-    m = _mention_in(b, s, e)
-    if m is not None:
-        a.update(speaker=m["key"], speaker_start=m["start"], speaker_end=m["end"])
-        a["speaker_type"] = _type_of(m["label"], {w.lower() for w in re.findall(r"[\w-]+", m["key"])} | words)
-        if m["label"] != "PERSON" and words & ANON_NOUNS and tok is not None and tok.lower_ in ANON_NOUNS:
-            # "a source close to Hezbollah", "a White House official"
-            a.update(speaker=src, speaker_start=None, speaker_end=None, speaker_type="anonymous")
-        return
     if tok is not None and (head in PRONOUNS_PERSON | PRONOUNS_GROUP or head in RELATIVE):
         ante = _antecedent(b, a, tok, history)
         if ante is not None:
             a.update(ante)
         return
+    m = _mention_at(b, s, e, tok)
+    if m is not None:
+        a.update(speaker=m["key"], speaker_start=m["start"], speaker_end=m["end"])
+        a["speaker_type"] = _type_of(m["label"], {w.lower() for w in re.findall(r"[\w-]+", m["key"])} | words)
+        return
     head_lemma = tok.lemma_.lower() if tok is not None else src.split()[-1].lower()
-    definite = tok is not None and any(c.lower_ in ("the", "this", "that") for c in tok.children if c.dep_ == "det")
-    if definite:
+    indefinite = tok is not None and any(c.lower_ in ("a", "an", "one", "some", "another") for c in tok.children)
+    if tok is not None and not indefinite:
         ante = _description(b, a, tok, history)
         if ante is not None:
             a.update(ante)
@@ -716,7 +777,7 @@ def _antecedent(b: _Builder, a: dict, tok: Token, history: list[dict]) -> dict |
     if low in RELATIVE:
         h = tok.head.head if tok.head.dep_ == "relcl" else None
         if h is not None:
-            m = _mention_in(b, h.left_edge.idx, h.idx + len(h.text))
+            m = _mention_at(b, h.left_edge.idx, h.idx + len(h.text), h)
             if m is not None:
                 return {"speaker": m["key"], "speaker_start": m["start"], "speaker_end": m["end"], "speaker_type": _type_of(m["label"], set())}
             return {"speaker": b.text[h.left_edge.idx : h.idx + len(h.text)], "speaker_type": _type_of(None, {h.lower_, h.lemma_.lower()})}
@@ -754,15 +815,13 @@ def _description(b: _Builder, a: dict, tok: Token, history: list[dict]) -> dict 
     pos = a["source_start"]
     head = tok.text.lower()
     for m in reversed(b.mentions):
-        if m["end"] <= pos and head in m["key"].lower().split():
+        if m["end"] <= pos and tok.text[:1].isupper() and head in m["key"].lower().split():
             return {"speaker": m["key"], "speaker_start": m["start"], "speaker_end": m["end"], "speaker_type": _type_of(m["label"], set(m["key"].lower().split()))}
     for h in reversed(history):
         if h["source_text"] and head in h["source_text"].lower().split() and h["source_start"] < pos:
             return {k: h[k] for k in ("speaker", "speaker_start", "speaker_end", "speaker_type")}
     if tok.lemma_.lower() in ROLE_NOUNS:
-        for h in reversed(history):
-            if h["speaker_type"] == "person" and h["speaker_start"] is not None:
-                return {k: h[k] for k in ("speaker", "speaker_start", "speaker_end", "speaker_type")}
+        # "the embattled Syrian leader": the most recently named person
         for m in reversed(b.mentions):
             if m["end"] <= pos and m["label"] == "PERSON":
                 return {"speaker": m["key"], "speaker_start": m["start"], "speaker_end": m["end"], "speaker_type": "person"}
