@@ -320,6 +320,11 @@ class _Builder:
             }
         )
 
+    def _has_cue(self, start: int, end: int) -> bool:
+        """Is there another cue verb between ``start`` and ``end`` ("..., adding, ...")?"""
+        span = self.doc.char_span(start, end, alignment_mode="contract")
+        return span is not None and any(t.pos_ == "VERB" and t.lemma_.lower() in CUE_VERBS for t in span)
+
     def _kind(self, content: tuple[int, int]) -> str:
         inside = [q for q in self.quotes if q[0] >= content[0] and q[1] <= content[1] + 1]
         if not inside:
@@ -347,7 +352,13 @@ class _Builder:
             for qs, qe in self.quotes:
                 if after <= qs < para_end and qe <= para_end:
                     gap = self.text[after:qs]
-                    if len(gap) <= 40 and not re.search(r"\w{3,}", _strip_channel(gap)):
+                    # the next quote continues the speech if it opens a sentence or
+                    # follows the cue directly: "A," he said. "B."
+                    if (
+                        re.search(r"([.,:;!?]|[.!?][”\"'])\s*$", gap)
+                        and len(re.findall(r"\w+", self.text[qs:qe])) > 1
+                        and not self._has_cue(after, qs)
+                    ):
                         e = max(e, qe)
                         after = qe
         return s, e
@@ -390,6 +401,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
         _verb_cue(b, tok, lemma)
     _colon_quotes(b)
     _speaker_labels(b)
+    _dash_credits(b)
     _orphan_quotes(b)
     _dedupe(b)
     b.out.sort(key=lambda a: (a["content_start"], a["content_end"]))
@@ -449,6 +461,13 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
                 content = _subtree_span(head, exclude=verb)
             else:
                 content = _span_chars(head.doc[head.left_edge.i : head.right_edge.i + 1])
+    if content is None and subj is not None and source is not None:
+        # "African-Americans, he said, can ...": a parenthetical cue inside its content
+        sent = verb.sent
+        before = b.text[max(sent.start_char, source[0] - 3) : source[0]]
+        after_i = max(verb.i, subj.right_edge.i) + 1
+        if "," in before and after_i < sent.end and verb.doc[after_i].text == ",":
+            content = _span_chars(sent)
     if content is None and subj is not None:
         # "..., the Observatory said." with the clause parsed elsewhere in the sentence
         sent = verb.sent
@@ -580,6 +599,22 @@ def _speaker_labels(b: _Builder) -> None:
             continue
         head = b.doc.char_span(name[0], name[1], alignment_mode="expand")
         b.add(name, (colon, colon + 1), (cs, ce), "direct", ":", None, head.root if head is not None else None)
+
+
+_DASH = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.'’-]*\s?){1,4})")
+
+
+def _dash_credits(b: _Builder) -> None:
+    """'"..." ― Sonya Herridge': a quote credited after a dash."""
+    covered = [(a["content_start"], a["content_end"]) for a in b.out]
+    for qs, qe in b.quotes:
+        m = _DASH.match(b.text, qe)
+        if m is None or any(s0 < qe and e0 > qs for s0, e0 in covered):
+            continue
+        name = _trim_ws(b.text, m.start(1), m.end(1))
+        dash = m.start() + len(b.text[m.start() : m.start(1)].rstrip()) - 1
+        head = b.doc.char_span(name[0], name[1], alignment_mode="expand")
+        b.add(name, (dash, dash + 1), (qs, qe), "direct", "―", None, head.root if head is not None else None)
 
 
 def _trim_ws(text: str, s: int, e: int) -> tuple[int, int]:
