@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib
@@ -20,7 +21,7 @@ ARTICLES = pd.DataFrame({
     "outlet_domain": ["daily.com", "daily.com", "herald.org", None],
     "date": ["2020-01-15", "2020-02-03T10:00:00+02:00", "2020-02-20", None],
     "title": ["One", "Two", "Three", "Four"],
-    "text": ["..."] * 4,
+    "text": ["Assad told Clarin newspaper: “We will not leave.” Officials agreed."] * 4,
     "weight": [1.0, 1.0, 0.5, 1.0],
 })
 
@@ -95,6 +96,11 @@ def test_shares_sum_to_one_and_are_weighted(atts):
     assert by_outlet.loc["Herald", "direct"] == 0.5
     empty = sourcing.shares(atts.iloc[:0], "kind", by="outlet")
     assert empty.empty
+    with_total = sourcing.shares(atts, "kind", by="outlet", total=True)
+    assert with_total["outlet"].tolist() == ["(all)", "Daily", "Herald"]
+    assert with_total.loc[0, "n"] == 6.0 and with_total.loc[0, "direct"] == pytest.approx(2.5 / 6)
+    one_outlet = atts.loc[atts["outlet"].eq("Daily")]
+    assert sourcing.shares(one_outlet, "kind", by="outlet", total=True)["outlet"].tolist() == ["Daily"]
 
 
 def test_anonymous_rate_by_outlet_and_over_time(atts):
@@ -153,6 +159,11 @@ def test_plots_draw_one_bar_per_row(atts):
     assert len(fig.axes[0].patches) == 6  # six cue lemmas
     fig = sourcing.plot_rate_over_time(sourcing.anonymous_over_time(atts))
     assert len(fig.axes[0].lines[0].get_xdata()) == 2
+    scores = pd.DataFrame({"system": ["newscope"] * 2 + ["textacy"] * 2, "role": ["content"] * 4,
+                           "match": ["exact", "partial"] * 2, "f1": [0.5, 0.8, 0.1, 0.2]})
+    fig = sourcing.plot_scores(scores)
+    widths = sorted(round(p.get_width(), 3) for p in fig.axes[0].patches)
+    assert widths == [0.1, 0.2, 0.5, 0.8]
 
 
 @pytest.mark.shared
@@ -196,3 +207,34 @@ def test_polnear_gold_as_attribution_table(shared_data: Path, nlp):
     assert all("clinton" in (q.speaker or "").lower() + q.content_text.lower() + q.article_id for q in quotes.itertuples())
     monthly = sourcing.anonymous_over_time(atts, "M")
     assert monthly["n"].sum() == len(table)
+
+
+def test_notebook_runs_on_small_tables_with_gold(tmp_path: Path, nlp):
+    """The report notebook end to end: hand-made tables, every section, the evaluation too."""
+    from newscope.reports import run_report
+    from newscope.tables import write_table
+
+    tables = tmp_path / "tables"
+    mentions = pd.DataFrame({"article_id": ["a1"], "start": [0], "end": [5], "text": ["Assad"],
+                             "label": ["PERSON"], "entity_id": ["E1"], "sentence": [0], "paragraph": [0]})
+    for name, df in {"articles": ARTICLES, "rejected": pd.DataFrame({"raw_ref": [], "reason": [], "detail": []}),
+                     "mentions": mentions, "entities": pd.DataFrame({"entity_id": ["E1"], "name": ["Assad"]}),
+                     "attributions": ATTRIBUTIONS}.items():
+        write_table(df, tables / f"{name}.parquet")
+    text = ARTICLES.loc[0, "text"]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "text": text, "attributions": [{
+        "source": [0, 5, "Assad"], "cue": [6, 10, "told"],
+        "content": [text.index("“"), text.index("”") + 1, text[text.index("“"):text.index("”") + 1]],
+    }]}) + "\n", encoding="utf-8")
+    figures = tmp_path / "figures"
+    html = run_report("source_attribution", parameters={"tables_dir": str(tables), "gold": str(gold),
+                                                        "article_id": "a2", "search": "hezbollah", "top_n": 5},
+                      out_html=tmp_path / "sa.html", executed_dir=tmp_path / "run", figures_dir=figures)
+    page = html.read_text(encoding="utf-8")
+    assert "1 of 7 attributions match" in page
+    assert "a source close to Hezbollah" in page
+    assert "textacy" in page and "content  partial" in page
+    saved = {p.stem for p in figures.glob("*.csv")}
+    assert {"attributions-per-outlet", "kind-share", "anonymous-by-outlet", "anonymous-over-time",
+            "top-speakers", "cue-verbs", "attribution-evaluation"} <= saved

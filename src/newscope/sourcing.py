@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -150,12 +151,13 @@ def per_outlet(articles: pd.DataFrame, atts: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["n_attributions", "n_articles"], ascending=False).reset_index()
 
 
-def shares(atts: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFrame:
+def shares(atts: pd.DataFrame, column: str, by: str | None = None, *, total: bool = False) -> pd.DataFrame:
     """Weighted share of each value of ``column`` (e.g. kind, speaker_type, cue_class).
 
     Without ``by`` one row ("all"); with ``by`` (e.g. "outlet") one row per group. Columns:
     the group, ``n`` (weighted attributions), then one share column per value (rows sum
-    to 1). Missing values count as "unknown".
+    to 1). Missing values count as "unknown". With ``by`` and ``total``, a first row
+    "(all)" gives the shares over all groups (when there is more than one group).
     """
     _require(atts, [column, "weight"] + ([by] if by else []), "attributions")
     values = atts[column].fillna("unknown").astype(str)
@@ -169,7 +171,11 @@ def shares(atts: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFra
     out = table.div(n, axis=0)
     out.insert(0, "n", n)
     out.columns.name = None
-    return out.sort_values("n", ascending=False).reset_index()
+    out = out.sort_values("n", ascending=False).reset_index()
+    if by and total and len(out) > 1:
+        overall = shares(atts, column).rename(columns={"group": by}).assign(**{by: "(all)"})
+        out = pd.concat([overall, out], ignore_index=True)[out.columns]
+    return out
 
 
 def anonymous_rate(atts: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
@@ -313,8 +319,8 @@ def plot_bars(data: pd.DataFrame, label: str, value: str, *, xlabel: str, share:
 def plot_shares(table: pd.DataFrame, group: str, *, xlabel: str = "share of attributions") -> Figure:
     """Stacked horizontal bars of a :func:`shares` table, one bar per group."""
     categories = [c for c in table.columns if c not in (group, "n")]
-    height = max(1.4, 0.22 * len(table) + 0.9)
-    fig, ax = plt.subplots(figsize=(3.5, height))
+    height = max(1.6, 0.22 * len(table) + 0.3 * (len(categories) + 2) // 3 + 0.9)
+    fig, ax = plt.subplots(figsize=(3.5, height), layout="constrained")
     labels = table[group].astype(str)[::-1]
     left = np.zeros(len(table))
     for cat in categories:
@@ -324,7 +330,7 @@ def plot_shares(table: pd.DataFrame, group: str, *, xlabel: str = "share of attr
     ax.set_xlim(0, 1)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(table) < 4 else -0.12), ncol=3)
+    fig.legend(loc="outside lower center", ncol=3)
     return fig
 
 
@@ -336,5 +342,25 @@ def plot_rate_over_time(table: pd.DataFrame) -> Figure:
     ax.set_ylabel("anonymous share")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(axis="y")
-    fig.autofmt_xdate()
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return fig
+
+
+def plot_scores(scores: pd.DataFrame) -> Figure:
+    """Grouped bars of F1 per role and match for each system (from ``evaluate.report_frame``)."""
+    scores = scores.assign(label=scores["role"] + " " + scores["match"])
+    systems = list(dict.fromkeys(scores["system"]))
+    labels = list(dict.fromkeys(scores["label"]))
+    fig, ax = plt.subplots(figsize=(3.5, 0.35 * len(labels) + 1.0), layout="constrained")
+    height = 0.8 / len(systems)
+    y = np.arange(len(labels))[::-1]
+    for k, system in enumerate(systems):
+        f1 = scores.loc[scores["system"].eq(system)].set_index("label")["f1"]
+        ax.barh(y - k * height, f1.reindex(labels).to_numpy(), height=height, label=system)
+    ax.set_yticks(y - height * (len(systems) - 1) / 2, labels)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("F1")
+    fig.legend(loc="outside lower center", ncol=len(systems))
     return fig

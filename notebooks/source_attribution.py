@@ -1,0 +1,242 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Who gets to speak: source attribution
+#
+# Every quote and every piece of reported speech in the corpus, as found by newscope's
+# attribution extractor: the **source** (who is credited), the **cue** (the reporting verb,
+# "said", "told", "according to"), the **content** (what was said), and the resolved
+# **speaker** with its type (person, organization, anonymous, media, official, unknown)
+# and the **channel** it was told to ("told AFP"). Counts are weighted by
+# `articles.weight` (1 per article unless near-duplicate wire copies are down-weighted).
+# Parameters come from the `source_attribution` section of `params.yaml`.
+
+# %% tags=["parameters"]
+top_n = 20
+gold = None
+article_id = None
+period = "M"
+search = None
+tables_dir = "data/processed"
+
+# %%
+import logging
+
+from IPython.display import Markdown, display
+
+from newscope import sourcing
+from newscope.figures import save_figure, style
+from newscope.reports import article_view, safe_table
+from newscope.tables import load_tables
+
+logging.basicConfig(level=logging.WARNING)
+style()
+params = {"top_n": top_n, "gold": gold, "article_id": article_id, "period": period,
+          "search": search, "tables_dir": tables_dir}
+tables = load_tables(tables_dir)
+articles = tables["articles"]
+atts = sourcing.prepare(articles, tables["attributions"])
+n_outlets = articles["outlet"].nunique()
+display(Markdown(
+    f"**{len(atts):,}** attributions in **{len(articles):,}** articles from **{n_outlets:,}** outlet(s); "
+    f"{sourcing.channel_share(atts):.0%} name a channel."
+))
+
+# %% [markdown]
+# ## Attributions per article and outlet
+#
+# How much sourcing each outlet does: attributions per article (weighted mean and
+# median) and the share of articles without any attribution. Outlets that quote more
+# per article rely more on voices other than the reporter's; compare outlets with a
+# similar number of articles.
+
+# %%
+outlets = sourcing.per_outlet(articles, atts)
+display(safe_table(outlets))
+if len(outlets) > 1:
+    fig = sourcing.plot_bars(outlets.head(top_n), "outlet", "per_article", xlabel="attributions per article")
+    save_figure(fig, "attributions-per-outlet", title="Attributions per article, by outlet",
+                caption=f"Mean number of attributions per article for the {min(top_n, len(outlets))} "
+                        "outlets with most attributions (weighted by article weight).",
+                data=outlets.head(top_n), params=params)
+else:
+    display(Markdown("Only one outlet: there is nothing to compare across outlets."))
+display(Markdown("Articles with most attributions:"))
+display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"]).head(top_n)))
+
+# %% [markdown]
+# ## Kinds of attribution and types of speaker
+#
+# *Kind*: `direct` quotes (the speaker's own words, in quote marks), `indirect` (reported
+# speech, "X said that ..."), `mixed` (a paraphrase with a quoted fragment) and
+# `according-to`. *Speaker type*: who is credited. Each bar sums to 100 %; with more
+# than one outlet the first row, "(all)", is the whole corpus.
+
+# %%
+for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
+    table = sourcing.shares(atts, column, by="outlet", total=True).head(top_n + 1)
+    if table.empty:
+        display(Markdown(f"No attributions: no {label} shares to show."))
+        continue
+    display(safe_table(table))
+    fig = sourcing.plot_shares(table, "outlet")
+    save_figure(fig, f"{column.replace('_', '-')}-share", title=f"Attributions by {label}",
+                caption=f"Share of attributions by {label}, all outlets and per outlet (weighted).",
+                data=table, params=params)
+
+# %% [markdown]
+# ## Anonymous sourcing
+#
+# The share of attributions credited to an unnamed source ("a military source",
+# "officials", "a source close to Hezbollah"), by outlet and over time. Rates from a
+# handful of attributions (see `n`) are noisy; read them together with the counts.
+
+# %%
+anon = sourcing.anonymous_rate(atts)
+if anon.empty:
+    display(Markdown("No attributions: no anonymous-sourcing rate."))
+else:
+    display(safe_table(anon))
+    if len(anon) > 1:
+        fig = sourcing.plot_bars(anon.head(top_n), "outlet", "rate", xlabel="anonymous share", share=True)
+        save_figure(fig, "anonymous-by-outlet", title="Anonymous sourcing by outlet",
+                    caption="Share of attributions with an anonymous speaker, per outlet (weighted).",
+                    data=anon.head(top_n), params=params)
+over_time = sourcing.anonymous_over_time(atts, period)
+if len(over_time) > 1:
+    fig = sourcing.plot_rate_over_time(over_time)
+    save_figure(fig, "anonymous-over-time", title="Anonymous sourcing over time",
+                caption=f"Share of attributions with an anonymous speaker per period ({period}); "
+                        "undated articles are left out.",
+                data=over_time, params=params)
+    display(safe_table(over_time))
+else:
+    display(Markdown(f"{len(over_time)} dated period(s) at `period = {period!r}`: no time series to draw."))
+
+# %% [markdown]
+# ## Who is quoted most
+#
+# Named speakers by number of attributions, merged through the entity layer ("Assad",
+# "Bashar al-Assad" and a resolved "he" count as one). `share_direct` is the share of
+# their attributions that are direct quotes; `n_outlets` shows whether one outlet or many
+# give them a voice. Anonymous sources are left out here.
+
+# %%
+speakers = sourcing.top_speakers(atts, top_n)
+if speakers.empty:
+    display(Markdown("No named speakers."))
+else:
+    display(safe_table(speakers))
+    fig = sourcing.plot_bars(speakers, "speaker", "n_attributions", xlabel="attributions")
+    save_figure(fig, "top-speakers", title="Most quoted speakers",
+                caption=f"The {len(speakers)} named speakers with most attributions (weighted).",
+                data=speakers, params=params)
+
+# %% [markdown]
+# ## Cue verbs: neutral or loaded
+#
+# How the speech is introduced. `neutral` verbs only report ("said", "told", "according
+# to"); `loaded` verbs judge the speaker or the claim ("claimed", "insisted" cast doubt;
+# "admitted", "conceded", "revealed" presuppose it is true; "boasted", "slammed" add an
+# attitude); `other` verbs name a speech act ("warned", "denied", "accused"). The share
+# of loaded cues per outlet is a simple measure of evaluative reporting.
+
+# %%
+cues = sourcing.cue_verbs(atts, top_n)
+if cues.empty:
+    display(Markdown("No cue verbs."))
+else:
+    display(safe_table(cues))
+    fig = sourcing.plot_bars(cues, "cue_lemma", "n", xlabel="attributions")
+    save_figure(fig, "cue-verbs", title="Most used cue verbs",
+                caption=f"The {len(cues)} most used reporting-verb lemmas (weighted).",
+                data=cues, params=params)
+    classes = sourcing.shares(atts, "cue_class", by="outlet")
+    display(safe_table(classes.head(top_n)))
+    if len(classes) > 1:
+        fig = sourcing.plot_shares(classes.head(top_n), "outlet")
+        save_figure(fig, "cue-class-by-outlet", title="Neutral and loaded cue verbs by outlet",
+                    caption="Share of attributions introduced by a neutral, loaded or other cue verb, per outlet.",
+                    data=classes.head(top_n), params=params)
+
+# %% [markdown]
+# ## Channels
+#
+# Where the words were said or who they were said to ("told AFP", "told state
+# television", "in an interview with Clarin"), with the speaker most often heard through
+# each. Interviews given to other media and wire agencies show up here.
+
+# %%
+chans = sourcing.channels(atts, top_n)
+if chans.empty:
+    display(Markdown("No attribution names a channel."))
+else:
+    display(safe_table(chans))
+
+# %% [markdown]
+# ## Quotes
+#
+# Every attribution with its article, outlet, speaker, cue and content, in article
+# order. Set the `search` parameter (or call `sourcing.quote_table(atts, "text")` in
+# JupyterLab) to keep the rows whose speaker, content, outlet, channel or article id
+# contain a text.
+
+# %%
+quotes = sourcing.quote_table(atts, search)
+if search:
+    display(Markdown(f"{len(quotes):,} of {len(atts):,} attributions match `{search}`."))
+display(safe_table(quotes, max_rows=200))
+
+# %% [markdown]
+# ## One article
+#
+# The article chosen by `article_id` (default: the first), with entity mentions and
+# attributions highlighted: sources are labelled with the resolved speaker, cues with
+# their lemma, contents with their kind.
+
+# %%
+article = sourcing.choose_article(articles, article_id)
+date = article["date"] if isinstance(article["date"], str) else "undated"
+display(Markdown(f"**{article['title']}** ({article['outlet']}, {date}), `{article['article_id']}`"))
+mentions = tables["mentions"]
+display(article_view(
+    article["text"],
+    mentions.loc[mentions["article_id"].eq(article["article_id"])],
+    tables["attributions"].loc[tables["attributions"]["article_id"].eq(article["article_id"])],
+))
+
+# %% [markdown]
+# ## Evaluation against gold spans
+#
+# When `gold` names a PolNeAR-style JSONL file, newscope's extractor and textacy's
+# `direct_quotations` (the baseline) are scored on it: precision, recall and F1 for the
+# content, source and cue spans, *exact* (same span after trimming quotes, punctuation
+# and white space) and *partial* (content: character Dice ≥ 0.5, matched one to one;
+# source and cue: any overlap on the matched pairs). See `newscope.evaluate.score`.
+
+# %%
+if gold:
+    from newscope.config import resolve_path
+    from newscope.evaluate import evaluate, format_report, report_frame
+
+    report = evaluate(resolve_path(gold), progress=False)
+    display(Markdown(f"```\n{format_report(report)}\n```"))
+    scores = report_frame(report)
+    display(safe_table(scores))
+    fig = sourcing.plot_scores(scores)
+    save_figure(fig, "attribution-evaluation", title="Attribution extraction against gold spans",
+                caption=f"F1 (exact and partial match) of newscope and textacy's direct_quotations on {gold}.",
+                data=scores, params=params)
+else:
+    display(Markdown("No gold file set (`gold` parameter): evaluation skipped."))
