@@ -1,0 +1,121 @@
+"""Figures: one style, byte-identical files for identical inputs, a merged manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from newscope import figures
+from newscope.figures import read_manifest, save_figure, style
+from newscope.provenance import VOLATILE_FIELDS
+
+DATA = pd.DataFrame({"entity": ["Assad", "<script>alert(1)</script>", "Rappler"], "mentions": [5, 3, 2]})
+
+
+def _plot(fig_id: str, out_dir, params=None) -> dict:
+    style()
+    fig, ax = plt.subplots()
+    ax.barh(DATA["entity"], DATA["mentions"], label="mentions")
+    ax.set_title("Top entities")
+    ax.legend()
+    return save_figure(fig, fig_id, title="Top entities", caption="Mentions per entity.",
+                       data=DATA, params=params or {"top_n": 3}, out_dir=out_dir)
+
+
+def _digests(folder) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _drop_volatile(manifest: dict) -> dict:
+    for entry in manifest["figures"]:
+        for dotted in VOLATILE_FIELDS:
+            *parents, leaf = dotted.split(".")
+            node = entry
+            for key in parents:
+                node = node[key]
+            node.pop(leaf)
+    return manifest
+
+
+def test_same_inputs_give_same_bytes(tmp_path):
+    _plot("entity-top", tmp_path / "a")
+    _plot("entity-top", tmp_path / "b")
+    a, b = _digests(tmp_path / "a"), _digests(tmp_path / "b")
+    assert set(a) == {"entity-top.pdf", "entity-top.svg", "entity-top.png", "entity-top.csv", "figures.json"}
+    for name in a:
+        if name != "figures.json":
+            assert a[name] == b[name], name
+    ma = _drop_volatile(json.loads((tmp_path / "a" / "figures.json").read_text()))
+    mb = _drop_volatile(json.loads((tmp_path / "b" / "figures.json").read_text()))
+    assert ma == mb
+
+
+def test_files_carry_no_dates(tmp_path):
+    _plot("entity-top", tmp_path)
+    assert b"CreationDate" not in (tmp_path / "entity-top.pdf").read_bytes()
+    assert b"<dc:date>" not in (tmp_path / "entity-top.svg").read_bytes()
+    png = (tmp_path / "entity-top.png").read_bytes()
+    assert b"Software\x00newscope" in png and b"matplotlib" not in png.lower()
+
+
+def test_manifest_entry(tmp_path):
+    entry = _plot("entity-top", tmp_path, params={"top_n": 3, "period": "M"})
+    assert read_manifest(tmp_path / "figures.json") == {"entity-top": json.loads(json.dumps(entry))}
+    assert {"id", "title", "caption", "files", "data", "params", "provenance"} <= set(entry)
+    assert set(entry["files"]) == {"pdf", "svg", "png"}
+    for f in [*entry["files"].values(), entry["data"]]:
+        assert hashlib.sha256((tmp_path / f["path"]).read_bytes()).hexdigest() == f["sha256"]
+    assert pd.read_csv(tmp_path / entry["data"]["path"]).equals(DATA)
+    assert entry["params"] == {"top_n": 3, "period": "M"}
+    prov = entry["provenance"]
+    assert {"git", "data", "spacy", "model", "newscope", "params", "run_date"} <= set(prov)
+    assert prov["params"] == entry["params"]
+
+
+def test_manifest_merges_and_sorts(tmp_path):
+    _plot("zeta", tmp_path)
+    _plot("alpha", tmp_path)
+    _plot("zeta", tmp_path, params={"top_n": 5})
+    manifest = json.loads((tmp_path / "figures.json").read_text())
+    assert [e["id"] for e in manifest["figures"]] == ["alpha", "zeta"]
+    assert manifest["figures"][1]["params"] == {"top_n": 5}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+@pytest.mark.parametrize("bad", ["Entity Top", "top/../x", "", "-lead", "trail-", "a--b", "ÄÖ"])
+def test_bad_figure_id_is_refused(tmp_path, bad):
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="stable slug"):
+        save_figure(fig, bad, title="t", caption="c", data=DATA, out_dir=tmp_path)
+    plt.close(fig)
+    assert not list(tmp_path.iterdir())
+
+
+def test_data_must_be_a_frame(tmp_path):
+    fig, _ = plt.subplots()
+    with pytest.raises(TypeError, match="DataFrame"):
+        save_figure(fig, "x", title="t", caption="c", data=DATA.to_dict(), out_dir=tmp_path)
+    plt.close(fig)
+
+
+def test_default_out_dir_follows_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(figures.FIGURES_DIR_ENV, str(tmp_path / "nbval"))
+    assert figures.default_figures_dir() == tmp_path / "nbval"
+    monkeypatch.delenv(figures.FIGURES_DIR_ENV)
+    assert figures.default_figures_dir() == figures.config.FIGURES_DIR
+
+
+def test_style_is_the_house_style():
+    style()
+    rc = matplotlib.rcParams
+    assert rc["font.sans-serif"][0] == "DejaVu Sans"
+    assert rc["svg.hashsalt"] == "newscope"
+    assert [c["color"] for c in rc["axes.prop_cycle"]][:3] == list(figures.OKABE_ITO[:3])
+    assert rc["figure.figsize"][0] == figures.SINGLE_COLUMN
