@@ -121,8 +121,10 @@ if len(over_time) > 1:
                         "undated articles are left out.",
                 data=over_time, params=params)
     display(safe_table(over_time))
+elif over_time.empty:
+    display(Markdown("No attribution comes from a dated article: no time series to draw."))
 else:
-    display(Markdown(f"{len(over_time)} dated period(s) at `period = {period!r}`: no time series to draw."))
+    display(Markdown(f"All dated attributions fall in one period (`period = {period!r}`): no time series to draw."))
 
 # %% [markdown]
 # ## Who is quoted most
