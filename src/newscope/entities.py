@@ -1,0 +1,530 @@
+"""Named-entity mentions and canonical entities.
+
+Two steps, matching the pipeline:
+
+* :func:`article_mentions` (per article, cached): spaCy NER spans are cleaned (line
+  breaks split a span; leading determiners, honorifics and titles, edge punctuation and a
+  possessive "'s" are dropped) and linked *within the article*: an acronym to the
+  expansion the text defines ("Syrian National Council (SNC)") or whose initials it
+  spells, a partial person name ("Assad") to the one full name containing it ("Bashar
+  al-Assad"), a short head ("the Observatory") to the one organisation it ends
+  ("Syrian Observatory for Human Rights"). Each linked group gets one label by vote.
+* :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
+  compared after :func:`normalize_name` (case, accents, dots and hyphens ignored);
+  a short form left unlinked in one article follows the full name it was linked to in
+  the other articles when that link is consistent; then the alias tables apply (the
+  built-in ``newscope/data/aliases.yaml`` of wire agencies and institutions, then the
+  user's table from ``params.yaml`` ``entities.aliases``, which wins).
+
+Alias table format (YAML; every section optional)::
+
+    merge:            # canonical name: [names that mean it]
+      Donald Trump: [Trump, Donald J. Trump]
+    split: [Bush]     # names never merged into another entity, in or across articles
+    ignore: [AI]      # names dropped from mentions and entities
+    labels:           # force an entity's label
+      Qusayr: GPE
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from newscope.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+DETERMINERS = frozenset({"the", "a", "an"})
+# Words of a title or honorific before a person's name ("Foreign Minister Sheikh ...").
+# Royal and religious ranks that are part of how a person is named (King Salman, Pope
+# Francis) are deliberately absent.
+TITLE_WORDS = frozenset(
+    """mr mrs ms miss mx dr prof sir dame lord lady rev reverend sheikh sheik shaikh emir
+    ayatollah imam rabbi president vice prime deputy foreign defense defence interior finance
+    minister secretary general attorney sen senator rep representative congressman
+    congresswoman gov governor lt lieutenant gen col colonel maj capt captain sgt sergeant
+    adm admiral cmdr commander chancellor mayor speaker leader chairman chairwoman chair
+    ambassador envoy judge justice chief director commissioner officer detective sheriff
+    spokesman spokeswoman spokesperson candidate nominee president-elect ex former late
+    first""".split()
+)
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+# Heads that stand on their own as a different institution ("the House" is not "the
+# White House"), so they are never linked to a longer name ending in them.
+STANDALONE_HEADS = frozenset({"house"})
+FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "du", "des", "la", "le", "to", "at"})
+
+# Labels by how a short form may link: person names by any part; organisation-like
+# names by their head; places never by a part ("Virginia" is not "West Virginia").
+_HEAD_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+_PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.?){2,6})\s*\)")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_WORD_SPLIT = re.compile(r"[\s\-‐‑–—]+")
+
+_PROPAGATE_MIN_ARTICLES = 2
+_PROPAGATE_MIN_SHARE = 0.75
+
+
+def normalize_name(name: str) -> str:
+    """Comparison form of a name: no accents, case, dots or apostrophes; other punctuation
+    as spaces. ``normalize_name("U.S.") == normalize_name("US") == "us"``."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = re.sub(r"[.'’`]", "", s)
+    return " ".join(re.sub(r"[^\w]+", " ", s).split())
+
+
+def slugify(name: str) -> str:
+    """Filesystem-safe slug of a name (ASCII letters, digits and hyphens)."""
+    slug = "-".join(normalize_name(name).encode("ascii", "ignore").decode().split())
+    return slug or hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+def entity_id(name: str, label: str) -> str:
+    """Stable id of a canonical entity, e.g. ``person-bashar-al-assad``.
+
+    Long slugs are cut at 60 characters and suffixed with a short hash of the full name.
+    """
+    slug = slugify(name)
+    if len(slug) > 60:
+        slug = f"{slug[:60]}-{hashlib.sha1(normalize_name(name).encode()).hexdigest()[:8]}"
+    return f"{label.lower()}-{slug}"
+
+
+# --------------------------------------------------------------------------- per article
+
+
+def _clean_pieces(ent: Span) -> list[tuple[int, int]]:
+    """Character spans of ``ent`` after splitting at line breaks and trimming edges."""
+    runs: list[list[Token]] = [[]]
+    for tok in ent:
+        if tok.is_space or "\n" in tok.text:
+            runs.append([])
+        else:
+            runs[-1].append(tok)
+    person = ent.label_ == "PERSON"
+    out = []
+    for run in runs:
+        while run and (run[0].is_punct or run[0].lower_ in DETERMINERS):
+            run = run[1:]
+        while run and (run[-1].is_punct or run[-1].lower_ in POSSESSIVE):
+            run = run[:-1]
+        if person:
+            while len(run) > 1 and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].is_punct):
+                run = run[1:]
+        if not run or all(t.is_stop and not t.is_upper for t in run):
+            continue
+        start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+        text = ent.doc.text[start:end]
+        if "\n" in text or len(text) < 2 or not any(c.isupper() for c in text):
+            continue
+        out.append((start, end))
+    return out
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in _WORD_SPLIT.split(name) if w)
+
+
+def _initials(words: tuple[str, ...]) -> set[str]:
+    """Acronyms a name may have: initials of its capitalised words, or of all words."""
+    caps = "".join(w[0] for w in words if w[0].isupper())
+    every = "".join(w[0] for w in words).upper()
+    return {caps.upper(), every}
+
+
+def _acronym_fits(acronym: str, name: str) -> bool:
+    """``acronym`` (dots removed) spells the initials of ``name``, or, more loosely,
+    starts with its first letter and runs in order through its capital letters."""
+    words = _words(name)
+    if len(words) < 2:
+        return False
+    if acronym in _initials(words):
+        return True
+    caps = [c for c in name if c.isupper()]
+    if not caps or caps[0] != acronym[0]:
+        return False
+    it = iter(caps)
+    return all(ch in it for ch in acronym)
+
+
+@dataclass
+class _Form:
+    """All mentions of one normalised name in an article."""
+
+    norm: str
+    words: tuple[str, ...]  # of the first surface text, original case
+    texts: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    target: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.labels.most_common(1)[0][0]
+
+    @property
+    def surface(self) -> str:
+        """Preferred spelling: not all capitals when possible, then the commonest."""
+        return max(self.texts.items(), key=lambda kv: (not kv[0].isupper() or len(kv[0]) <= 6, kv[1]))[0]
+
+
+def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
+    """Set ``form.target`` (the normalised name a form stands for) by the linking rules."""
+    person_parts: dict[tuple[str, ...], set[str]] = {}
+    surnames: dict[tuple[str, ...], set[str]] = {}
+    heads: dict[tuple[str, ...], set[str]] = {}
+    for f in forms.values():
+        n = len(f.words)
+        if n < 2:
+            continue
+        low = tuple(w.lower() for w in f.words)
+        if f.label == "PERSON":
+            for i in range(n):
+                for j in range(i + 1, n + 1):
+                    if j - i < n:
+                        person_parts.setdefault(low[i:j], set()).add(f.norm)
+            for i in range(1, n):
+                surnames.setdefault(low[i:], set()).add(f.norm)
+        elif f.label in _HEAD_LABELS:
+            k = next((i for i, w in enumerate(f.words) if not w[0].isupper()), n)
+            for i in range(1, k) if k == n else range(k):
+                part = low[i:k]
+                if all(w[0].isupper() for w in f.words[i:k]) and part not in {(h,) for h in STANDALONE_HEADS}:
+                    heads.setdefault(part, set()).add(f.norm)
+
+    def root(norm: str) -> str:
+        seen = set()
+        while forms[norm].target and norm not in seen:
+            seen.add(norm)
+            norm = forms[norm].target
+        return norm
+
+    for f in sorted(forms.values(), key=lambda f: -len(f.words)):
+        low = tuple(w.lower() for w in f.words)
+        compact = "".join(f.words).replace(".", "")
+        if f.norm in definitions and definitions[f.norm] in forms:
+            candidates = {definitions[f.norm]}
+        elif _ACRONYM.match("".join(f.words)):
+            candidates = {g.norm for g in forms.values() if len(g.words) > 1 and compact in _initials(g.words)}
+        elif f.label == "PERSON" and low in person_parts:
+            candidates = person_parts[low]
+        elif f.label not in _PLACE_LABELS and low in surnames:
+            candidates = surnames[low]
+        elif f.label not in _PLACE_LABELS | {"NORP"} and low in heads:
+            candidates = heads[low]
+        else:
+            continue
+        roots = {root(c) for c in candidates} - {f.norm}
+        if len(roots) == 1:
+            f.target = roots.pop()
+
+
+def _add_repeats(doc: Doc, forms: dict[str, _Form], spans: list, norms: list) -> None:
+    """Add the untagged repeats of names the article tagged elsewhere (NER misses some):
+    exact, word-bounded occurrences ending in a proper noun and outside every entity."""
+    surfaces = {t: f for f in forms.values() for t in f.texts}
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(surfaces, key=len, reverse=True)) + r")(?!\w)"
+    )
+    taken = {s for s, _, _ in spans}
+    for m in pattern.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end())
+        if span is None or m.start() in taken or span[-1].pos_ != "PROPN" or any(t.ent_type for t in span):
+            continue
+        form = surfaces[m.group()]
+        spans.append((m.start(), m.end(), form.label))
+        norms.append(form.norm)
+        form.texts[m.group()] += 1
+
+
+def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[dict]:
+    """Cleaned, within-article-linked entity mentions of one parsed article.
+
+    One dict per mention: ``article_id``, ``start``, ``end`` (character offsets into
+    ``doc.text``), ``text`` (``doc.text[start:end]``), ``label`` (voted over the linked
+    group), ``sentence`` (index in ``doc.sents``), ``paragraph`` (index of the blank-line
+    separated paragraph) and ``key`` (the in-article canonical name).
+
+    >>> rows = article_mentions(nlp("President Bashar al-Assad spoke. Assad left."), "a1", ["PERSON"])
+    >>> [r["key"] for r in rows]  # doctest: +SKIP
+    ['Bashar al-Assad', 'Bashar al-Assad']
+    """
+    wanted = set(labels)
+    text = doc.text
+    spans: list[tuple[int, int, str]] = []
+    for ent in doc.ents:
+        if ent.label_ in wanted:
+            spans.extend((s, e, ent.label_) for s, e in _clean_pieces(ent))
+    if not spans:
+        return []
+
+    forms: dict[str, _Form] = {}
+    norms = []
+    for s, e, label in spans:
+        surface = text[s:e]
+        norm = normalize_name(surface)
+        form = forms.get(norm)
+        if form is None:
+            form = forms[norm] = _Form(norm, _words(surface))
+        form.texts[surface] += 1
+        form.labels[label] += 1
+        norms.append(norm)
+
+    # Acronyms the text defines right after a name: "Syrian National Council (SNC)".
+    definitions: dict[str, str] = {}
+    taken = {(s, e) for s, e, _ in spans}
+    extra = []
+    for (s, e, label), norm in zip(spans, norms):
+        m = _PAREN_ACRONYM.match(text, e)
+        if not m or len(forms[norm].words) < 2:
+            continue
+        acronym = m.group(1)
+        if not _acronym_fits(acronym.replace(".", ""), text[s:e]):
+            continue
+        acr_norm = normalize_name(acronym)
+        definitions.setdefault(acr_norm, norm)
+        if (m.start(1), m.end(1)) not in taken:
+            extra.append((m.start(1), m.end(1), label, acr_norm))
+            form = forms.setdefault(acr_norm, _Form(acr_norm, _words(acronym)))
+            form.texts[acronym] += 1
+            form.labels[label] += 1
+    for s, e, label, norm in extra:
+        spans.append((s, e, label))
+        norms.append(norm)
+
+    _add_repeats(doc, forms, spans, norms)
+    _link_forms(forms, definitions)
+
+    # Canonical name and label of each linked group.
+    groups: dict[str, list[_Form]] = {}
+    for f in forms.values():
+        r = f.norm
+        seen = set()
+        while forms[r].target and r not in seen:
+            seen.add(r)
+            r = forms[r].target
+        groups.setdefault(r, []).append(f)
+    key_of, label_of = {}, {}
+    for r, members in groups.items():
+        votes = Counter()
+        for f in members:
+            votes.update(f.labels)
+        top = max(votes.values())
+        best = [lab for lab, n in votes.items() if n == top]
+        label = forms[r].label if forms[r].label in best else best[0]
+        for f in members:
+            key_of[f.norm], label_of[f.norm] = forms[r].surface, label
+
+    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    para_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    rows = [
+        {
+            "article_id": article_id,
+            "start": s,
+            "end": e,
+            "text": text[s:e],
+            "label": label_of[norm],
+            "sentence": bisect.bisect_right(sent_starts, s) - 1,
+            "paragraph": bisect.bisect_right(para_starts, s) - 1,
+            "key": key_of[norm],
+        }
+        for (s, e, _), norm in zip(spans, norms)
+    ]
+    rows.sort(key=lambda r: r["start"])
+    return rows
+
+
+# --------------------------------------------------------------------------- alias tables
+
+
+@dataclass
+class AliasTable:
+    """Normalised alias rules: ``merge`` alias -> canonical name, ``split``, ``ignore``,
+    ``labels`` (normalised canonical name -> label)."""
+
+    merge: dict[str, str] = field(default_factory=dict)
+    split: set[str] = field(default_factory=set)
+    ignore: set[str] = field(default_factory=set)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def update(self, other: AliasTable) -> None:
+        """Apply ``other`` on top of this table (its rules win)."""
+        for name in other.split:
+            self.merge.pop(name, None)
+        self.merge.update(other.merge)
+        self.split |= other.split
+        self.ignore |= other.ignore
+        self.labels.update(other.labels)
+
+
+def _names(value: object, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise ConfigError(f"{where}: expected a name or a list of names, got {value!r}")
+
+
+def load_aliases(path: str | Path) -> AliasTable:
+    """Read an alias table (format in this module's docstring), naming the file on error."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"alias table {path} (params.yaml: entities.aliases) does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with merge/split/ignore/labels")
+    unknown = sorted(set(data) - {"merge", "split", "ignore", "labels"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(unknown)}; known: merge, split, ignore, labels")
+    table = AliasTable()
+    merge = data.get("merge") or {}
+    if not isinstance(merge, dict):
+        raise ConfigError(f"{path}: 'merge' must map a canonical name to a list of aliases")
+    for canonical, aliases in merge.items():
+        for alias in [canonical, *_names(aliases, f"{path}: merge.{canonical}")]:
+            norm = normalize_name(alias)
+            if table.merge.get(norm, canonical) != canonical:
+                raise ConfigError(
+                    f"{path}: {alias!r} is listed under both {table.merge[norm]!r} and {canonical!r} in 'merge'"
+                )
+            table.merge[norm] = str(canonical)
+    table.split = {normalize_name(n) for n in _names(data.get("split"), f"{path}: split")}
+    table.ignore = {normalize_name(n) for n in _names(data.get("ignore"), f"{path}: ignore")}
+    labels = data.get("labels") or {}
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise ConfigError(f"{path}: 'labels' must map a name to a label such as GPE")
+    table.labels = {normalize_name(k): v for k, v in labels.items()}
+    return table
+
+
+def builtin_aliases() -> AliasTable:
+    """The alias table shipped with newscope (wire agencies and institutions)."""
+    with resources.as_file(resources.files("newscope") / "data" / "aliases.yaml") as path:
+        return load_aliases(path)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _map_norms(values: pd.Series, func) -> pd.Series:
+    """Apply a Python function once per distinct value (vectorised look-up after)."""
+    uniques = values.unique()
+    return values.map(dict(zip(uniques, map(func, uniques))))
+
+
+def _mode(df: pd.DataFrame, by: list[str], col: str) -> pd.Series:
+    """Commonest value of ``col`` per ``by`` group (ties: alphabetically first)."""
+    counts = df.groupby([*by, col], sort=False).size().reset_index(name="n")
+    counts = counts.sort_values(["n", col], ascending=[False, True], kind="stable").drop_duplicates(by)
+    return counts.set_index(by)[col]
+
+
+def resolve_entities(
+    mentions: pd.DataFrame, aliases: str | Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One ``entity_id`` per canonical entity across the corpus.
+
+    ``mentions`` are :func:`article_mentions` rows of many articles; ``aliases`` is the
+    user's alias table (YAML), applied over the built-in one. Returns ``mentions`` with
+    an ``entity_id`` column (rows of ignored names dropped, ``key`` left as linked in the
+    article) and the ``entities`` table: ``entity_id``, ``name``, ``label`` (majority),
+    ``aliases`` (other spellings seen, commonest first), ``n_mentions``, ``n_articles``.
+    """
+    table = builtin_aliases()
+    if aliases:
+        table.update(load_aliases(aliases))
+    entity_cols = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles"]
+    if mentions.empty:
+        out = mentions.assign(entity_id=pd.Series(dtype="string"))
+        return out, pd.DataFrame({c: pd.Series(dtype=object) for c in entity_cols})
+
+    m = mentions.reset_index(drop=True)
+    text_norm = _map_norms(m["text"], normalize_name)
+    key_norm = _map_norms(m["key"], normalize_name)
+    surface = m["key"].copy()
+    if table.split:  # split names stand alone, even where the article linked them
+        undo = text_norm.isin(table.split)
+        key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
+
+    def aliased(norm: pd.Series, surf: pd.Series) -> tuple[pd.Series, pd.Series]:
+        canon = norm.map(table.merge)
+        hit = canon.notna()
+        return norm.mask(hit, _map_norms(canon[hit], normalize_name)), surf.mask(hit, canon)
+
+    key_norm, surface = aliased(key_norm, surface)
+
+    # A short form left alone in an article follows the full name it was linked to
+    # elsewhere, when at least 2 articles and 75% of its linking articles agree.
+    linked = text_norm != key_norm
+    links = (
+        pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface})[linked]
+        .drop_duplicates(["a", "s", "k"])
+        .groupby(["s", "k"], sort=False)
+        .agg(n=("a", "size"), surf=("surf", "first"))
+        .reset_index()
+    )
+    if len(links):
+        links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
+        links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)]
+        links = links[~links["s"].isin(table.split)].set_index("s")
+        alone = ~linked & key_norm.isin(links.index)
+        if alone.any():
+            log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link", alone.sum())
+            short = key_norm[alone]
+            key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
+            key_norm, surface = aliased(key_norm, surface)
+
+    keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
+    if (~keep).any():
+        log.info("resolve_entities: %d mentions of ignored names dropped", (~keep).sum())
+    m, key_norm, surface = m[keep].reset_index(drop=True), key_norm[keep].reset_index(drop=True), surface[keep].reset_index(drop=True)
+
+    work = pd.DataFrame({"g": key_norm, "surf": surface, "text": m["text"], "label": m["label"], "a": m["article_id"]})
+    name = _mode(work, ["g"], "surf")
+    label = _mode(work, ["g"], "label")
+    # one label per entity and article, by vote (names merged here may have differed)
+    in_article = _mode(work, ["a", "g"], "label")
+    m["label"] = pd.MultiIndex.from_arrays([work["a"], work["g"]]).map(in_article).to_numpy()
+    if table.labels:
+        label = pd.Series(table.labels).reindex(label.index).fillna(label)
+        forced = key_norm.map(table.labels)
+        m["label"] = forced.fillna(m["label"]).to_numpy()
+    stats = work.groupby("g").agg(n_mentions=("a", "size"), n_articles=("a", "nunique"))
+    spellings = work.groupby(["g", "text"], sort=False).size().reset_index(name="n")
+    spellings = spellings.sort_values(["g", "n", "text"], ascending=[True, False, True])
+    spellings = spellings[spellings["text"] != spellings["g"].map(name)]
+    alias_lists = spellings.groupby("g")["text"].agg(list)
+
+    ent = stats.assign(name=name, label=label)
+    ent["aliases"] = alias_lists.reindex(ent.index)
+    ent["aliases"] = ent["aliases"].apply(lambda v: v if isinstance(v, list) else [])
+    ids = pd.Series([entity_id(n, lab) for n, lab in zip(ent["name"], ent["label"])], index=ent.index)
+    clash = ids.duplicated(keep=False)  # slugs equal only when non-ASCII letters differ
+    ids[clash] = [f"{i}-{hashlib.sha1(g.encode()).hexdigest()[:8]}" for i, g in zip(ids[clash], ids.index[clash])]
+    ent["entity_id"] = ids
+    m["entity_id"] = key_norm.map(ent["entity_id"]).to_numpy()
+    entities = ent.reset_index(drop=True)[entity_cols].sort_values(
+        ["n_articles", "n_mentions", "entity_id"], ascending=[False, False, True], ignore_index=True
+    )
+    return m, entities

@@ -1,0 +1,329 @@
+"""The entity layer: span cleaning, within-article linking, corpus resolution, alias tables."""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import islice
+
+import pandas as pd
+import pytest
+from spacy.tokens import Doc, Span
+
+from newscope.config import ConfigError
+from newscope.entities import (
+    article_mentions,
+    entity_id,
+    load_aliases,
+    normalize_name,
+    resolve_entities,
+)
+
+LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
+
+
+def make_doc(nlp, text: str, ents: list[tuple[str, str]], sentences: list[str] = ()) -> Doc:
+    """A tokenised doc with hand-set entities (``(surface, label)`` in text order, each at
+    its next occurrence) and sentence starts at the given strings, independent of the NER model."""
+    doc = nlp.make_doc(text)
+    spans, pos = [], 0
+    for surface, label, *after in ents:
+        start = text.index(surface, text.index(after[0]) if after else pos)
+        pos = start + len(surface)
+        span = doc.char_span(start, start + len(surface), label=label)
+        assert span is not None, surface
+        spans.append(span)
+    doc.ents = spans
+    if sentences:
+        starts = {text.index(s) for s in sentences}
+        for tok in doc:
+            tok.is_sent_start = tok.idx in starts or tok.i == 0
+    return doc
+
+
+def keys(rows: list[dict]) -> dict[str, str]:
+    return {r["text"]: r["key"] for r in rows}
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def test_spans_lose_determiners_titles_possessives_and_split_at_line_breaks(nlp):
+    text = "Syrian forces storm Qusayr\n\nAgence France-Presse\n\nPresident Bashar al-Assad's army and The Arab League."
+    doc = make_doc(nlp, text, [("Qusayr\n\nAgence France-Presse", "ORG"),
+                               ("President Bashar al-Assad's", "PERSON"), ("The Arab League", "ORG")])
+    rows = article_mentions(doc, "a", LABELS)
+    assert [r["text"] for r in rows] == ["Qusayr", "Agence France-Presse", "Bashar al-Assad", "Arab League"]
+    for r in rows:
+        assert text[r["start"]:r["end"]] == r["text"]
+
+
+def test_titles_are_stripped_from_people_only(nlp):
+    text = "Foreign Minister Sheikh Abdullah bin Zayed visited Sheikh Jarrah and met Mr. Smith."
+    doc = make_doc(nlp, text, [("Foreign Minister Sheikh Abdullah bin Zayed", "PERSON"),
+                               ("Sheikh Jarrah", "FAC"), ("Mr. Smith", "PERSON")])
+    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == ["Abdullah bin Zayed", "Sheikh Jarrah", "Smith"]
+
+
+def test_function_words_and_lowercase_spans_are_dropped(nlp):
+    text = "Summarize with AI\n\nHow jihadist groups grow"
+    doc = make_doc(nlp, text, [("AI\n\nHow", "ORG"), ("jihadist", "NORP")])
+    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == ["AI"]
+
+
+def test_unwanted_labels_are_ignored(nlp):
+    doc = make_doc(nlp, "Assad spoke on Sunday.", [("Assad", "PERSON"), ("Sunday", "DATE")])
+    assert [r["label"] for r in article_mentions(doc, "a", LABELS)] == ["PERSON"]
+    assert article_mentions(doc, "a", ["ORG"]) == []
+
+
+def test_sentence_and_paragraph_indices(nlp):
+    text = "Assad spoke. Putin listened.\n\nObama left.\n\n\n\nMerkel stayed."
+    doc = make_doc(nlp, text, [(n, "PERSON") for n in ("Assad", "Putin", "Obama", "Merkel")],
+                   sentences=["Assad", "Putin", "Obama", "Merkel"])
+    rows = article_mentions(doc, "a", LABELS)
+    assert [(r["sentence"], r["paragraph"]) for r in rows] == [(0, 0), (1, 0), (2, 1), (3, 2)]
+
+
+# --------------------------------------------------------------------------- linking rules
+
+
+def test_surname_and_first_name_link_to_the_full_name(nlp):
+    text = "Bashar al-Assad spoke. Assad said Bashar would stay. Al-Assad left."
+    doc = make_doc(nlp, text, [("Bashar al-Assad", "PERSON"), ("Assad", "PERSON"),
+                               ("Bashar", "PERSON"), ("Al-Assad", "PERSON")])
+    assert set(keys(article_mentions(doc, "a", LABELS)).values()) == {"Bashar al-Assad"}
+
+
+def test_ambiguous_surname_stays_unlinked(nlp):
+    text = "Hillary Clinton and Bill Clinton arrived. Clinton spoke."
+    doc = make_doc(nlp, text, [("Hillary Clinton", "PERSON"), ("Bill Clinton", "PERSON"), ("Clinton", "PERSON")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert k["Clinton"] == "Clinton"
+    assert k["Hillary Clinton"] == "Hillary Clinton"
+
+
+def test_mislabelled_surname_links_but_places_do_not(nlp):
+    text = "Donald Trump spoke in West Virginia. The Trump campaign and Virginia voters."
+    doc = make_doc(nlp, text, [("Donald Trump", "PERSON"), ("West Virginia", "GPE"),
+                               ("Trump", "ORG"), ("Virginia", "GPE")])
+    rows = article_mentions(doc, "a", LABELS)
+    k = keys(rows)
+    assert k["Trump"] == "Donald Trump" and k["Virginia"] == "Virginia"
+    assert {r["label"] for r in rows if r["key"] == "Donald Trump"} == {"PERSON"}
+
+
+def test_acronym_defined_in_parentheses(nlp):
+    text = "The Syrian National Council (SNC) met. Later the SNC denounced it."
+    doc = make_doc(nlp, text, [("Syrian National Council", "ORG"), ("SNC", "ORG", "Later")])
+    rows = article_mentions(doc, "a", LABELS)
+    # the first "(SNC)" is not tagged by NER: the definition adds it as a mention
+    assert [(r["text"], r["key"]) for r in rows] == [
+        ("Syrian National Council", "Syrian National Council"),
+        ("SNC", "Syrian National Council"),
+        ("SNC", "Syrian National Council"),
+    ]
+    assert rows[1]["start"] == text.index("SNC")
+
+
+def test_parenthesised_acronym_must_fit_the_name(nlp):
+    text = "The Syrian National Council (AFP) met. The AFP said so."
+    doc = make_doc(nlp, text, [("Syrian National Council", "ORG"), ("AFP", "ORG")])
+    assert keys(article_mentions(doc, "a", LABELS))["AFP"] == "AFP"
+
+
+def test_acronym_linked_by_initials_without_definition(nlp):
+    text = "Agence France-Presse reported. A source told AFP. The United Nations and the UN."
+    doc = make_doc(nlp, text, [("Agence France-Presse", "ORG"), ("AFP", "ORG"),
+                               ("United Nations", "ORG"), ("UN", "ORG")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert k["AFP"] == "Agence France-Presse" and k["UN"] == "United Nations"
+
+
+def test_short_head_links_to_the_organisation(nlp):
+    text = ("The Syrian Observatory for Human Rights said so. The Observatory chief agreed. "
+            "The Britain-based Observatory added more.")
+    doc = make_doc(nlp, text, [("Syrian Observatory for Human Rights", "ORG"), ("Observatory", "PERSON"),
+                               ("Observatory", "ORG")])
+    rows = article_mentions(doc, "a", LABELS)
+    assert {r["key"] for r in rows} == {"Syrian Observatory for Human Rights"}
+    # one label by vote; a tie goes to the full name's label
+    assert {r["label"] for r in rows} == {"ORG"}
+
+
+def test_standalone_heads_and_ambiguous_heads_stay_apart(nlp):
+    text = "The White House and the House disagreed. The Justice Department and the State Department: the Department."
+    doc = make_doc(nlp, text, [("White House", "ORG"), ("House", "ORG"), ("Justice Department", "ORG"),
+                               ("State Department", "ORG"), ("Department", "ORG")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert k["House"] == "House" and k["Department"] == "Department"
+
+
+def test_label_vote_gives_one_label_per_entity(nlp):
+    text = "Troops entered Qusayr. Qusayr fell. In Qusayr, rebels fled. Qusayr was quiet."
+    doc = make_doc(nlp, text, [("Qusayr", "GPE"), ("Qusayr", "ORG"), ("Qusayr", "GPE"), ("Qusayr", "PERSON")])
+    assert {r["label"] for r in article_mentions(doc, "a", LABELS)} == {"GPE"}
+
+
+def test_all_caps_dateline_joins_the_place(nlp):
+    text = "DAMASCUS, Syria - Troops left Damascus."
+    doc = make_doc(nlp, text, [("DAMASCUS", "GPE"), ("Syria", "GPE"), ("Damascus", "GPE")])
+    assert keys(article_mentions(doc, "a", LABELS))["DAMASCUS"] == "Damascus"
+
+
+# --------------------------------------------------------------------------- example article
+
+
+@pytest.fixture(scope="module")
+def example(nlp, example_text):
+    from newscope.clean import clean_article
+
+    raw = article_mentions(nlp(example_text), "raw", LABELS)
+    text = clean_article(example_text).text
+    cleaned = article_mentions(nlp(text), "ex", LABELS)
+    mentions, entities = resolve_entities(pd.DataFrame(cleaned))
+    return example_text, raw, text, mentions, entities
+
+
+def test_example_article_done_when(example):
+    _, _, text, mentions, entities = example
+    by_text = mentions.groupby("text")["entity_id"].agg(set)
+    for short, full in [("Assad", "Bashar al-Assad"), ("SNC", "Syrian National Council"),
+                        ("Observatory", "Syrian Observatory for Human Rights"), ("AFP", "Agence France-Presse")]:
+        assert by_text[short] == {entities.set_index("name").loc[full, "entity_id"]}, short
+    qusayr = mentions[mentions["text"] == "Qusayr"]
+    assert qusayr["entity_id"].nunique() == 1
+    assert len(qusayr) == len(re.findall(r"\bQusayr\b", text))
+    assert entities.set_index("entity_id").loc[qusayr["entity_id"].iloc[0], "label"] in {"GPE", "LOC", "FAC"}
+    assert (mentions["text"] == [text[s:e] for s, e in zip(mentions["start"], mentions["end"])]).all()
+
+
+def test_example_article_has_no_entity_from_page_furniture(example):
+    _, _, _, mentions, entities = example
+    furniture = {"AI", "How", "Loading", "Sort", "Rappler App"}
+    assert not furniture & set(entities["name"]), entities["name"].tolist()
+    assert not mentions["text"].str.contains("\n").any()
+
+
+def test_raw_example_article_keeps_exact_offsets_and_links(example):
+    raw_text, raw, *_ = example
+    assert all(raw_text[r["start"]:r["end"]] == r["text"] and "\n" not in r["text"] for r in raw)
+    k = keys(raw)
+    assert k["Assad"] == "Bashar al-Assad" and k["SNC"] == "Syrian National Council"
+    assert k["DAMASCUS"] == "Damascus"
+
+
+# --------------------------------------------------------------------------- corpus resolution
+
+
+def rows(article: str, *mentions: tuple[str, str, str]) -> list[dict]:
+    """Mention rows of one article: ``(text, key, label)``."""
+    return [{"article_id": article, "start": 10 * i, "end": 10 * i + len(t), "text": t, "label": lab,
+             "sentence": 0, "paragraph": 0, "key": k} for i, (t, k, lab) in enumerate(mentions)]
+
+
+def test_same_name_across_articles_is_one_entity_with_stable_id():
+    a = rows("a1", ("Bashar al-Assad", "Bashar al-Assad", "PERSON"), ("Assad", "Bashar al-Assad", "PERSON"))
+    b = rows("a2", ("Bashar Al-Assad", "Bashar Al-Assad", "PERSON"), ("Syria", "Syria", "GPE"))
+    c = rows("a3", ("bashar al-assad", "bashar al-assad", "ORG"))
+    m, e = resolve_entities(pd.DataFrame(a + b + c))
+    assad = e[e["name"] == "Bashar al-Assad"].iloc[0]
+    assert (assad["n_mentions"], assad["n_articles"], assad["label"]) == (4, 3, "PERSON")
+    assert assad["entity_id"] == entity_id("Bashar al-Assad", "PERSON") == "person-bashar-al-assad"
+    assert set(assad["aliases"]) == {"Assad", "Bashar Al-Assad", "bashar al-assad"}
+    # the id does not depend on the other articles or the row order
+    m2, e2 = resolve_entities(pd.DataFrame(c + a))
+    assert set(m2.loc[m2["text"] == "Assad", "entity_id"]) == {"person-bashar-al-assad"}
+
+
+def test_builtin_aliases_merge_wire_agencies():
+    m, e = resolve_entities(pd.DataFrame(rows("a1", ("AFP", "AFP", "ORG")) + rows("a2", ("U.N.", "U.N.", "ORG"))
+                                         + rows("a3", ("Agence France-Presse", "Agence France-Presse", "ORG"))))
+    assert set(e["name"]) == {"Agence France-Presse", "United Nations"}
+    assert e.set_index("name").loc["Agence France-Presse", "n_articles"] == 2
+
+
+def test_unlinked_short_form_follows_consistent_corpus_link():
+    linked = [rows(f"a{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON"), ("Clinton", "Hillary Clinton", "PERSON"))
+              for i in range(3)]
+    alone = rows("b", ("Clinton", "Clinton", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(linked, []) + alone))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-hillary-clinton"
+    # one linking article is not enough evidence
+    m, _ = resolve_entities(pd.DataFrame(linked[0] + alone))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-clinton"
+    # nor are links that disagree
+    other = [rows(f"c{i}", ("Bill Clinton", "Bill Clinton", "PERSON"), ("Clinton", "Bill Clinton", "PERSON"))
+             for i in range(2)]
+    m, _ = resolve_entities(pd.DataFrame(sum(linked, []) + sum(other, []) + alone))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-clinton"
+
+
+def test_user_alias_table_merges_splits_ignores_and_relabels(tmp_path):
+    table = tmp_path / "aliases.yaml"
+    table.write_text("merge:\n  Donald Trump: [The Donald]\nsplit: [Assad, AFP]\nignore: [Rappler.com]\n"
+                     "labels:\n  Qusayr: GPE\n")
+    data = pd.DataFrame(
+        rows("a1", ("Bashar al-Assad", "Bashar al-Assad", "PERSON"), ("Assad", "Bashar al-Assad", "PERSON"),
+             ("The Donald", "The Donald", "PERSON"), ("Donald Trump", "Donald Trump", "PERSON"),
+             ("Rappler.com", "Rappler.com", "ORG"), ("Qusayr", "Qusayr", "FAC"), ("AFP", "AFP", "ORG"))
+    )
+    m, e = resolve_entities(data, table)
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["The Donald"] == ids["Donald Trump"] == "person-donald-trump"
+    assert ids["Assad"] == "person-assad" != ids["Bashar al-Assad"]
+    assert ids["AFP"] == "org-afp"  # split overrides the built-in merge
+    assert "Rappler.com" not in ids and "Rappler.com" not in set(e["name"])
+    assert ids["Qusayr"] == "gpe-qusayr"
+    assert len(m) == len(data) - 1
+
+
+@pytest.mark.parametrize("content, message", [
+    ("merge: [a, b]", "'merge' must map"),
+    ("merge:\n  A: [X]\n  B: [X]", "'X' is listed under both"),
+    ("aliases: {}", "unknown section"),
+    ("merge: {A: [1]}", "expected a name or a list"),
+    ("merge: [", "not valid YAML"),
+])
+def test_bad_alias_table_names_the_file(tmp_path, content, message):
+    path = tmp_path / "my-aliases.yaml"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=re.escape(message)) as err:
+        load_aliases(path)
+    assert "my-aliases.yaml" in str(err.value)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_aliases(tmp_path / "missing.yaml")
+
+
+def test_empty_mentions_give_empty_tables():
+    m, e = resolve_entities(pd.DataFrame(columns=["article_id", "start", "end", "text", "label", "sentence",
+                                                  "paragraph", "key"]))
+    assert m.empty and e.empty and "entity_id" in m and list(e.columns)[:3] == ["entity_id", "name", "label"]
+
+
+def test_normalize_name_ignores_case_dots_accents_and_hyphens():
+    assert normalize_name("U.S.") == normalize_name("US") == "us"
+    assert normalize_name("Al-Nusra  Front") == normalize_name("al Nusra front")
+    assert normalize_name("Clarín") == normalize_name("Clarin")
+
+
+# --------------------------------------------------------------------------- real corpus
+
+
+def test_shared_corpus_mentions_are_clean_and_consistent(shared_data, nlp):
+    with open(shared_data / "allsides" / "articles-300.jsonl", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in islice(fh, 0, 300, 10)]
+    all_rows = []
+    for rec, doc in zip(records, nlp.pipe(r["text"] for r in records)):
+        got = article_mentions(doc, rec["id"], LABELS)
+        for r in got:
+            assert rec["text"][r["start"]:r["end"]] == r["text"]
+            assert r["text"] == r["text"].strip() and "\n" not in r["text"]
+            assert not r["text"].lower().startswith("the ") and not r["text"].endswith("'s")
+        all_rows += got
+    mentions, entities = resolve_entities(pd.DataFrame(all_rows))
+    assert mentions["entity_id"].isin(entities["entity_id"]).all()
+    assert entities["entity_id"].is_unique
+    assert entities["n_mentions"].sum() == len(mentions)
+    # one label per entity within each article
+    assert (mentions.groupby(["article_id", "entity_id"])["label"].nunique() == 1).all()
