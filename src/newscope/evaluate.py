@@ -153,13 +153,15 @@ def score(gold: Sequence[dict], pred: Sequence[dict]) -> dict:
     * content, exact: TP = gold/pred contents with identical trimmed spans, paired one to one.
     * content, partial: gold and predicted contents are paired one to one by the Hungarian
       algorithm (``scipy.optimize.linear_sum_assignment``) maximising the summed character
-      Dice (2|A∩B| / (|A|+|B|)) over pairs with Dice >= 0.5; TP = number of pairs.
+      Dice (2|A∩B| / (|A|+|B|)) over pairs with Dice >= 0.5 (ties broken towards pairs
+      whose sources and cues agree); TP = number of pairs.
     * source and cue (both modes) are scored on the content-partial pairs only: TP = a pair
       where both gold and predicted role spans exist and are identical after trimming
       (exact) or share at least one character (partial); FP = predicted attributions with
       a non-null role span that are not TP; FN = gold attributions with a non-null role span
       that are not TP. A null gold source therefore never counts as a source FN, and a
-      predicted source paired with a null gold source is a source FP.
+      predicted source paired with a null gold source is a source FP. (A gold attribution
+      with a null content, rare in PolNeAR, cannot be paired: its source and cue are FNs.)
 
     Precision, recall and F1 are 0.0 when their denominator is 0 (e.g. no predictions).
     Returns ``{role: {mode: {"precision", "recall", "f1", "tp", "fp", "fn"}}}`` for the roles
@@ -287,6 +289,8 @@ def evaluate(
     gold_path = Path(gold_path)
     gold = list(read_jsonl(gold_path))
     for i, record in enumerate(gold):
+        if record.get("id") is None:
+            raise ValueError(f"{gold_path}: record {i + 1} has no 'id'")
         if not isinstance(record.get("text"), str):
             raise ValueError(f"{gold_path}: record {i + 1} (id {record.get('id')!r}) has no 'text' string")
     need_docs = baseline or pred_path is None
