@@ -80,6 +80,7 @@ from newscope.clean import (
     CleanedArticle,
     article_line_keys,
     clean_article,
+    fold,
     learn_boilerplate,
     line_key,
     normalize_text,
@@ -123,7 +124,6 @@ _KEEP = ("all", "one", "weight")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|\s)")
-_WORD = re.compile(r"\w+")
 _SHINGLE = 5
 _N_HASHES, _BAND_ROWS = 64, 4
 
@@ -574,17 +574,44 @@ def safe_id(value: str) -> str:
 # ---------------------------------------------------------------- duplicates
 
 
+_MOD_P = 1_000_003
+_POW = np.ones(1, dtype=np.uint64)
+_INV_POW = np.ones(1, dtype=np.uint64)
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P**j`` and ``P**-j`` modulo 2**64 for ``j < n`` (P is odd, hence invertible)."""
+    global _POW, _INV_POW
+    if len(_POW) < n:
+        size = max(n, 2 * len(_POW))
+        _POW = np.r_[np.uint64(1), np.cumprod(np.full(size - 1, _MOD_P, dtype=np.uint64))]
+        _INV_POW = np.r_[np.uint64(1), np.cumprod(np.full(size - 1, pow(_MOD_P, -1, 2**64), dtype=np.uint64))]
+    return _POW[:n], _INV_POW[:n]
+
+
 def _shingles(text: str) -> np.ndarray:
-    words = _WORD.findall(text.casefold())
-    ids = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words), dtype=np.uint64,
-                      count=len(words))
-    if len(ids) < _SHINGLE:
-        return np.array([zlib.crc32(" ".join(words).encode("utf-8", "surrogatepass"))], dtype=np.uint64)
-    n = len(ids) - _SHINGLE + 1
+    """Hashes of the word 5-grams of ``text`` (case-folded words; stable across runs)."""
+    b = np.frombuffer(fold(text), dtype=np.uint8).astype(np.uint64)
+    in_word = np.r_[False, b != 32, False].astype(np.int8)
+    edges = np.diff(in_word)
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return np.zeros(1, dtype=np.uint64)
+    pw, inv = _powers(len(b))
+    prefix = np.r_[np.uint64(0), np.cumsum(b * pw)]
+    words = (prefix[ends] - prefix[starts]) * inv[starts]  # position-free polynomial hash of each word
+    n = len(words) - _SHINGLE + 1
+    if n < 1:
+        return np.array([words.sum()], dtype=np.uint64)
     h = np.zeros(n, dtype=np.uint64)
     for j in range(_SHINGLE):
-        h = h * np.uint64(1_000_003) + ids[j: j + n]
-    return np.unique(h)
+        h = h * np.uint64(_MOD_P) + words[j: j + n]
+    return h
+
+
+def _unique(values: np.ndarray) -> np.ndarray:
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]]
 
 
 def near_duplicate_pairs(texts: Sequence[str], threshold: float, progress: bool = False) -> list[tuple[int, int]]:
@@ -596,10 +623,9 @@ def near_duplicate_pairs(texts: Sequence[str], threshold: float, progress: bool 
     """
     if len(texts) < 2:
         return []
-    sets = [_shingles(t) for t in tqdm(texts, desc="shingles", unit="doc", disable=not progress or None)]
-    sizes = np.array([len(s) for s in sets])
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    flat = np.concatenate(sets)
+    shingles = [_shingles(t) for t in tqdm(texts, desc="shingles", unit="doc", disable=not progress or None)]
+    offsets = np.r_[0, np.cumsum([len(s) for s in shingles])[:-1]]
+    flat = np.concatenate(shingles)
     rng = np.random.default_rng(20130519)
     a = rng.integers(1, 2**63, size=_N_HASHES, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=_N_HASHES, dtype=np.uint64)
@@ -623,12 +649,15 @@ def near_duplicate_pairs(texts: Sequence[str], threshold: float, progress: bool 
                 candidates.update((members[0], m) for m in members[1:])
             else:
                 candidates.update((x, y) for i, x in enumerate(members) for y in members[i + 1:])
+    sets: dict[int, np.ndarray] = {}
     pairs = []
     for i, j in sorted(candidates):
         if np.mean(sig[i] == sig[j]) < threshold - 0.25:
             continue
-        inter = len(np.intersect1d(sets[i], sets[j], assume_unique=True))
-        if inter / (sizes[i] + sizes[j] - inter) >= threshold:
+        a_set = sets[i] if i in sets else sets.setdefault(i, _unique(shingles[i]))
+        b_set = sets[j] if j in sets else sets.setdefault(j, _unique(shingles[j]))
+        inter = len(np.intersect1d(a_set, b_set, assume_unique=True))
+        if inter / (len(a_set) + len(b_set) - inter) >= threshold:
             pairs.append((i, j))
     return pairs
 
@@ -724,7 +753,7 @@ def ingest(inputs: Sequence[str | Path], settings: CorpusSettings | None = None,
             if len(text) > settings.max_chars:
                 reject(raw.raw_ref, "too-long", f"{len(text)} characters > corpus.max_chars={settings.max_chars}")
                 continue
-            art = clean_article(text, settings.clean)
+            art = clean_article(text, settings.clean, title=_as_line(fields["title"]))
             if not art.paragraphs:
                 reject(raw.raw_ref, "boilerplate-only", f"nothing left after cleaning {len(art.removed)} lines")
                 continue

@@ -3,13 +3,14 @@
 ``clean_article`` turns raw body text into paragraphs of lines, in this order (each step
 but normalisation can be switched off in ``CleanSettings``):
 
-1. **normalise** (always): Unicode NFC; every Unicode space, tab and no-break space to one
+1. **normalise** (always): mojibake repaired (UTF-8 read as Windows-1252); Unicode NFC; every Unicode space, tab and no-break space to one
    ASCII space; CR/CRLF/NEL/line and paragraph separators to ``\\n``; zero-width spaces, BOMs,
    soft hyphens and control characters dropped; lines stripped. Quote characters are never
    touched. Paragraphs are blocks separated by a blank line; lines inside a block are kept.
 2. **furniture** (``furniture``): whole lines matching ``FURNITURE_PATTERNS`` (comment
    widgets, "Download the ... App", the AI-summary notice, share/subscribe/newsletter lines,
-   copyright lines, "Story Continued Below", caption toggles, separators) are removed.
+   copyright lines, "Story Continued Below", caption toggles, separators) are removed, and so
+   is a leading "Story highlights" block of bullet paragraphs.
 3. **credits** (``capture_credits``): before removing them, an agency line ("Agence
    France-Presse" -> ``agency="AFP"``), a byline ("By Jane Doe" -> ``authors``), a
    contribution line ("The Associated Press contributed to this report." -> ``agency="AP"``),
@@ -18,7 +19,8 @@ but normalisation can be switched off in ``CleanSettings``):
    trailing outlet credit ("– Rappler.com" -> ``credit="Rappler.com"``) are captured.
 4. **repeated paragraphs** (``dedup_paragraphs``): a paragraph whose letters and digits
    repeat an earlier one is dropped. A paragraph before the dateline (a standfirst or an
-   AI summary of the lede) that repeats a body paragraph is dropped in favour of the body copy.
+   AI summary of the lede) that repeats a body paragraph is dropped in favour of the body copy;
+   a first paragraph repeating the title is dropped.
 
 ``learn_boilerplate`` finds lines that recur in a large share of one outlet's articles and
 ``remove_learned`` drops them (step 5, ``learned_boilerplate``).
@@ -34,7 +36,7 @@ from dataclasses import dataclass, field
 
 from newscope.config import CleanSettings
 
-#: Lines longer than this are never treated as boilerplate (learned or built in).
+#: Lines longer than this are never page furniture or credit lines.
 BOILERPLATE_MAX_CHARS = 300
 #: Paragraphs shorter than this (letters and digits) are never dropped as repeats.
 DEDUP_MIN_CHARS = 20
@@ -79,7 +81,9 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"enlarge this image\b.*", r"(?:toggle|hide) caption\b.*", r"media playback is unsupported on your device",
     r"photo", r"video", r"close", r"slideshow \(\d+ images?\)", r"just watched\b.*\bmust watch\b.*",
     r"[_*=#~-]{3,}", r"\[pullquote\]", r"follow (?:us )?on (?:twitter|facebook|instagram)\b.*",
-    r"follow @\w+", r"share this article share tweet post email",
+    r"follow @\w+", r"share this article share tweet post email", r"share all sharing options for:.*",
+    r"photographer: .{1,120}", r"\((?:[\w.' -]{0,30} )?photo\b[^()]{0,80}\)", r"watch[:!] .{0,80}",
+    r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}", r"file(?: photo)? ?[-–—] .*",
 )
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
@@ -92,10 +96,17 @@ _CONTRIBUTED = re.compile(
     re.IGNORECASE,
 )
 _AGENCY_MENTION = re.compile(rf"\b(?:{_ALIAS_RE})\b", re.IGNORECASE)
+_PLACE_CAPS = r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, ?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}){0,2}"
+_PLACE_TITLE = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}(?:, ?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}){0,2}"
+_SRC = r"\((?P<src>[A-Za-z][\w .&-]{0,40})\)"
+# "DAMASCUS, Syria –", "WASHINGTON (AP) —", "(CNN) --"; with a source in brackets the place may be
+# in title case and the dash may be missing ("Washington (CNN) The ...").
 _DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, ?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}){0,2})?"
-    r" ?(?:\((?P<src>[A-Za-z][\w .&-]{0,40})\))? ?(?:–|—|--?)(?: |(?=[A-Z\"“‘']))"
+    rf"(?:(?P<place>{_PLACE_CAPS})? ?(?:{_SRC})? ?(?:–|—|--?)(?: |(?=[A-Z\"“‘']))"
+    rf"|(?P<place2>{_PLACE_TITLE})? ?\((?P<src2>[A-Za-z][\w .&-]{{0,40}})\) ?(?:(?:–|—|--?) ?|(?=[A-Z\"“‘'])))"
 )
+_HIGHLIGHTS = re.compile(r"story highlights ", re.IGNORECASE)
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", ":")
 _CREDIT = re.compile(
     rf"(?:^|\s)(?:–|—|--?) ?(?:(?P<agency>{_ALIAS_RE}) ?/ ?)?"
     r"(?P<credit>[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|info|news|ph|co\.uk|uk|au|ca|in|io))\s*$"
@@ -108,20 +119,53 @@ _TRANSLATE[0x2029] = "\n\n"
 _TRANSLATE.update({ord(c): None for c in "\u200b\u2060\ufeff\u00ad"})
 _TRANSLATE.update({c: None for c in [*range(0x00, 0x09), 0x0E, 0x0F, *range(0x10, 0x1C), 0x1F, 0x7F,
                                       *range(0x80, 0x85), *range(0x86, 0xA0)]})
+_CP1252_BYTE = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_MOJIBAKE_CHARS = "\u0080-\u00ff" + "".join(_CP1252_BYTE)
+_MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf" + "".join(_CP1252_BYTE) + "]")
+_MOJIBAKE_RUN = re.compile(f"[{_MOJIBAKE_CHARS}]{{2,}}")
+_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
 _SPACES = re.compile(r" {2,}")
 _LINE_EDGES = re.compile(r" ?\n ?")
 _PARA_BREAK = re.compile(r"\n{2,}")
-_NON_WORD = re.compile(r"[\W_]+")
+_FOLD_CHARS = "‘’‚‛“”„‟«»‹›–—―‐‑…•·"
+_ASCII_PUNCT = bytes(c if chr(c).isalnum() or c >= 0x80 else 0x20 for c in range(256))
 _DIGIT = re.compile(r"\d")
 
 
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252/Latin-1 ("Obamaâ€™s" -> "Obama’s"), up to three times over.
+
+    Only runs of such characters that decode as UTF-8 are replaced; other text is left alone.
+    """
+
+    def repair(match: re.Match) -> str:
+        run = match[0]
+        for _ in range(3):
+            try:
+                fixed = bytes(ord(c) if ord(c) < 256 else _CP1252_BYTE[c] for c in run).decode("utf-8")
+            except (UnicodeDecodeError, KeyError):
+                break
+            if fixed == run:
+                break
+            run = fixed
+        return run
+
+    return _MOJIBAKE_RUN.sub(repair, text) if _MOJIBAKE.search(text) else text
+
+
 def normalize_text(text: str) -> str:
-    """NFC, one kind of space, ``\\n`` line ends, no invisible characters; quotes untouched."""
-    text = text.replace("\r\n", "\n").translate(_TRANSLATE)
+    """NFC, one kind of space, ``\\n`` line ends, no invisible characters, mojibake repaired;
+    quote characters are otherwise untouched."""
+    text = fix_mojibake(text.replace("\r\n", "\n"))
+    if _SPECIAL.search(text):  # str.translate is slow; most texts need nothing
+        text = text.translate(_TRANSLATE)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text)
-    return _LINE_EDGES.sub("\n", text).strip()
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
+    return text.strip()
 
 
 def split_paragraphs(text: str) -> list[list[str]]:
@@ -139,9 +183,18 @@ def line_key(line: str) -> str:
     return _DIGIT.sub("0", line.casefold().strip())
 
 
-def paragraph_key(lines: list[str]) -> str:
-    """Key for repeated-paragraph detection: letters and digits only, case-folded."""
-    return _NON_WORD.sub(" ", " ".join(lines).casefold()).strip()
+def fold(text: str) -> bytes:
+    """Case-folded UTF-8 with ASCII punctuation and common quotes and dashes as spaces."""
+    text = text.casefold()
+    for char in _FOLD_CHARS:
+        if char in text:
+            text = text.replace(char, " ")
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_PUNCT)
+
+
+def paragraph_key(lines: list[str]) -> bytes:
+    """Key for repeated-paragraph detection: words only, case-folded, quotes ignored."""
+    return b" ".join(fold(" ".join(lines)).split())
 
 
 def agency_name(alias: str) -> str | None:
@@ -216,12 +269,13 @@ def _capture_dateline(art: CleanedArticle) -> int:
     """Strip a dateline prefix from one of the first paragraphs; return that paragraph's index."""
     for i, para in enumerate(art.paragraphs[:HEADER_PARAGRAPHS]):
         m = _DATELINE.match(para[0])
-        if not m or not (m["place"] or m["src"]) or m.end() >= len(para[0]):
+        if not m or m.end() >= len(para[0]):
             continue
-        if m["place"] and sum(c.isupper() for c in m["place"]) < 2:
+        place, src = m["place"] or m["place2"], m["src"] or m["src2"]
+        if not (place or src) or (m["place"] and sum(c.isupper() for c in m["place"]) < 2):
             continue
-        art.dateline = m["place"].strip(" ,") if m["place"] else None
-        if m["src"] and (agency := agency_name(m["src"])):
+        art.dateline = place.strip(" ,") if place else None
+        if src and (agency := agency_name(src)):
             art.agency = art.agency or agency
         art.removed.append(("credit", m[0].strip()))
         para[0] = para[0][m.end():].lstrip()
@@ -245,10 +299,27 @@ def _capture_credit(art: CleanedArticle) -> None:
             return
 
 
-def _dedup_paragraphs(art: CleanedArticle, body_start: int) -> None:
+def _drop_highlights(art: CleanedArticle) -> None:
+    """A leading "Story highlights" block: that paragraph and the bullet paragraphs after it
+    (those not ending like a sentence)."""
+    paras = art.paragraphs
+    if not paras or not _HIGHLIGHTS.match(paras[0][0]):
+        return
+    end = 1
+    while end < min(len(paras), 8) and not paras[end][-1].rstrip().endswith(_SENTENCE_END):
+        end += 1
+    for para in paras[:end]:
+        art.removed.extend(("furniture", line) for line in para)
+    art.paragraphs = paras[end:]
+
+
+def _dedup_paragraphs(art: CleanedArticle, body_start: int, title: str | None) -> None:
+    if title and art.paragraphs and paragraph_key(art.paragraphs[0]) == paragraph_key([title]):
+        art.removed.extend(("duplicate", line) for line in art.paragraphs.pop(0))
+        body_start = max(0, body_start - 1)
     keys = [paragraph_key(p) for p in art.paragraphs]
     body_keys = set(keys[body_start:])
-    seen: set[str] = set()
+    seen: set[bytes] = set()
     kept = []
     for i, (key, para) in enumerate(zip(keys, art.paragraphs)):
         long_enough = len(key) >= DEDUP_MIN_CHARS
@@ -260,25 +331,30 @@ def _dedup_paragraphs(art: CleanedArticle, body_start: int) -> None:
     art.paragraphs = kept
 
 
-def clean_article(text: str, settings: CleanSettings | None = None) -> CleanedArticle:
-    """Clean one article body (steps 1-4 of the module docstring)."""
+def clean_article(text: str, settings: CleanSettings | None = None, title: str | None = None) -> CleanedArticle:
+    """Clean one article body (steps 1-4 of the module docstring).
+
+    A first paragraph that repeats ``title`` counts as a repeated paragraph.
+    """
     settings = settings or CleanSettings()
     art = CleanedArticle(split_paragraphs(normalize_text(text)))
     if settings.furniture:
         _drop_lines(art, "furniture", lambda i, line: is_furniture(line))
+        _drop_highlights(art)
     body_start = 0
     if settings.capture_credits:
         _capture_lines(art)
         body_start = _capture_dateline(art)
         _capture_credit(art)
     if settings.dedup_paragraphs:
-        _dedup_paragraphs(art, body_start)
+        _dedup_paragraphs(art, body_start, title)
     return art
 
 
 def article_line_keys(art: CleanedArticle) -> set[str]:
-    """The distinct boilerplate-candidate line keys of one article."""
-    return {line_key(line) for para in art.paragraphs for line in para if len(line) <= BOILERPLATE_MAX_CHARS}
+    """The distinct line keys of one article (any length: a sidebar paragraph repeated across
+    an outlet's pages is boilerplate too)."""
+    return {line_key(line) for para in art.paragraphs for line in para}
 
 
 def learn_boilerplate(
@@ -308,5 +384,5 @@ def learn_boilerplate(
 def remove_learned(art: CleanedArticle, keys: Mapping[str, int] | set[str]) -> CleanedArticle:
     """Drop the lines whose :func:`line_key` is in ``keys`` (recorded as ``learned``)."""
     if keys:
-        _drop_lines(art, "learned", lambda i, line: len(line) <= BOILERPLATE_MAX_CHARS and line_key(line) in keys)
+        _drop_lines(art, "learned", lambda i, line: line_key(line) in keys)
     return art
