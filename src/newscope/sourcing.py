@@ -79,6 +79,13 @@ def _weights(articles: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(weight, errors="coerce").fillna(1.0).astype(float)
 
 
+def _most_common(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """Per ``key`` group, the most frequent non-null ``column`` value (ties: alphabetical first)."""
+    counts = frame.groupby([key, column]).size().rename("n").reset_index()
+    counts = counts.sort_values(["n", column], ascending=[False, True], kind="stable")
+    return counts.drop_duplicates(key).set_index(key)[column]
+
+
 def parse_dates(dates: pd.Series) -> pd.Series:
     """ISO date strings (or None) -> naive UTC timestamps; unparseable values become NaT."""
     parsed = pd.to_datetime(dates, errors="coerce", utc=True, format="ISO8601")
@@ -117,10 +124,8 @@ def prepare(articles: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
 def per_article(articles: pd.DataFrame, atts: pd.DataFrame) -> pd.DataFrame:
     """One row per article (articles without attributions included): ``article_id, outlet,
     date, title, weight, n_attributions, n_direct, n_anonymous``, most attributions first."""
-    counts = atts.groupby("article_id").agg(
-        n_attributions=("kind", "size"),
-        n_direct=("kind", lambda k: int(k.eq("direct").sum())),
-        n_anonymous=("anonymous", "sum"),
+    counts = atts.assign(direct=atts["kind"].eq("direct")).groupby("article_id").agg(
+        n_attributions=("kind", "size"), n_direct=("direct", "sum"), n_anonymous=("anonymous", "sum"),
     )
     out = pd.DataFrame({
         "article_id": articles["article_id"],
@@ -227,8 +232,8 @@ def top_speakers(atts: pd.DataFrame, n: int = 20, *, include_anonymous: bool = F
     frame["direct_w"] = frame["weight"].where(frame["kind"].eq("direct"), 0.0)
     grouped = frame.groupby("key")
     out = pd.DataFrame({
-        "speaker": grouped["speaker"].agg(lambda s: s.mode().iloc[0]),
-        "speaker_type": grouped["speaker_type"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None),
+        "speaker": _most_common(frame, "key", "speaker"),
+        "speaker_type": _most_common(frame, "key", "speaker_type"),
         "speaker_entity_id": grouped["speaker_entity_id"].first(),
         "n_attributions": grouped["weight"].sum(),
         "n_articles": grouped["article_id"].nunique(),
@@ -260,7 +265,7 @@ def channels(atts: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     out = pd.DataFrame({
         "n": grouped["weight"].sum(),
         "n_articles": grouped["article_id"].nunique(),
-        "top_speaker": grouped["speaker"].agg(lambda s: s.mode().iloc[0] if s.notna().any() else None),
+        "top_speaker": _most_common(frame, "channel", "speaker"),
     })
     return out.sort_values(["n"], ascending=False).head(n).reset_index()
 
