@@ -57,7 +57,7 @@ CUE_VERBS: frozenset[str] = frozenset(
     wonder worry write yell observe exclaim retort scoff know see want support consider
     continue plan view understand encourage promote identify welcome request email publish
     issue notice discover guess assume intend persuade chime trumpet champion cheer
-    challenge accept approve determine mull paint pitch debate demur
+    challenge accept approve determine mull paint pitch demur
     """.split()
 )
 # Verbs whose object is the addressee (channel), not the content.
@@ -303,7 +303,7 @@ class _Builder:
             return
         content = self._expand_quotes(content, cue, source)
         if kind not in ("according-to", "continuation"):
-            kind = self._kind(content)
+            kind = self._kind(content, source, cue, channel)
         t = self.text
         self.out.append(
             {
@@ -328,16 +328,17 @@ class _Builder:
         span = self.doc.char_span(start, end, alignment_mode="contract")
         return span is not None and any(t.pos_ == "VERB" and t.lemma_.lower() in CUE_VERBS for t in span)
 
-    def _kind(self, content: tuple[int, int]) -> str:
-        inside = [q for q in self.quotes if q[0] >= content[0] and q[1] <= content[1] + 1]
+    def _kind(self, content: tuple[int, int], *skip: tuple[int, int] | None) -> str:
+        """direct: every word of the content (outside the embedded source/cue) is quoted;
+        mixed: some are; indirect: none."""
+        s, e = content
+        inside = [q for q in self.quotes if q[0] < e and q[1] > s]
         if not inside:
             return "indirect"
-        s, e = _trim(self.text, *content)
-        covered = sum(q[1] - q[0] for q in inside)
-        stripped = self.text[s:e]
-        if self.text[content[0]] in "“\"'`" and covered >= 0.8 * (e - s) or covered >= 0.9 * max(1, len(stripped)):
-            return "direct"
-        return "mixed"
+        holes = [x for x in skip if x] + inside
+        words = [m.start() for m in re.finditer(r"\w", self.text[s:e])]
+        outside = sum(1 for w in words if not any(h[0] <= s + w < h[1] for h in holes))
+        return "direct" if outside == 0 else "mixed"
 
     def _expand_quotes(
         self, content: tuple[int, int], cue: tuple[int, int] | None, source: tuple[int, int] | None
@@ -582,7 +583,8 @@ def _colon_quotes(b: _Builder) -> None:
         else:
             a["content_start"], a["content_end"] = qs, qe
         a["content_text"] = b.text[a["content_start"] : a["content_end"]]
-        a["kind"] = b._kind((a["content_start"], a["content_end"]))
+        src = (a["source_start"], a["source_end"]) if a["source_start"] is not None else None
+        a["kind"] = b._kind((a["content_start"], a["content_end"]), src, (a["cue_start"], a["cue_end"]))
 
 
 _LABEL = re.compile(r"^[ \t]*((?:[A-Z][\w.'’-]*\.?[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S.*)$", re.M)
@@ -736,7 +738,11 @@ def _canonicalise(rows: list[dict], text: str) -> None:
             o
             for o in longest.get(m["label"], [])
             if len(o) > len(k)
-            and (o.split()[-1] == words[-1] if m["label"] == "PERSON" else all(w in o.split() for w in words))
+            and (
+                re.split(r"[\s-]", o)[-1] == re.split(r"[\s-]", k)[-1]
+                if m["label"] == "PERSON"
+                else all(w in o.split() for w in words)
+            )
         ]
         if not same and len(words) == 1:
             # a one-word mention mislabelled by NER: 'Observatory' (PERSON) -> the ORG

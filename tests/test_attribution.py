@@ -1,0 +1,329 @@
+"""Attribution extraction: hand-made sentences per pattern, the example article, PolNeAR."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newscope.attribution import annotate_jsonl, extract_attributions, find_quotes, link_speakers
+
+
+def _run(nlp, text: str, mentions=None) -> list[dict]:
+    return extract_attributions(nlp(text), mentions)
+
+
+def _one(attrs: list[dict], cue: str) -> dict:
+    hits = [a for a in attrs if a["cue_text"] and cue in a["cue_text"]]
+    assert len(hits) == 1, [(a["cue_text"], a["content_text"]) for a in attrs]
+    return hits[0]
+
+
+def _check_offsets(text: str, attrs: list[dict]) -> None:
+    for a in attrs:
+        for role in ("source", "cue", "content"):
+            s, e = a[f"{role}_start"], a[f"{role}_end"]
+            if s is not None:
+                assert 0 <= s < e <= len(text)
+                assert text[s:e] == a[f"{role}_text"]
+
+
+# ----------------------------------------------------------------- quote marks
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('He said "yes" and "no".', ['"yes"', '"no"']),
+        ("“Curly,” she said, “quotes.”", ["“Curly,”", "“quotes.”"]),
+        ("''Typewriter,'' he said.", ["''Typewriter,''"]),
+        ("“Outer ‘inner’ text”", ["“Outer ‘inner’ text”"]),
+        ("Stray closing ” mark and “unclosed quote", ["“unclosed quote"]),
+        ("“Runs on\n\n“and ends here.”", ["“Runs on", "“and ends here.”"]),
+        ("no quotes at all", []),
+    ],
+)
+def test_find_quotes(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in find_quotes(text)] == expected
+
+
+# ----------------------------------------------------------------- one pattern each
+def test_direct_quote_speaker_after(nlp) -> None:
+    text = "“We will win this fight,” the senator said."
+    a = _one(_run(nlp, text), "said")
+    assert a["content_text"] == "“We will win this fight,”"
+    assert a["source_text"] == "the senator"
+    assert a["kind"] == "direct" and a["cue_lemma"] == "say"
+
+
+def test_direct_quote_after_colon(nlp) -> None:
+    text = "The senator said: “We will win the vote next week.”"
+    a = _one(_run(nlp, text), "said")
+    assert a["content_text"] == "“We will win the vote next week.”"
+    assert a["source_text"] == "The senator"
+
+
+def test_split_quote_is_one_content(nlp) -> None:
+    text = "“We struck first,” the general said, “and we will strike again.”"
+    attrs = _run(nlp, text)
+    a = _one(attrs, "said")
+    assert a["content_start"] == 0 and a["content_end"] == len(text)
+    assert a["kind"] == "direct"
+
+
+def test_reported_speech_with_that(nlp) -> None:
+    text = "Officials said that the talks had failed."
+    a = _one(_run(nlp, text), "said")
+    assert a["content_text"] == "that the talks had failed"
+    assert a["kind"] == "indirect"
+    assert a["speaker_type"] == "anonymous"
+
+
+def test_told_channel_and_anonymous(nlp) -> None:
+    text = "A military source told AFP that troops had entered the town."
+    a = _one(_run(nlp, text), "told")
+    assert a["channel"] == "AFP"
+    assert a["source_text"] == "A military source"
+    assert a["speaker_type"] == "anonymous"
+    assert a["content_text"].startswith("that troops")
+
+
+def test_interview_channel(nlp) -> None:
+    text = "The president said in an interview with a German newspaper that he would not resign."
+    a = _one(_run(nlp, text), "said")
+    assert a["channel"] == "a German newspaper"
+
+
+def test_according_to(nlp) -> None:
+    text = "The economy grew by three percent last year, according to the World Bank."
+    attrs = _run(nlp, text)
+    a = [x for x in attrs if x["kind"] == "according-to"]
+    assert len(a) == 1
+    assert a[0]["source_text"] == "the World Bank"
+    assert a[0]["cue_text"] == "according to"
+    assert a[0]["content_text"] == "The economy grew by three percent last year"
+
+
+def test_mixed_quote(nlp) -> None:
+    text = "Mr. Smith called the plan “a complete disaster” for the country."
+    a = _one(_run(nlp, text), "called")
+    assert a["kind"] == "mixed"
+    assert "“a complete disaster”" in a["content_text"]
+
+
+def test_speaker_after_indirect_content(nlp) -> None:
+    text = "The army took control of the village on Sunday, the Observatory said."
+    a = _one(_run(nlp, text), "said")
+    assert a["content_text"] == "The army took control of the village on Sunday"
+    assert a["source_text"] == "the Observatory"
+
+
+def test_pronoun_resolves_to_earlier_person(nlp) -> None:
+    text = "John Smith arrived in Paris on Monday. He said the plan would fail."
+    a = _one(_run(nlp, text), "said")
+    assert a["source_text"] == "He"
+    assert a["speaker"] == "John Smith"
+    assert text[a["speaker_start"] : a["speaker_end"]] == "John Smith"
+    assert a["speaker_type"] == "person"
+
+
+def test_definite_description_resolves(nlp) -> None:
+    text = (
+        "The Syrian Observatory for Human Rights reported heavy clashes in the north. "
+        "The fighting continued overnight, the Observatory said."
+    )
+    a = _one(_run(nlp, text), "said")
+    assert a["speaker"] == "Syrian Observatory for Human Rights"
+    assert a["speaker_type"] == "organization"
+
+
+def test_mentions_from_entity_layer_are_used(nlp) -> None:
+    text = "Assad spoke on Sunday. He said the war would end soon."
+    mentions = [{"start": 0, "end": 5, "text": "Assad", "label": "PERSON", "key": "Bashar al-Assad"}]
+    a = _one(_run(nlp, text, mentions), "said")
+    assert a["speaker"] == "Bashar al-Assad"
+    assert (a["speaker_start"], a["speaker_end"]) == (0, 5)
+
+
+def test_continuation_paragraph(nlp) -> None:
+    text = (
+        "Jane Doe, the party leader, said the party would fight on.\n\n"
+        "“We will not give up. We have never given up and we never will.”\n\n"
+        "The vote is on Friday."
+    )
+    attrs = _run(nlp, text)
+    cont = [a for a in attrs if a["kind"] == "continuation"]
+    assert len(cont) == 1
+    assert cont[0]["content_text"].startswith("“We will not give up.")
+    assert cont[0]["speaker"] == "Jane Doe"
+    assert cont[0]["cue_text"] is None and cont[0]["source_text"] is None
+
+
+def test_imperative_and_plain_narration_are_not_attributions(nlp) -> None:
+    text = "Add a comment.\n\nThe army moved into the town on Sunday."
+    assert _run(nlp, text) == []
+
+
+def test_transcript_labels(nlp) -> None:
+    text = "BLITZER: Why not debate in New York?\nBENENSON: We have debated many times already."
+    attrs = _run(nlp, text)
+    assert [a["source_text"] for a in attrs] == ["BLITZER", "BENENSON"]
+    assert attrs[1]["content_text"] == "We have debated many times already."
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.sampled_from(
+            ["“", "”", '"', "''", "‘", "’", "he said", "Smith told AFP", "that", "we", "win", ",", ".", "\n", " ", ":"]
+        ),
+        max_size=30,
+    )
+)
+def test_never_raises_on_quote_soup(nlp, parts: list[str]) -> None:
+    text = " ".join(parts)
+    attrs = _run(nlp, text)
+    _check_offsets(text, attrs)
+
+
+# ----------------------------------------------------------------- example article
+@pytest.fixture(scope="module")
+def example_attrs(nlp, example_text: str) -> list[dict]:
+    return extract_attributions(nlp(example_text))
+
+
+def _by_content(attrs: list[dict], fragment: str) -> dict:
+    hits = [a for a in attrs if fragment in a["content_text"]]
+    assert len(hits) == 1, (fragment, [a["content_text"][:60] for a in attrs])
+    return hits[0]
+
+
+def test_example_offsets_exact(example_text: str, example_attrs: list[dict]) -> None:
+    _check_offsets(example_text, example_attrs)
+    assert len(example_attrs) >= 20
+
+
+@pytest.mark.parametrize(
+    "fragment, speaker, speaker_type, channel, kind",
+    [
+        ("To resign is to flee", "Bashar al-Assad", "person", "Clarin newspaper", "direct"),
+        ("he will not resign before", "Bashar al-Assad", "person", "an Argentine newspaper", "indirect"),
+        ("of working with Hezbollah", "Syrian National Council", "organization", None, "mixed"),
+        ("We say to the countries", "Syrian National Council", "organization", None, "continuation"),
+        ("four of the group’s members", "A source close to Hezbollah", "anonymous", "AFP", "indirect"),
+        ("We struck from several fronts", "one soldier", "anonymous", "state television", "direct"),
+        ("The armed men fled", "one soldier", "anonymous", None, "direct"),
+        ("taking control of the rebel-held village", "Syrian Observatory for Human Rights", "organization", None, "indirect"),
+        ("government forces were in control", "A military source", "anonymous", "AFP", "indirect"),
+        ("If the army manages", "Rami Abdel Rahman", "person", None, "direct"),
+        ("eight rockets fired from Syria", "National News Agency", "media", None, "indirect"),
+        ("killed numerous terrorists", "State television", "media", None, "mixed"),
+    ],
+)
+def test_example_article_speakers(
+    example_attrs: list[dict], fragment: str, speaker: str, speaker_type: str, channel: str | None, kind: str
+) -> None:
+    a = _by_content(example_attrs, fragment)
+    assert a["speaker"] == speaker
+    assert a["speaker_type"] == speaker_type
+    assert a["channel"] == channel
+    assert a["kind"] == kind
+
+
+def test_example_pronoun_speaker_points_to_earlier_mention(example_text: str, example_attrs: list[dict]) -> None:
+    a = _by_content(example_attrs, "To resign is to flee")
+    assert a["source_text"] == "he"
+    assert a["speaker_start"] < a["source_start"]
+    assert "Assad" in example_text[a["speaker_start"] : a["speaker_end"]]
+
+
+def test_example_furniture_not_attributed(example_attrs: list[dict]) -> None:
+    assert not [a for a in example_attrs if a["cue_lemma"] == "add" and "comment" in a["content_text"]]
+
+
+# ----------------------------------------------------------------- corpus level
+def test_link_speakers_vectorised() -> None:
+    attrs = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "b", "b"],
+            "speaker": ["Assad", "one soldier", "SNC", "Obama"],
+            "speaker_start": [10, None, 5, 100],
+            "speaker_end": [15, None, 8, 105],
+        }
+    )
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "b", "c"],
+            "start": [10, 40, 0, 100],
+            "end": [15, 45, 8, 105],
+            "entity_id": ["E1", "E2", "E3", "E4"],
+        }
+    )
+    entities = pd.DataFrame({"entity_id": ["E1", "E2", "E3", "E4"], "name": ["Bashar al-Assad", "X", "Syrian National Council", "Barack Obama"]})
+    out = link_speakers(attrs, mentions, entities)
+    assert out["speaker_entity_id"].isna().tolist() == [False, True, False, True]
+    assert out.loc[0, "speaker_entity_id"] == "E1" and out.loc[2, "speaker_entity_id"] == "E3"
+    assert out.loc[0, "speaker"] == "Bashar al-Assad"
+    assert out.loc[2, "speaker"] == "Syrian National Council"
+    assert out.loc[1, "speaker"] == "one soldier"
+    assert pd.isna(out.loc[3, "speaker_entity_id"])  # mention is in another article
+    assert out.loc[3, "speaker"] == "Obama"
+
+
+def test_annotate_jsonl_roundtrip(nlp, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl.gz"
+    recs = [
+        {"id": "x1", "text": "“We will win,” the senator said.\n\nOfficials said that the talks had failed."},
+        {"id": "x2", "text": ""},
+        {"id": "x3", "text": "“Unbalanced ” ” “ quote soup '' \" said he"},
+    ]
+    with gzip.open(src, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in recs)
+    out = tmp_path / "out.jsonl"
+    assert annotate_jsonl(src, out, nlp, progress=False) == 3
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["x1", "x2", "x3"]
+    first = rows[0]["attributions"]
+    assert len(first) == 2
+    s, e, t = first[0]["content"]
+    assert recs[0]["text"][s:e] == t
+    assert first[1]["source"][2] == "Officials"
+    assert rows[1]["attributions"] == []
+
+
+def test_annotate_jsonl_bad_line_names_it(nlp, tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"id": 1, "text": "ok"}\n{not json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.jsonl:2"):
+        annotate_jsonl(src, tmp_path / "o.jsonl", nlp, progress=False)
+
+
+# ----------------------------------------------------------------- PolNeAR smoke test
+@pytest.mark.shared
+def test_polnear_dev_smoke(nlp, shared_data: Path, tmp_path: Path) -> None:
+    gold_path = shared_data / "polnear" / "dev.jsonl.gz"
+    with gzip.open(gold_path, "rt", encoding="utf-8") as fh:
+        gold = [json.loads(line) for line in itertools.islice(fh, 6)]
+    small = tmp_path / "dev6.jsonl"
+    small.write_text("".join(json.dumps({"id": g["id"], "text": g["text"]}) + "\n" for g in gold), encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    assert annotate_jsonl(small, out, nlp, progress=False) == 6
+    preds = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    found = total = 0
+    for g, p in zip(gold, preds):
+        assert p["attributions"], g["id"]
+        spans = [a["content"][:2] for a in p["attributions"]]
+        for a in p["attributions"]:
+            s, e, t = a["content"]
+            assert g["text"][s:e] == t
+        for ga in g["attributions"]:
+            if not ga["content"]:
+                continue
+            total += 1
+            gs, ge = ga["content"][:2]
+            found += any(2 * max(0, min(ge, e) - max(gs, s)) / ((ge - gs) + (e - s)) >= 0.5 for s, e in spans)
+    assert found / total >= 0.5
