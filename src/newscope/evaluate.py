@@ -38,7 +38,7 @@ ROLES = ("content", "source", "cue")
 MODES = ("exact", "partial")
 DICE_THRESHOLD = 0.5
 
-Span3 = tuple[int, int]
+Offsets = tuple[int, int]
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
@@ -68,7 +68,7 @@ def _is_trimmable(ch: str) -> bool:
     return ch.isspace() or ch == "`" or unicodedata.category(ch).startswith("P")
 
 
-def _span(value: Any, text: str | None, where: str) -> Span3 | None:
+def _span(value: Any, text: str | None, where: str) -> Offsets | None:
     """``[start, end, text?]`` -> ``(start, end)`` with quotes, punctuation and space trimmed.
 
     A span made only of such characters (PolNeAR marks ":" and "―" as cues) is kept whole.
@@ -96,7 +96,7 @@ def _span(value: Any, text: str | None, where: str) -> Span3 | None:
     return start + lo, end - (len(piece) - hi)
 
 
-def _article_spans(record: dict, where: str) -> list[dict[str, Span3 | None]]:
+def _article_spans(record: dict, where: str) -> list[dict[str, Offsets | None]]:
     """The trimmed spans of one record's attributions."""
     text = record.get("text")
     out = []
@@ -105,7 +105,7 @@ def _article_spans(record: dict, where: str) -> list[dict[str, Span3 | None]]:
     return out
 
 
-def _dice(a: Span3 | None, b: Span3 | None) -> float:
+def _dice(a: Offsets | None, b: Offsets | None) -> float:
     if a is None or b is None:
         return 0.0
     inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
@@ -113,7 +113,7 @@ def _dice(a: Span3 | None, b: Span3 | None) -> float:
     return 2 * inter / size if size else 0.0
 
 
-def _overlap(a: Span3 | None, b: Span3 | None) -> bool:
+def _overlap(a: Offsets | None, b: Offsets | None) -> bool:
     return a is not None and b is not None and min(a[1], b[1]) > max(a[0], b[0])
 
 
