@@ -106,11 +106,6 @@ def safe_table(df: pd.DataFrame, max_rows: int = 50) -> HTML:
     return HTML(f'<div class="newscope-table-wrap">{table}{note}</div>')
 
 
-def _span_label(role: str, *parts: Any) -> str:
-    words = [str(p) for p in parts if p is not None and not (isinstance(p, float) and pd.isna(p)) and str(p)]
-    return html.escape(" · ".join([role, *words]))
-
-
 def _int_or_none(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
@@ -120,8 +115,9 @@ def article_view(text: str, mentions: pd.DataFrame, attributions: pd.DataFrame) 
 
     ``mentions``: ``start, end, label, text``; ``attributions``: ``source_start/end,
     cue_start/end, content_start/end, speaker, cue_lemma, kind`` (offsets into ``text``,
-    nullable). Sources are labelled with the speaker, cues with their lemma, contents with
-    their kind. All text and labels are escaped.
+    nullable). Attribution *i* is highlighted as ``SOURCE i``, ``CUE i`` and ``CONTENT i``
+    (short labels keep displaCy's stacked labels legible); a key table below gives each
+    one's speaker, cue lemma and kind. All text and labels are escaped.
     """
     import spacy
 
@@ -141,13 +137,15 @@ def article_view(text: str, mentions: pd.DataFrame, attributions: pd.DataFrame) 
         colours[label] = ROLE_COLOURS[role]
 
     for m in mentions.itertuples(index=False):
-        add(m.start, m.end, "entity", _span_label(str(m.label)))
-    for a in attributions.itertuples(index=False):
-        has_source = _int_or_none(a.source_start) is not None
-        add(a.source_start, a.source_end, "source", _span_label("SOURCE", a.speaker))
-        add(a.cue_start, a.cue_end, "cue", _span_label("CUE", a.cue_lemma))
-        add(a.content_start, a.content_end, "content",
-            _span_label("CONTENT", a.kind, None if has_source else a.speaker))
+        add(m.start, m.end, "entity", html.escape(str(m.label)))
+    key = []
+    for i, a in enumerate(attributions.itertuples(index=False), start=1):
+        add(a.source_start, a.source_end, "source", f"SOURCE {i}")
+        add(a.cue_start, a.cue_end, "cue", f"CUE {i}")
+        add(a.content_start, a.content_end, "content", f"CONTENT {i}")
+        src = (_int_or_none(a.source_start), _int_or_none(a.source_end))
+        key.append({"attribution": i, "speaker": a.speaker, "cue": a.cue_lemma, "kind": a.kind,
+                    "source text": text[src[0]:src[1]] if None not in src else None})
 
     # One displaCy block per paragraph (line breaks would otherwise collapse); spans
     # crossing a paragraph break are shown in each paragraph they touch.
@@ -167,8 +165,10 @@ def article_view(text: str, mentions: pd.DataFrame, attributions: pd.DataFrame) 
     legend = "".join(
         f'<span style="background: {colour}">{html.escape(role)}</span>' for role, colour in ROLE_COLOURS.items()
     )
+    table = pd.DataFrame(key, columns=["attribution", "speaker", "cue", "kind", "source text"]).to_html(
+        escape=True, index=False, border=0, classes="newscope-table", na_rep="")
     return HTML(f'<div class="newscope-legend">{legend}</div>'
-                f'<div class="newscope-article">{"".join(paragraphs)}</div>')
+                f'<div class="newscope-article">{"".join(paragraphs)}</div>{table}')
 
 
 def _resolve_notebook(name: str | Path, notebooks_dir: Path | None) -> Path:
@@ -234,7 +234,7 @@ def _execute(nb: nbformat.NotebookNode, source: Path, executed: Path, parameters
             first_line = next((ln for ln in exc.source.splitlines() if ln.strip()), "")
             raise ReportError(
                 f"{source}: cell {exc.cell_index + 1} (execution count {exc.exec_count}, starting "
-                f"{first_line!r}) failed: {exc.ename}: {exc.evalue}. The executed notebook with "
+                f"{first_line!r}) failed: {exc.ename}: {exc.evalue.rstrip('.')}. The executed notebook with "
                 f"the full traceback is {executed}"
             ) from None
 
