@@ -88,7 +88,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
 _AGENCY_LINE = re.compile(rf"(?:by |with )?(?:{_ALIAS_RE})(?: (?:news|wire|staff))?\.?", re.IGNORECASE)
-_BYLINE = re.compile(r"by\s+(?P<who>[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,7})")
+_BYLINE = re.compile(r"[Bb][Yy]\s+(?P<who>[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,7})")
 _CONTRIBUTED = re.compile(
     r".{0,200}\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b.*|contributing: .*"
     r"|material from .{1,80} (?:was|is) used in this (?:report|story|article)\.?"
@@ -165,6 +165,8 @@ def normalize_text(text: str) -> str:
         text = _SPACES.sub(" ", text)
     if " \n" in text or "\n " in text:
         text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _PARA_BREAK.sub("\n\n", text)
     return text.strip()
 
 
