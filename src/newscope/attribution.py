@@ -211,37 +211,47 @@ def _is_passive(verb: Token) -> bool:
 
 
 # --------------------------------------------------------------------------- extraction
-def _clause_content(verb: Token) -> tuple[Token | None, str]:
-    """The complement clause of a cue verb and how it attaches."""
+def _clause_content(verb: Token) -> Token | None:
+    """The complement clause of a cue verb ("said (that) ...", "asked whether ...")."""
     for c in verb.children:
-        if c.dep_ == "ccomp" or (c.dep_ in ("xcomp",) and c.i > verb.i):
-            return c, c.dep_
+        if c.dep_ == "ccomp":
+            return c
     for c in verb.children:
         if c.dep_ == "advcl" and c.i > verb.i and any(m.lower_ in ("if", "whether", "how") for m in c.children):
-            return c, "ccomp"
-    return None, ""
+            return c
+    return None
 
 
-def _object_content(verb: Token) -> tuple[int, int] | None:
-    """Span from the verb's first complement to its last, for object cues."""
-    keep = [
-        c
-        for c in verb.rights
-        if c.dep_ in ("dobj", "attr", "oprd", "prep", "dative", "ccomp", "xcomp", "pcomp", "npadvmod", "acomp")
-    ]
+_ADJUNCT_PREPS = frozenset("in at during after before from since until amid".split())
+_COMPLEMENTS = frozenset("dobj attr oprd dative ccomp xcomp pcomp acomp prep".split())
+
+
+def _object_content(verb: Token, channel: tuple[int, int] | None) -> tuple[int, int] | None:
+    """From the verb's first complement to its last ("criticized him for ...", "called for
+    Clinton to be prosecuted", "urged X to ..."), skipping leading adjuncts and the channel."""
+
+    def is_complement(c: Token) -> bool:
+        if c.dep_ == "advcl":
+            return any(m.lower_ in ("for", "to") and m.dep_ in ("mark", "aux") for m in c.children)
+        return c.dep_ in _COMPLEMENTS
+
+    def is_adjunct(c: Token) -> bool:
+        if channel is not None and channel[0] <= c.idx < channel[1] + 1:
+            return True
+        return c.dep_ == "prep" and (
+            c.lower_ in _ADJUNCT_PREPS or any(p.ent_type_ in ("DATE", "TIME") for p in c.children)
+        )
+
+    keep = [c for c in verb.rights if is_complement(c)]
+    while keep and is_adjunct(keep[0]):
+        keep.pop(0)
     if not keep:
         return None
-    if keep[0].dep_ == "prep" and keep[0].lower_ in ("in", "on", "at", "during", "after", "before", "from"):
-        keep = keep[1:]
-    if not keep:
-        return None
-    first = keep[0]
-    last = keep[-1]
-    doc = verb.doc
+    first, last = keep[0], keep[-1]
     lo = first.left_edge.i if first.dep_ != "prep" else first.i + 1
     if lo > last.right_edge.i:
         return None
-    return _span_chars(doc[lo : last.right_edge.i + 1])
+    return _span_chars(verb.doc[lo : last.right_edge.i + 1])
 
 
 def _channel(verb: Token, lemma: str) -> tuple[int, int] | None:
@@ -414,7 +424,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
 
 
 def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
-    clause, dep = _clause_content(verb)
+    clause = _clause_content(verb)
     subj = _subject(verb)
     passive = _is_passive(verb)
     if passive:
@@ -449,8 +459,6 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             b.add(source, cue, content, "indirect", lemma, channel, subj)
             return
     content: tuple[int, int] | None = None
-    if clause is not None and clause.dep_ == "xcomp" and lemma in ("say", "tell") and not passive:
-        clause = None
     if clause is not None and clause.i > verb.i:
         content = _subtree_span(clause)
     if content is None:
@@ -480,9 +488,7 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             if left > sent.start + 2 and doc_text_before_comma(verb.doc, left):
                 content = _span_chars(sent[: left - sent.start])
     if content is None and not passive:
-        content = _object_content(verb)
-        if content is not None and channel is not None and content[0] <= channel[0] and content[1] <= channel[1] + 1:
-            content = None
+        content = _object_content(verb, channel)
     if content is None and lemma in ADDRESSEE_CUES:
         objs = [c for c in verb.rights if c.dep_ in ("xcomp", "ccomp")]
         if objs:
