@@ -43,7 +43,7 @@ ATTRIBUTIONS = pd.DataFrame([
     row("a2", "direct", "Syrian National Council", "organization", "accuse", None, "E2", "regime crimes"),
     row("a2", "according-to", "officials", "anonymous", "according to"),
     row("a3", "indirect", "Bashar al-Assad", "person", "claim", None, "E1"),
-    row("a3", "direct", "state television", "media", "report", None, None, "Assad spoke"),
+    row("a3", "direct", "state television", "media", "report", " ", None, "Assad spoke"),
 ])
 
 

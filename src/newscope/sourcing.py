@@ -79,6 +79,11 @@ def _weights(articles: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(weight, errors="coerce").fillna(1.0).astype(float)
 
 
+def _named(values: pd.Series) -> pd.Series:
+    """True where ``values`` holds a non-blank string."""
+    return values.notna() & values.astype("string").str.strip().ne("").fillna(False)
+
+
 def _most_common(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
     """Per ``key`` group, the most frequent non-null ``column`` value (ties: alphabetical first)."""
     counts = frame.groupby([key, column]).size().rename("n").reset_index()
@@ -222,7 +227,7 @@ def top_speakers(atts: pd.DataFrame, n: int = 20, *, include_anonymous: bool = F
     Speakers are grouped by entity id when linked, else by canonical name; attributions
     without a speaker (and, unless ``include_anonymous``, anonymous ones) are left out.
     """
-    keep = atts["speaker"].notna() & atts["speaker"].astype(str).str.strip().ne("")
+    keep = _named(atts["speaker"])
     if not include_anonymous:
         keep &= ~atts["anonymous"]
     frame = atts.loc[keep].copy()
@@ -258,7 +263,7 @@ def cue_verbs(atts: pd.DataFrame, n: int = 20) -> pd.DataFrame:
 def channels(atts: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     """The ``n`` most named channels (who it was told to / where it appeared): ``channel,
     n`` (weighted), ``n_articles``, ``top_speaker``."""
-    frame = atts.loc[atts["channel"].notna() & atts["channel"].astype(str).str.strip().ne("")]
+    frame = atts.loc[_named(atts["channel"])]
     if frame.empty:
         return pd.DataFrame(columns=["channel", "n", "n_articles", "top_speaker"])
     grouped = frame.groupby("channel")
@@ -273,7 +278,7 @@ def channels(atts: pd.DataFrame, n: int = 20) -> pd.DataFrame:
 def channel_share(atts: pd.DataFrame) -> float:
     """Weighted share of attributions that name a channel (0.0 when there are none)."""
     total = atts["weight"].sum()
-    named = atts["weight"].where(atts["channel"].notna(), 0.0).sum()
+    named = atts["weight"].where(_named(atts["channel"]), 0.0).sum()
     return float(named / total) if total else 0.0
 
 
