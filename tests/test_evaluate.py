@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscope.evaluate import evaluate, format_report, read_jsonl, report_frame, score, textacy_attributions
 
@@ -202,3 +204,30 @@ def test_report_frame_is_tidy():
     assert len(frame) == 2 * 3 * 2
     assert frame.loc[frame["system"].eq("newscope"), "f1"].eq(1.0).all()
     assert frame.loc[frame["system"].eq("textacy"), "fn"].eq(3).all()
+
+
+
+@st.composite
+def records(draw: st.DrawFn) -> list[dict]:
+    """One article with up to six random attributions over a short text of quotes and punctuation."""
+    text = draw(st.text(alphabet="ab “”,. ", min_size=30, max_size=60))
+    spans = st.tuples(st.integers(0, len(text) - 2), st.integers(1, 15)).map(
+        lambda t: [t[0], min(len(text), t[0] + t[1]), text[t[0]:min(len(text), t[0] + t[1])]]
+    )
+    atts = draw(st.lists(
+        st.fixed_dictionaries({"content": spans, "source": st.none() | spans, "cue": st.none() | spans}),
+        max_size=6,
+    ))
+    return [{"id": "h", "text": text, "attributions": atts}]
+
+
+@settings(max_examples=100, deadline=None)
+@given(records(), records())
+def test_score_properties(gold: list[dict], pred: list[dict]):
+    """Any gold scores 1.0 (0.0 when empty) against itself; exact content TP is symmetric."""
+    self_score = score(gold, gold)
+    for role in ("content", "source", "cue"):
+        n = self_score[role]["exact"]["tp"] + self_score[role]["exact"]["fn"]
+        for mode in ("exact", "partial"):
+            assert self_score[role][mode]["f1"] == (1.0 if n else 0.0)
+    assert score(gold, pred)["content"]["exact"]["tp"] == score(pred, gold)["content"]["exact"]["tp"]
