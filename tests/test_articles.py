@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import itertools
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from newscope.articles import (
     ARTICLE_COLUMNS,
@@ -229,9 +230,14 @@ def test_near_duplicates_match_brute_force_on_real_text(shared_data):
         texts.append("\n\n".join(paras[:-1]) if i % 20 else texts[i] + "\n\nAFP contributed.")
     threshold = 0.8
     found = set(near_duplicate_pairs(texts, threshold))
-    sets = [set(_unique(_shingles(t)).tolist()) for t in texts]
-    truth = {(i, j) for i, j in itertools.combinations(range(len(texts)), 2)
-             if len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= threshold}
+    sets = [_unique(_shingles(t)) for t in texts]  # brute force: all-pairs Jaccard via a sparse product
+    _, cols = np.unique(np.concatenate(sets), return_inverse=True)
+    rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+    x = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)))
+    inter = (x @ x.T).toarray()
+    sizes = np.diag(inter)
+    jaccard = inter / (sizes[:, None] + sizes[None, :] - inter)
+    truth = {(i, j) for i, j in zip(*np.nonzero(np.triu(jaccard >= threshold, k=1)))}
     assert len(truth) >= 10
     assert found == truth
 

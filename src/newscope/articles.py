@@ -273,7 +273,7 @@ def decode_bytes(data: bytes) -> Decoded:
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
-        valid_non_ascii = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+        valid_non_ascii = sum(1 for c in text if c > "\x7f") - bad
         if valid_non_ascii >= bad:
             decoded = Decoded(None, replacements=bad)
         else:
