@@ -119,3 +119,27 @@ def test_style_is_the_house_style():
     assert rc["svg.hashsalt"] == "newscope"
     assert [c["color"] for c in rc["axes.prop_cycle"]][:3] == list(figures.OKABE_ITO[:3])
     assert rc["figure.figsize"][0] == figures.SINGLE_COLUMN
+
+
+def test_check_script_compares_runs(tmp_path):
+    import subprocess
+    import sys
+
+    from newscope.config import PROJ_ROOT
+
+    script = PROJ_ROOT / "scripts" / "check_figures_reproducible.py"
+
+    def check(*args):
+        return subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True)
+
+    _plot("entity-top", tmp_path / "a")
+    _plot("entity-top", tmp_path / "b")
+    for run in ("a", "b"):
+        assert check("snapshot", tmp_path / run, "-o", tmp_path / f"{run}.json").returncode == 0
+    same = check("compare", tmp_path / "a.json", tmp_path / "b.json")
+    assert same.returncode == 0 and "5 files compared: identical" in same.stdout
+
+    _plot("entity-top", tmp_path / "b", params={"top_n": 4})  # same picture, other params
+    check("snapshot", tmp_path / "b", "-o", tmp_path / "b.json")
+    differs = check("compare", tmp_path / "a.json", tmp_path / "b.json")
+    assert differs.returncode == 1 and "differs: figures.json" in differs.stdout
