@@ -222,7 +222,7 @@ def _clause_content(verb: Token) -> Token | None:
     return None
 
 
-_ADJUNCT_PREPS = frozenset("in at during after before from since until amid".split())
+_ADJUNCT_PREPS = frozenset("in at during after before from since until amid despite throughout".split())
 _COMPLEMENTS = frozenset("dobj attr oprd dative ccomp xcomp pcomp acomp prep".split())
 
 
@@ -245,6 +245,8 @@ def _object_content(verb: Token, channel: tuple[int, int] | None) -> tuple[int, 
     keep = [c for c in verb.rights if is_complement(c)]
     while keep and is_adjunct(keep[0]):
         keep.pop(0)
+    while len(keep) > 1 and is_adjunct(keep[-1]):
+        keep.pop()
     if not keep:
         return None
     first, last = keep[0], keep[-1]
@@ -295,7 +297,6 @@ class _Builder:
         self.text = doc.text
         self.quotes = find_quotes(doc.text)
         self.out: list[dict] = []
-        self.used_cues: set[int] = set()
         self.mentions = _prepare_mentions(doc, mentions)
 
     # -- emit
@@ -312,6 +313,10 @@ class _Builder:
         if content[1] - content[0] < 2:
             return
         content = self._expand_quotes(content, cue, source)
+        if cue is not None and content[0] > cue[1] and self.text[cue[1] : content[0]].strip() == ":":
+            # "The governor added: It's typical ... ." runs to the end of the paragraph
+            end = self.text.find("\n", content[0])
+            content = (content[0], max(content[1], _trim_ws(self.text, content[0], len(self.text) if end < 0 else end)[1]))
         if kind not in ("according-to", "continuation"):
             kind = self._kind(content, source, cue, channel)
         t = self.text
@@ -729,9 +734,11 @@ def _canonicalise(rows: list[dict], text: str) -> None:
         if acr:
             m["_acronym"] = acr.group(1)
     by_acr = {m["_acronym"]: m["key"] for m in rows if "_acronym" in m}
-    longest: dict[str, list[str]] = {}
+    names: dict[str, set[str]] = {}
     for m in rows:
-        longest.setdefault(m["label"], []).append(m["key"])
+        names.setdefault(m["label"], set()).add(m["key"])
+    surname = {k: re.split(r"[\s-]", k)[-1] for k in names.get("PERSON", ())}
+    wordsets = {k: set(k.split()) for ks in names.values() for k in ks}
     for m in rows:
         k = m["key"]
         if k in by_acr:
@@ -740,23 +747,17 @@ def _canonicalise(rows: list[dict], text: str) -> None:
         words = k.split()
         if not words:
             continue
-        same = [
-            o
-            for o in longest.get(m["label"], [])
-            if len(o) > len(k)
-            and (
-                re.split(r"[\s-]", o)[-1] == re.split(r"[\s-]", k)[-1]
-                if m["label"] == "PERSON"
-                else all(w in o.split() for w in words)
-            )
-        ]
+        if m["label"] == "PERSON":
+            same = [o for o in names["PERSON"] if len(o) > len(k) and surname[o] == surname[k]]
+        else:
+            same = [o for o in names[m["label"]] if len(o) > len(k) and wordsets[o].issuperset(words)]
         if not same and len(words) == 1:
             # a one-word mention mislabelled by NER: 'Observatory' (PERSON) -> the ORG
-            same = [o for o in longest.get("ORG", []) if len(o) > len(k) and k in o.split()]
+            same = [o for o in names.get("ORG", ()) if len(o) > len(k) and k in wordsets[o]]
             if same:
                 m["label"] = "ORG"
         if same:
-            m["key"] = max(same, key=len)
+            m["key"] = max(sorted(same), key=len)
 
 
 def _mention_at(b: _Builder, s: int, e: int, head: Token | None) -> dict | None:
