@@ -434,6 +434,16 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
     passive = _is_passive(verb)
     if passive:
         agent = _agent(verb)
+        patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if clause is None and lemma not in ("ask", "tell", "quote") and patient is not None:
+            # "Wasserman Schultz was booed", "The stakes are expected to trigger ...":
+            # what is said about the passive subject is the content
+            xcomp = next((c for c in verb.rights if c.dep_ == "xcomp"), None)
+            hi = xcomp.right_edge.i if xcomp is not None else patient.right_edge.i
+            content = _span_chars(verb.doc[patient.left_edge.i : hi + 1])
+            source = _compact_np(agent) if agent is not None else None
+            b.add(source, _cue_span(verb), content, "indirect", lemma, None, agent)
+            return
         if lemma in ("ask", "tell", "quote") and agent is None:
             subj = None if lemma != "quote" else subj
         elif agent is not None:
