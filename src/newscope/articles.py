@@ -384,7 +384,7 @@ def _read_csv(text: str, path: str, delimiter: str, limit: int) -> Iterator[RawR
     csv.field_size_limit(limit)
     try:
         header: list[str] | None = None
-        start = 0
+        start, produced = 0, False
         while start < len(lines):
             reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
             consumed = 0
@@ -398,6 +398,7 @@ def _read_csv(text: str, path: str, delimiter: str, limit: int) -> Iterator[RawR
                         header = [h.strip() for h in row]
                         continue
                     ref = f"{path}:{first}"
+                    produced = True
                     if len(row) != len(header):
                         yield RawRecord(ref, reason="bad-csv",
                                         detail=f"{len(row)} fields where the header has {len(header)}")
@@ -406,10 +407,13 @@ def _read_csv(text: str, path: str, delimiter: str, limit: int) -> Iterator[RawR
                 start = len(lines)
             except csv.Error as exc:
                 first = start + consumed + 1
+                produced = True
                 yield RawRecord(f"{path}:{first}", reason="bad-csv", detail=f"{exc} (record starting on this line)")
                 start = first  # resume on the next line
     finally:
         csv.field_size_limit(old_limit)
+    if not produced:
+        yield RawRecord(path, reason="empty", detail="no data rows after the header")
 
 
 def _read_parquet(data: bytes, path: str) -> Iterator[RawRecord]:
