@@ -20,6 +20,7 @@ import gzip
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -65,7 +66,6 @@ ADDRESSEE_CUES: frozenset[str] = frozenset("tell ask inform advise assure remind
 
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
-STRAIGHT_QUOTES = ('"', "''", "``")
 PRONOUNS_PERSON = frozenset("he she him her i me".split())
 PRONOUNS_GROUP = frozenset("it they them we us".split())
 RELATIVE = frozenset("who which that whom".split())
@@ -121,11 +121,11 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             two = para[i : i + 2]
             width = 2 if two in ("''", "``") else 1
             if width == 2 or ch == '"':
-                if opened is None and two != "''" or (opened is None and two == "''" and _starts_word(para, i + 2)):
-                    opened = i
-                elif opened is not None:
+                if opened is not None:
                     spans.append((pos + opened, pos + i + width))
                     opened = None
+                elif two != "''" or _starts_word(para, i + 2):  # '' before a space is an apostrophe pair
+                    opened = i
             elif ch in OPEN_QUOTES:
                 if opened is None:
                     opened = i
@@ -145,14 +145,15 @@ def _starts_word(s: str, i: int) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
-def _span_chars(tokens: Sequence[Token]) -> tuple[int, int]:
+def _span_chars(tokens: Span) -> tuple[int, int]:
+    """Char span of ``tokens`` without surrounding white space and non-quote punctuation."""
     toks = [t for t in tokens if not t.is_space]
     while toks and toks[-1].is_punct and toks[-1].text not in "”\"'’":
         toks.pop()
     while toks and toks[0].is_punct and toks[0].text not in "“\"'‘":
         toks.pop(0)
     if not toks:
-        return (tokens[0].idx, tokens[0].idx)
+        return tokens.start_char, tokens.start_char
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
@@ -312,6 +313,10 @@ class _Builder:
     ) -> None:
         if content[1] - content[0] < 2:
             return
+        if source is not None and source[1] <= source[0]:
+            source = None
+        if channel is not None and channel[1] <= channel[0]:
+            channel = None
         content = self._expand_quotes(content, cue, source)
         if cue is not None and content[0] > cue[1] and self.text[cue[1] : content[0]].strip() == ":":
             # "The governor added: It's typical ... ." runs to the end of the paragraph
@@ -381,19 +386,6 @@ class _Builder:
                         e = max(e, qe)
                         after = qe
         return s, e
-
-
-def _strip_channel(gap: str) -> str:
-    return re.sub(r"\b(in|on|to|at|from)\b[^,.;]*", "", gap)
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    junk = " \t\n\r\xa0\"“”'‘’`.,;:!?—–-()[]"
-    while s < e and text[s] in junk:
-        s += 1
-    while e > s and text[e - 1] in junk:
-        e -= 1
-    return s, e
 
 
 def _in_quote(quotes: list[tuple[int, int]], pos: int) -> bool:
@@ -971,8 +963,6 @@ def annotate_jsonl(in_path: Path, out_path: Path, nlp: Language | None = None, *
     recs = list(_read_jsonl(in_path))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
-    import sys
-
     with out_path.open("w", encoding="utf-8") as fh:
         docs = nlp.pipe((r["text"] for r in recs), batch_size=32)
         bar = tqdm(zip(recs, docs), total=len(recs), disable=not (progress and sys.stderr.isatty()), desc="attributions")
