@@ -82,7 +82,6 @@ from newscope.clean import (
     clean_article,
     fold,
     learn_boilerplate,
-    line_key,
     normalize_text,
     remove_learned,
 )
@@ -116,6 +115,7 @@ ARTICLE_COLUMNS = (
     "duplicate_kind", "weight", "credit",
 )
 REJECTED_COLUMNS = ("raw_ref", "reason", "detail")
+BOILERPLATE_COLUMNS = ("outlet", "kind", "line", "n_removed")
 
 _FORMATS = ("auto", "txt", "jsonl", "json", "csv", "parquet")
 _SUFFIX_FORMAT = {".txt": "txt", ".text": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl",
@@ -145,13 +145,14 @@ class RawRecord:
 
 @dataclass
 class IngestResult:
-    """``articles`` and ``rejected`` tables, run counts, and the learned boilerplate lines."""
+    """``articles`` and ``rejected`` tables, run counts, and the lines removed as boilerplate
+    (``outlet`` is the outlet's domain, or its name when there is no domain; ``kind`` is
+    ``furniture`` or ``learned``; ``n_removed`` counts removals)."""
 
     articles: pd.DataFrame
     rejected: pd.DataFrame
     summary: dict
-    boilerplate: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["outlet", "line", "n_articles", "n_removed"]))
+    boilerplate: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(BOILERPLATE_COLUMNS)))
 
     def summary_text(self) -> str:
         """The human summary printed at the end of ``newscope ingest``."""
@@ -811,8 +812,8 @@ def ingest(inputs: Sequence[str | Path], settings: CorpusSettings | None = None,
         ids[article_id] = p.ref
         for kind, line in art.removed:
             removed_counts[kind] += 1
-            if kind == "learned":
-                removed_by_outlet[(p.group_key, line)] += 1
+            if kind in ("furniture", "learned"):
+                removed_by_outlet[(p.group_key, kind, line)] += 1
         raw_date = f["date"]
         iso = parse_date(raw_date)
         if raw_date is None:
@@ -889,8 +890,7 @@ def ingest(inputs: Sequence[str | Path], settings: CorpusSettings | None = None,
                            f"rejected {len(rejected_df)}")
     by_reason = Counter(r for _, r, _ in rejected)
     boilerplate = pd.DataFrame(
-        [(o, line, learned.get(o, {}).get(line_key(line), 0), n) for (o, line), n in removed_by_outlet.items()],
-        columns=["outlet", "line", "n_articles", "n_removed"],
+        [(*key, n) for key, n in removed_by_outlet.items()], columns=list(BOILERPLATE_COLUMNS)
     ).sort_values(["outlet", "n_removed", "line"], ascending=[True, False, True], kind="stable",
                   ignore_index=True)
     summary = {
