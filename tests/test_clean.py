@@ -73,7 +73,8 @@ def test_fix_mojibake_repairs_double_encoding_only():
                                   "CLICK HERE TO GET THE FOX NEWS APP",
                                   "Copyright © 2019 The Washington Times, LLC. Click here for reprint permission.",
                                   "Sign up for Daily Newsletters Manage Newsletters", "(AP Photo/Evan Vucci)",
-                                  "Enlarge this image toggle caption J. Scott Applewhite/AP", "___"])
+                                  "Enlarge this image toggle caption J. Scott Applewhite/AP", "___",
+                                  "FILE - In this Jan. 5, 2017, file photo, the senator speaks. " + "x" * 400])
 def test_furniture_lines(line):
     assert is_furniture(line)
 

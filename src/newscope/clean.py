@@ -83,10 +83,11 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"[_*=#~-]{3,}", r"\[pullquote\]", r"follow (?:us )?on (?:twitter|facebook|instagram)\b.*",
     r"follow @\w+", r"share this article share tweet post email", r"share all sharing options for:.*",
     r"photographer: .{1,120}", r"\((?:[\w.' -]{0,30} )?photo\b[^()]{0,80}\)", r"watch[:!] .{0,80}",
-    r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}", r"file(?: photo)? ?[-–—] .*",
+    r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}",
 )
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
+_CAPTION = re.compile(r"FILE(?: PHOTO)? ?[-–—_]+ ?(?:In this|This)\b")
 _AGENCY_LINE = re.compile(rf"(?:by |with )?(?:{_ALIAS_RE})(?: (?:news|wire|staff))?\.?", re.IGNORECASE)
 _BYLINE = re.compile(r"[Bb][Yy]\s+(?P<who>[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,7})")
 _CONTRIBUTED = re.compile(
@@ -225,8 +226,11 @@ class CleanedArticle:
 
 
 def is_furniture(line: str) -> bool:
-    """True for a whole line of page furniture (see ``FURNITURE_PATTERNS``)."""
-    return len(line) <= BOILERPLATE_MAX_CHARS and _FURNITURE.fullmatch(line) is not None
+    """True for a whole line of page furniture (see ``FURNITURE_PATTERNS``) or a wire photo
+    caption ("FILE - In this May 5, 2017, file photo, ...", any length)."""
+    if len(line) <= BOILERPLATE_MAX_CHARS and _FURNITURE.fullmatch(line) is not None:
+        return True
+    return line.startswith("FILE") and _CAPTION.match(line) is not None
 
 
 def _drop_lines(art: CleanedArticle, kind: str, drop) -> None:
