@@ -36,6 +36,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -71,6 +72,8 @@ FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "du", "
 # names by their head; places never by a part ("Virginia" is not "West Virginia").
 _HEAD_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
+# An acronym stands for a name of the same class ("S.C." is not the "Supreme Court").
+_CLASS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
 
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.?){2,6})\s*\)")
@@ -110,7 +113,7 @@ def entity_id(name: str, label: str) -> str:
 # --------------------------------------------------------------------------- per article
 
 
-def _clean_pieces(ent: Span) -> list[tuple[int, int]]:
+def _clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
     """Character spans of ``ent`` after splitting at line breaks and trimming edges."""
     runs: list[list[Token]] = [[]]
     for tok in ent:
@@ -131,8 +134,8 @@ def _clean_pieces(ent: Span) -> list[tuple[int, int]]:
         if not run or all(t.is_stop and not t.is_upper for t in run):
             continue
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-        text = ent.doc.text[start:end]
-        if "\n" in text or len(text) < 2 or not any(c.isupper() for c in text):
+        piece = text[start:end]
+        if "\n" in piece or len(piece) < 2 or not any(c.isupper() for c in piece):
             continue
         out.append((start, end))
     return out
@@ -174,8 +177,9 @@ class _Form:
     labels: Counter = field(default_factory=Counter)
     target: str | None = None
 
-    @property
+    @cached_property
     def label(self) -> str:
+        """Majority NER label (read once all mentions are counted)."""
         return self.labels.most_common(1)[0][0]
 
     @property
@@ -221,7 +225,11 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
         if f.norm in definitions and definitions[f.norm] in forms:
             candidates = {definitions[f.norm]}
         elif _ACRONYM.match("".join(f.words)):
-            candidates = {g.norm for g in forms.values() if len(g.words) > 1 and compact in _initials(g.words)}
+            candidates = {
+                g.norm for g in forms.values()
+                if len(g.words) > 1 and _CLASS.get(g.label, "other") == _CLASS.get(f.label, "other")
+                and not any(_ACRONYM.match(w) for w in g.words) and compact in _initials(g.words)
+            }
         elif f.label == "PERSON" and low in person_parts:
             candidates = person_parts[low]
         elif f.label not in _PLACE_LABELS and low in surnames:
@@ -235,22 +243,27 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
             f.target = roots.pop()
 
 
-def _add_repeats(doc: Doc, forms: dict[str, _Form], spans: list, norms: list) -> None:
+def _add_repeats(doc: Doc, text: str, forms: dict[str, _Form], spans: list, norms: list) -> None:
     """Add the untagged repeats of names the article tagged elsewhere (NER misses some):
     exact, word-bounded occurrences ending in a proper noun and outside every entity."""
-    surfaces = {t: f for f in forms.values() for t in f.texts}
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(surfaces, key=len, reverse=True)) + r")(?!\w)"
-    )
     taken = {s for s, _, _ in spans}
-    for m in pattern.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end())
-        if span is None or m.start() in taken or span[-1].pos_ != "PROPN" or any(t.ent_type for t in span):
+    found = []
+    for form in forms.values():
+        for surface in form.texts:
+            i = text.find(surface)
+            while i >= 0:
+                j = i + len(surface)
+                if (i not in taken and not (i and text[i - 1].isalnum()) and not (j < len(text) and text[j].isalnum())):
+                    found.append((i, j, form))
+                i = text.find(surface, i + 1)
+    for i, j, form in found:
+        span = doc.char_span(i, j)
+        if span is None or span[-1].pos_ != "PROPN" or any(t.ent_type for t in span) or i in taken:
             continue
-        form = surfaces[m.group()]
-        spans.append((m.start(), m.end(), form.label))
+        taken.add(i)
+        spans.append((i, j, form.label))
         norms.append(form.norm)
-        form.texts[m.group()] += 1
+        form.texts[text[i:j]] += 1
 
 
 def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[dict]:
@@ -270,7 +283,7 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
     spans: list[tuple[int, int, str]] = []
     for ent in doc.ents:
         if ent.label_ in wanted:
-            spans.extend((s, e, ent.label_) for s, e in _clean_pieces(ent))
+            spans.extend((s, e, ent.label_) for s, e in _clean_pieces(ent, text))
     if not spans:
         return []
 
@@ -308,7 +321,7 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
         spans.append((s, e, label))
         norms.append(norm)
 
-    _add_repeats(doc, forms, spans, norms)
+    _add_repeats(doc, text, forms, spans, norms)
     _link_forms(forms, definitions)
 
     # Canonical name and label of each linked group.
@@ -474,9 +487,11 @@ def resolve_entities(
 
     key_norm, surface = aliased(key_norm, surface)
 
-    # A short form left alone in an article follows the full name it was linked to
-    # elsewhere, when at least 2 articles and 75% of its linking articles agree.
+    # A surname or acronym left alone in an article follows the full name it was linked
+    # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
+    # (Heads such as "Court" or "Party" are not: they name different bodies elsewhere.)
     linked = text_norm != key_norm
+    can_follow = m["label"].eq("PERSON") | m["text"].str.fullmatch(_ACRONYM.pattern)
     links = (
         pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface})[linked]
         .drop_duplicates(["a", "s", "k"])
@@ -488,7 +503,7 @@ def resolve_entities(
         links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
         links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)]
         links = links[~links["s"].isin(table.split)].set_index("s")
-        alone = ~linked & key_norm.isin(links.index)
+        alone = ~linked & can_follow & key_norm.isin(links.index)
         if alone.any():
             log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link", alone.sum())
             short = key_norm[alone]
