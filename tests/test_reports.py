@@ -233,3 +233,18 @@ def test_article_view_handles_missing_spans():
     out = article_view("said hello\n\nworld", pd.DataFrame(columns=["start", "end", "label", "text"]), atts).data
     assert "CUE 1" in out and "SOURCE" not in out and "a source" in out
     assert out.count('class="spans"') == 2  # one block per paragraph
+
+
+def test_article_view_styles_survive_the_sanitiser():
+    mentions = pd.DataFrame({"start": [0], "end": [2], "label": ["PERSON"], "text": ["He"]})
+    atts = pd.DataFrame({"source_start": [0], "source_end": [2], "cue_start": [3], "cue_end": [7],
+                         "content_start": [8], "content_end": [11], "speaker": ["He"], "cue_lemma": ["say"],
+                         "kind": ["indirect"]})
+    view = article_view("He said hi.", mentions, atts).data
+
+    def css_properties(page: str) -> set[str]:
+        return {p.split(":")[0].strip() for style in re.findall(r'style="([^"]*)"', page)
+                for p in style.split(";") if ":" in p}
+
+    assert css_properties(clean_html(view)) == css_properties(view)
+    assert "z-index" in css_properties(view)

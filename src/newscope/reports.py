@@ -64,13 +64,13 @@ _ALLOWED_ATTRIBUTES = {
     "ol": ["start"],
 }
 _CSS = CSSSanitizer(allowed_css_properties=[
-    "background", "background-color", "border", "border-bottom", "border-radius", "border-top",
-    "bottom", "box-sizing", "color", "direction", "display", "font-size", "font-style",
-    "font-weight", "height", "left", "line-height", "margin", "margin-bottom", "margin-left",
-    "margin-right", "margin-top", "max-width", "padding", "padding-left", "padding-right",
-    "position", "right", "text-align", "text-transform", "top", "vertical-align",
-    "white-space", "width",
-])
+    "background", "background-color", "border", "border-bottom", "border-bottom-left-radius",
+    "border-radius", "border-top", "border-top-left-radius", "bottom", "box-sizing", "color",
+    "direction", "display", "font-size", "font-style", "font-weight", "height", "left",
+    "line-height", "margin", "margin-bottom", "margin-left", "margin-right", "margin-top",
+    "max-width", "padding", "padding-left", "padding-right", "position", "right", "text-align",
+    "text-decoration", "text-transform", "top", "vertical-align", "white-space", "width", "z-index",
+])  # everything displaCy's span and ent views use
 
 #: Highlight colours of the article view (Okabe-Ito), by role.
 ROLE_COLOURS = {"entity": "#56B4E966", "source": OKABE_ITO[0], "cue": OKABE_ITO[5], "content": OKABE_ITO[2]}
