@@ -619,50 +619,66 @@ def _unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]]
 
 
-def near_duplicate_pairs(texts: Sequence[str], threshold: float, progress: bool = False) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)`` of texts whose word 5-gram Jaccard similarity is >= ``threshold``.
+def minhash_signatures(texts: Sequence[str], progress: bool = False, chunk: int = 2000) -> np.ndarray:
+    """One row of 64 MinHash values (multiply-shift hashes of word 5-grams) per text.
 
-    MinHash (64 multiply-shift hashes) with LSH banding (16 bands of 4 rows) proposes
-    candidates; each candidate is verified on the exact shingle sets, so the result does not
-    depend on the hash functions beyond which pairs are found.
+    Computed in chunks of ``chunk`` texts so memory stays bounded on large corpora.
     """
-    if len(texts) < 2:
-        return []
-    shingles = [_shingles(t) for t in tqdm(texts, desc="shingles", unit="doc", disable=not progress or None)]
-    offsets = np.r_[0, np.cumsum([len(s) for s in shingles])[:-1]]
-    flat = np.concatenate(shingles)
     rng = np.random.default_rng(20130519)
     a = rng.integers(1, 2**63, size=_N_HASHES, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=_N_HASHES, dtype=np.uint64)
     sig = np.empty((len(texts), _N_HASHES), dtype=np.uint64)
-    for k in range(_N_HASHES):
-        sig[:, k] = np.minimum.reduceat(flat * a[k] + b[k], offsets)
+    bar = tqdm(total=len(texts), desc="minhash", unit="doc", disable=not progress or None)
+    for lo in range(0, len(texts), chunk):
+        shingles = [_shingles(t) for t in texts[lo:lo + chunk]]
+        offsets = np.r_[0, np.cumsum([len(x) for x in shingles])[:-1]]
+        flat = np.concatenate(shingles)
+        for k in range(_N_HASHES):
+            sig[lo:lo + len(shingles), k] = np.minimum.reduceat(flat * a[k] + b[k], offsets)
+        bar.update(len(shingles))
+    bar.close()
+    return sig
+
+
+def near_duplicate_pairs(texts: Sequence[str], threshold: float, progress: bool = False) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of texts whose word 5-gram Jaccard similarity is >= ``threshold``.
+
+    MinHash signatures with LSH banding (16 bands of 4 rows) propose candidates; each
+    candidate is verified on the exact shingle sets, so no pair below the threshold is
+    reported (pairs far above it are found with probability > 0.999).
+    """
+    if len(texts) < 2:
+        return []
+    sig = minhash_signatures(texts, progress)
+    mix = np.random.default_rng(7).integers(1, 2**63, size=_BAND_ROWS, dtype=np.uint64)
     candidates: set[tuple[int, int]] = set()
-    mix = rng.integers(1, 2**63, size=_BAND_ROWS, dtype=np.uint64)
     for band in range(_N_HASHES // _BAND_ROWS):
         keys = (sig[:, band * _BAND_ROWS:(band + 1) * _BAND_ROWS] * mix).sum(axis=1)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        ends = np.r_[starts[1:], len(order)]
-        for s, e in zip(starts, ends):
-            if e - s < 2:
+        for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
+            if hi - lo < 2:
                 continue
-            members = sorted(order[s:e].tolist())
-            if len(members) > 50:  # a big bucket: chain neighbours rather than all pairs
-                candidates.update(zip(members, members[1:]))
+            members = sorted(order[lo:hi].tolist())
+            if len(members) > 50:  # a big bucket (many copies of one text): link all to its first
                 candidates.update((members[0], m) for m in members[1:])
             else:
                 candidates.update((x, y) for i, x in enumerate(members) for y in members[i + 1:])
     sets: dict[int, np.ndarray] = {}
+
+    def shingle_set(i: int) -> np.ndarray:
+        if i not in sets:
+            sets[i] = _unique(_shingles(texts[i]))
+        return sets[i]
+
     pairs = []
     for i, j in sorted(candidates):
-        if np.mean(sig[i] == sig[j]) < threshold - 0.25:
+        if np.mean(sig[i] == sig[j]) < threshold - 0.25:  # MinHash estimate far below: skip the exact check
             continue
-        a_set = sets[i] if i in sets else sets.setdefault(i, _unique(shingles[i]))
-        b_set = sets[j] if j in sets else sets.setdefault(j, _unique(shingles[j]))
-        inter = len(np.intersect1d(a_set, b_set, assume_unique=True))
-        if inter / (len(a_set) + len(b_set) - inter) >= threshold:
+        x, y = shingle_set(i), shingle_set(j)
+        inter = len(np.intersect1d(x, y, assume_unique=True))
+        if inter / (len(x) + len(y) - inter) >= threshold:
             pairs.append((i, j))
     return pairs
 

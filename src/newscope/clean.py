@@ -83,7 +83,8 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"[_*=#~-]{3,}", r"\[pullquote\]", r"follow (?:us )?on (?:twitter|facebook|instagram)\b.*",
     r"follow @\w+", r"share this article share tweet post email", r"share all sharing options for:.*",
     r"photographer: .{1,120}", r"\((?:[\w.' -]{0,30} )?photo\b[^()]{0,80}\)", r"watch[:!] .{0,80}",
-    r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}",
+    r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}", r"further reading:?",
+    r"click here (?:for more (?:from|on)|to read (?:more|the full)) .{1,100}",
 )
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
