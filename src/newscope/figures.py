@@ -53,7 +53,7 @@ PNG_DPI = 300
 
 _FIG_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _METADATA = {
-    "pdf": {"Creator": "newscope", "Producer": "newscope", "CreationDate": None, "ModDate": None},
+    "pdf": {"Creator": "newscope", "CreationDate": None, "ModDate": None},
     "svg": {"Creator": "newscope", "Date": None},
     "png": {"Software": "newscope"},
 }
