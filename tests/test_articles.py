@@ -261,6 +261,13 @@ def test_learned_boilerplate_per_outlet_not_from_republished_stories(tmp_path):
     assert set(arts.loc[[f"r{k}" for k in range(8)], "duplicate_kind"]) == {"near"}
 
 
+def test_empty_folder_gives_empty_tables_with_the_contract_columns(tmp_path):
+    result = ingest([tmp_path], progress=False)
+    assert list(result.articles.columns) == list(ARTICLE_COLUMNS) and result.articles.empty
+    assert list(result.rejected.columns) == ["raw_ref", "reason", "detail"] and result.rejected.empty
+    assert result.summary["read"] == 0
+
+
 def test_reject_reasons_vocabulary_is_documented():
     import newscope.articles as module
 

@@ -744,6 +744,8 @@ def ingest(inputs: Sequence[str | Path], settings: CorpusSettings | None = None,
     _validate(settings)
     names = _field_map(dict(settings.fields or {}))
     files, hidden = find_files(inputs)
+    if not files:
+        log.warning("ingest: no files found in %s", ", ".join(map(str, inputs)))
     show = None if progress else True  # tqdm: None = only on a terminal
     stats: Counter = Counter()
     rejected: list[tuple[str, str, str]] = []
@@ -897,10 +899,15 @@ def ingest(inputs: Sequence[str | Path], settings: CorpusSettings | None = None,
     rows = [row for k, row in enumerate(rows) if k not in drop]
 
     articles = pd.DataFrame(rows, columns=list(ARTICLE_COLUMNS))
+    text_dtype = articles["article_id"].dtype  # pandas' string dtype ("str" from pandas 3 on)
+    for col in ("outlet", "outlet_domain", "date", "title", "authors", "agency", "dateline", "url",
+                "duplicate_group", "duplicate_kind", "credit"):
+        if articles[col].dtype != text_dtype:  # all-missing columns come out as object
+            articles[col] = articles[col].astype(text_dtype)
     articles["weight"] = articles["weight"].astype(float)
     articles["n_chars"] = articles["n_chars"].astype("int64")
     articles["n_boilerplate_lines"] = articles["n_boilerplate_lines"].astype("int64")
-    rejected_df = pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS))
+    rejected_df = pd.DataFrame(rejected, columns=list(REJECTED_COLUMNS)).astype(text_dtype)
     if len(articles) + len(rejected_df) != n_read:
         raise RuntimeError(f"ingest lost records: read {n_read}, ingested {len(articles)}, "
                            f"rejected {len(rejected_df)}")
