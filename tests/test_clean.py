@@ -95,6 +95,7 @@ def test_content_lines_are_not_furniture(line):
         ("ERBIL, Iraq– During a visit, he spoke.", "ERBIL, Iraq", None),
         ("Washington (CNN) The Trump administration acted.", "Washington", None),
         ("(CNN) -- The summit opened.", None, None),
+        ("(NEW DELHI) — At least 20 people were killed.", "NEW DELHI", None),
     ],
 )
 def test_datelines(para, place, agency):

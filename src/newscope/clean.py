@@ -281,6 +281,8 @@ def _capture_dateline(art: CleanedArticle) -> int:
         place, src = m["place"] or m["place2"], m["src"] or m["src2"]
         if not (place or src) or (m["place"] and sum(c.isupper() for c in m["place"]) < 2):
             continue
+        if not place and src and not agency_name(src) and len(src) > 4 and src.isupper() and "." not in src:
+            place = src  # "(NEW DELHI) —": the place itself in brackets
         art.dateline = place.strip(" ,") if place else None
         if src and (agency := agency_name(src)):
             art.agency = art.agency or agency
