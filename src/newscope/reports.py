@@ -343,7 +343,7 @@ def run_report(
     nb = _read_notebook(source)
     executed_dir.mkdir(parents=True, exist_ok=True)
     executed = executed_dir / f"{stem}.ipynb"
-    figures_dir = figures_dir or config.FIGURES_DIR / stem
+    figures_dir = Path(figures_dir).resolve() if figures_dir else config.FIGURES_DIR / stem
     log.info("running %s -> %s", source, executed)
     result = _execute(nb, source, executed, parameters, figures_dir)
     footer = footer_html(stamp(parameters))
