@@ -66,6 +66,7 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Heads that stand on their own as a different institution ("the House" is not "the
 # White House"), so they are never linked to a longer name ending in them.
 STANDALONE_HEADS = frozenset({"house"})
+_STANDALONE = {(h,) for h in STANDALONE_HEADS}
 FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "du", "des", "la", "le", "to", "at"})
 
 # Labels by how a short form may link: person names by any part; organisation-like
@@ -129,7 +130,11 @@ def _clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
         while run and (run[-1].is_punct or run[-1].lower_ in POSSESSIVE):
             run = run[:-1]
         if person:
-            while len(run) > 1 and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].is_punct):
+            # "House Speaker Nancy Pelosi", "U.S. District Judge Timothy Kelly": cut through
+            # the last title word among the first few, keeping at least one word.
+            cut = max((i for i, t in enumerate(run[:-1][:5]) if t.lower_.rstrip(".") in TITLE_WORDS), default=-1)
+            run = run[cut + 1 :]
+            while len(run) > 1 and run[0].is_punct:
                 run = run[1:]
         if not run or all(t.is_stop and not t.is_upper for t in run):
             continue
@@ -172,7 +177,8 @@ class _Form:
     """All mentions of one normalised name in an article."""
 
     norm: str
-    words: tuple[str, ...]  # of the first surface text, original case
+    words: tuple[str, ...]  # of the first surface text, original case, split at spaces and hyphens
+    spaced: tuple[str, ...]  # the same, split at spaces only
     texts: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
     target: str | None = None
@@ -205,11 +211,15 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
                         person_parts.setdefault(low[i:j], set()).add(f.norm)
             for i in range(1, n):
                 surnames.setdefault(low[i:], set()).add(f.norm)
-        elif f.label in _HEAD_LABELS:
-            k = next((i for i, w in enumerate(f.words) if not w[0].isupper()), n)
-            for i in range(1, k) if k == n else range(k):
-                part = low[i:k]
-                if all(w[0].isupper() for w in f.words[i:k]) and part not in {(h,) for h in STANDALONE_HEADS}:
+        elif f.label in _HEAD_LABELS and len(f.spaced) > 1:
+            # heads: the final words before any connector ("Syrian Observatory for Human
+            # Rights" -> "Syrian Observatory", "Observatory"); a one-word part before a
+            # connector is too generic ("State of the Union" -> "State").
+            sp = f.spaced
+            k = next((i for i, w in enumerate(sp) if not w[0].isupper()), len(sp))
+            for i in range(1, k) if k == len(sp) else range(k if k > 1 else 0):
+                part = tuple(w.lower() for w in sp[i:k])
+                if part not in _STANDALONE:
                     heads.setdefault(part, set()).add(f.norm)
 
     def root(norm: str) -> str:
@@ -234,8 +244,8 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
             candidates = person_parts[low]
         elif f.label not in _PLACE_LABELS and low in surnames:
             candidates = surnames[low]
-        elif f.label not in _PLACE_LABELS | {"NORP"} and low in heads:
-            candidates = heads[low]
+        elif f.label not in _PLACE_LABELS | {"NORP"} and tuple(w.lower() for w in f.spaced) in heads:
+            candidates = heads[tuple(w.lower() for w in f.spaced)]
         else:
             continue
         roots = {root(c) for c in candidates} - {f.norm}
@@ -294,7 +304,7 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
         norm = normalize_name(surface)
         form = forms.get(norm)
         if form is None:
-            form = forms[norm] = _Form(norm, _words(surface))
+            form = forms[norm] = _Form(norm, _words(surface), tuple(surface.split()))
         form.texts[surface] += 1
         form.labels[label] += 1
         norms.append(norm)
@@ -314,7 +324,7 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
         definitions.setdefault(acr_norm, norm)
         if (m.start(1), m.end(1)) not in taken:
             extra.append((m.start(1), m.end(1), label, acr_norm))
-            form = forms.setdefault(acr_norm, _Form(acr_norm, _words(acronym)))
+            form = forms.setdefault(acr_norm, _Form(acr_norm, _words(acronym), (acronym,)))
             form.texts[acronym] += 1
             form.labels[label] += 1
     for s, e, label, norm in extra:
@@ -446,6 +456,33 @@ def _map_norms(values: pd.Series, func) -> pd.Series:
     return values.map(dict(zip(uniques, map(func, uniques))))
 
 
+_GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+    """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
+    Donald Trump") -> the one person name of >= 2 words they contain, when that name is
+    in at least twice as many articles. Generational suffixes ("Donald Trump Jr.") and
+    names in the alias table are left alone."""
+    people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
+    n_art = people.drop_duplicates().groupby("k").size()
+    known = n_art.to_dict()
+    out = {}
+    for k, n in known.items():
+        words = k.split()
+        if len(words) < 3 or words[-1] in _GENERATION or k in table.split or k in table.merge:
+            continue
+        found = {
+            " ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
+            if j - i < len(words) and known.get(" ".join(words[i:j]), 0) >= 2 * n
+        }
+        if len(found) == 1:
+            out[k] = found.pop()
+    if out:
+        log.info("resolve_entities: %d person names with extra words merged into the name they contain", len(out))
+    return out
+
+
 def _mode(df: pd.DataFrame, by: list[str], col: str) -> pd.Series:
     """Commonest value of ``col`` per ``by`` group (ties: alphabetically first)."""
     counts = df.groupby([*by, col], sort=False).size().reset_index(name="n")
@@ -509,6 +546,8 @@ def resolve_entities(
             short = key_norm[alone]
             key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
             key_norm, surface = aliased(key_norm, surface)
+
+    key_norm = key_norm.replace(_contained_people(key_norm, m["label"], m["article_id"], table))
 
     keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
     if (~keep).any():
