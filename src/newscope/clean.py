@@ -135,14 +135,14 @@ _DIGIT = re.compile(r"\d")
 
 
 def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Windows-1252/Latin-1 ("Obamaâ€™s" -> "Obama’s"), up to three times over.
+    """Undo UTF-8 read as Windows-1252/Latin-1 ("Obamaâ€™s" -> "Obama’s"), however many times over.
 
     Only runs of such characters that decode as UTF-8 are replaced; other text is left alone.
     """
 
     def repair(match: re.Match) -> str:
         run = match[0]
-        for _ in range(3):
+        while True:  # each successful decoding shortens the run
             try:
                 fixed = bytes(ord(c) if ord(c) < 256 else _CP1252_BYTE[c] for c in run).decode("utf-8")
             except (UnicodeDecodeError, KeyError):
@@ -157,12 +157,17 @@ def fix_mojibake(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """NFC, one kind of space, ``\\n`` line ends, no invisible characters, mojibake repaired;
-    quote characters are otherwise untouched."""
-    text = fix_mojibake(text.replace("\r\n", "\n"))
-    if _SPECIAL.search(text):  # str.translate is slow; most texts need nothing
-        text = text.translate(_TRANSLATE)
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    quote characters are otherwise untouched. Idempotent."""
+    text = text.replace("\r\n", "\n")
+    for _ in range(5):  # each step can expose work for another; stop at the fixed point
+        before = text
+        text = fix_mojibake(text)
+        if _SPECIAL.search(text):  # str.translate is slow; most texts need nothing
+            text = text.translate(_TRANSLATE)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if text is before or text == before:
+            break
     if "  " in text:
         text = _SPACES.sub(" ", text)
     if " \n" in text or "\n " in text:
