@@ -74,6 +74,8 @@ def hostile(tmp_path, monkeypatch):
     (root / "folder.txt").mkdir()  # a directory named like a file: walked, holds one more file
     (root / "folder.txt" / "inner.txt").write_text("Inner title\n\n" + GOOD + " Inner.", encoding="utf-8")
     expect["hostile/folder.txt/inner.txt"] = "ok"
+    os.mkfifo(root / "pipe.txt")  # reading it would block forever
+    expect["hostile/pipe.txt"] = "unreadable"
     locked = root / "locked.txt"
     locked.write_text("Locked\n\n" + GOOD + " Locked.", encoding="utf-8")
     locked.chmod(0)

@@ -63,6 +63,7 @@ import json
 import logging
 import os
 import re
+import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -298,6 +299,8 @@ def decode_bytes(data: bytes) -> Decoded:
 
 
 def _read_bytes(path: Path) -> bytes:
+    if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
+        raise OSError(f"not a regular file: {path}")
     data = path.read_bytes()
     if path.name.lower().endswith(".gz"):
         data = gzip.decompress(data)
