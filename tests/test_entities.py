@@ -71,6 +71,33 @@ def test_function_words_and_lowercase_spans_are_dropped(nlp):
     assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == ["AI"]
 
 
+def test_spans_split_at_separators_but_not_inside_places_or_company_suffixes(nlp):
+    text = "Axios, Walmart and Apple, Inc. met in Washington, D.C. with ✓ Andrew Yang 12 and it’s Donald Trump."
+    doc = make_doc(nlp, text, [("Axios, Walmart", "ORG"), ("Apple, Inc.", "ORG"), ("Washington, D.C.", "GPE"),
+                               ("✓ Andrew Yang 12", "PERSON"), ("’s Donald Trump", "PERSON")])
+    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == [
+        "Axios", "Walmart", "Apple, Inc.", "Washington, D.C.", "Andrew Yang", "Donald Trump"]
+
+
+def test_leading_titles_are_cut_through(nlp):
+    text = "House Speaker Nancy Pelosi met U.S. District Judge Timothy Kelly and Mark Judge."
+    doc = make_doc(nlp, text, [("House Speaker Nancy Pelosi", "PERSON"), ("U.S. District Judge Timothy Kelly", "PERSON"),
+                               ("Mark Judge", "PERSON")])
+    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == ["Nancy Pelosi", "Timothy Kelly", "Mark Judge"]
+
+
+def test_untagged_repeats_of_a_tagged_name_are_added(nlp):
+    text = "Troops entered Qusayr. Later Qusayr fell. Qusayrs and Qusayr Province were calm."
+    doc = make_doc(nlp, text, [("Qusayr", "GPE"), ("Qusayr Province", "GPE", "and")])
+    for tok in doc:
+        tok.pos_ = "PROPN" if tok.text[0].isupper() else "VERB"
+    rows = article_mentions(doc, "a", LABELS)
+    starts = [m.start() for m in re.finditer(r"Qusayr\b", text)]
+    assert [(r["start"], r["text"]) for r in rows] == [(starts[0], "Qusayr"), (starts[1], "Qusayr"),
+                                                       (starts[2], "Qusayr Province")]
+    assert {r["key"] for r in rows[:2]} == {"Qusayr"}
+
+
 def test_unwanted_labels_are_ignored(nlp):
     doc = make_doc(nlp, "Assad spoke on Sunday.", [("Assad", "PERSON"), ("Sunday", "DATE")])
     assert [r["label"] for r in article_mentions(doc, "a", LABELS)] == ["PERSON"]

@@ -76,6 +76,10 @@ _PLACE_LABELS = frozenset({"GPE", "LOC"})
 # An acronym stands for a name of the same class ("S.C." is not the "Supreme Court").
 _CLASS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
 
+# Tokens that never belong inside a name: a span across them is two names or junk
+# ("Axios, Walmart", "Mandel Ngan/AFP", "✓ Andrew Yang").
+_SEPARATOR = re.compile(r"^[;|/\\•·✓✔✗★☆©®™#@+=<>]+$")
+_AFTER_COMMA = frozenset({"inc", "llc", "ltd", "co", "corp", "jr", "sr", "lp", "plc", "ii", "iii"})
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.?){2,6})\s*\)")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -117,15 +121,19 @@ def entity_id(name: str, label: str) -> str:
 def _clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
     """Character spans of ``ent`` after splitting at line breaks and trimming edges."""
     runs: list[list[Token]] = [[]]
+    commas = ent.label_ not in _PLACE_LABELS | {"FAC"}  # "Washington, D.C." is one place
     for tok in ent:
-        if tok.is_space or "\n" in tok.text:
+        if tok.is_space or "\n" in tok.text or _SEPARATOR.match(tok.text) or (
+            commas and tok.text == "," and tok.i + 1 < ent.end
+            and tok.doc[tok.i + 1].lower_.rstrip(".") not in _AFTER_COMMA
+        ):
             runs.append([])
         else:
             runs[-1].append(tok)
     person = ent.label_ == "PERSON"
     out = []
     for run in runs:
-        while run and (run[0].is_punct or run[0].lower_ in DETERMINERS):
+        while run and (run[0].is_punct or run[0].lower_ in DETERMINERS or run[0].lower_ in POSSESSIVE):
             run = run[1:]
         while run and (run[-1].is_punct or run[-1].lower_ in POSSESSIVE):
             run = run[:-1]
@@ -136,6 +144,8 @@ def _clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
             run = run[cut + 1 :]
             while len(run) > 1 and run[0].is_punct:
                 run = run[1:]
+            while len(run) > 1 and (run[-1].like_num or run[-1].is_punct):  # "Andrew Yang 12"
+                run = run[:-1]
         if not run or all(t.is_stop and not t.is_upper for t in run):
             continue
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)

@@ -1,0 +1,397 @@
+"""Who and what is in the news: the analyses behind the ``entity_frequency`` notebook.
+
+Pure functions on the pipeline's ``articles``, ``mentions`` and ``entities`` tables
+(DESIGN.md). Start by narrowing the corpus, then ask::
+
+    tables = load_tables("data/processed")
+    arts, ments = filter_corpus(tables["articles"], tables["mentions"], tables["entities"],
+                                labels=["PERSON"], start="2016-01-01")
+    entity_frequency(arts, ments, tables["entities"]).head(20)
+
+Counts are weighted by ``articles.weight`` (1 for every article unless near duplicates
+are down-weighted, ``corpus.duplicates.keep: weight``). Token counts are approximate:
+the number of whitespace-separated words of ``articles.text`` (spaCy's count is ~15%
+higher, since it splits punctuation off).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+from scipy import sparse
+
+from newscope.config import ConfigError
+
+log = logging.getLogger(__name__)
+
+_BOOT_CHUNK = 100
+
+
+def _require(df: pd.DataFrame, columns: Sequence[str], table: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"the {table} table lacks column(s) {', '.join(missing)}; rebuild the tables "
+            f"(`dvc repro annotate`) with this version of newscope"
+        )
+
+
+def parse_dates(dates: pd.Series) -> pd.Series:
+    """ISO date strings (or None) -> naive timestamps; unparseable values become NaT."""
+    return pd.to_datetime(dates, errors="coerce", utc=True, format="ISO8601").dt.tz_localize(None)
+
+
+def article_frame(articles: pd.DataFrame) -> pd.DataFrame:
+    """``article_id, outlet, date`` (timestamp/NaT), ``weight``, ``n_tokens`` (approximate)."""
+    _require(articles, ["article_id", "outlet", "date", "text"], "articles")
+    weight = articles["weight"] if "weight" in articles.columns else pd.Series(1.0, index=articles.index)
+    return pd.DataFrame({
+        "article_id": articles["article_id"],
+        "outlet": articles["outlet"].fillna("unknown").astype(str),
+        "date": parse_dates(articles["date"]),
+        "weight": pd.to_numeric(weight, errors="coerce").fillna(1.0).astype(float),
+        "n_tokens": articles["text"].fillna("").str.count(r"\S+").astype(int),
+    }).reset_index(drop=True)
+
+
+def filter_corpus(
+    articles: pd.DataFrame,
+    mentions: pd.DataFrame,
+    entities: pd.DataFrame,
+    *,
+    labels: Sequence[str] | None = None,
+    outlets: Sequence[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles of the given ``outlets`` dated within ``[start, end]`` (ISO dates, both
+    inclusive; undated articles are left out when either is set), and their mentions of
+    entities whose (majority) label is in ``labels``. ``None`` means no filter."""
+    _require(mentions, ["article_id", "entity_id"], "mentions")
+    _require(entities, ["entity_id", "label"], "entities")
+    arts = article_frame(articles)
+    keep = pd.Series(True, index=arts.index)
+    if outlets:
+        unknown = sorted(set(outlets) - set(arts["outlet"]))
+        if unknown:
+            log.warning("entity_frequency.outlets: no articles from %s", ", ".join(unknown))
+        keep &= arts["outlet"].isin(outlets)
+    for name, value, cmp in (("start", start, "ge"), ("end", end, "le")):
+        if value:
+            try:
+                bound = pd.Timestamp(value)
+            except ValueError:
+                raise ConfigError(f"entity_frequency.{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
+            keep &= getattr(arts["date"], cmp)(bound)
+    arts = arts[keep].reset_index(drop=True)
+    ments = mentions[mentions["article_id"].isin(arts["article_id"])]
+    if labels:
+        wanted = entities.loc[entities["label"].isin(labels), "entity_id"]
+        ments = ments[ments["entity_id"].isin(wanted)]
+    log.info("filter_corpus: %d articles, %d mentions", len(arts), len(ments))
+    return arts, ments.reset_index(drop=True)
+
+
+def _frame(articles: pd.DataFrame) -> pd.DataFrame:
+    return articles if "n_tokens" in articles.columns else article_frame(articles)
+
+
+def _presence(arts: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per (article, entity) mentioned: ``article_id, entity_id, n`` + article columns."""
+    pairs = mentions.groupby(["article_id", "entity_id"], sort=False).size().reset_index(name="n")
+    return pairs.merge(arts, on="article_id", how="inner")
+
+
+def entity_frequency(
+    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, top_n: int | None = None
+) -> pd.DataFrame:
+    """How often each entity is in the news: ``entity_id, name, label, n_mentions,
+    n_articles, share_articles, per_1k_articles, per_100k_tokens`` (weighted), most
+    articles first. Rates are per 1,000 articles and per 100,000 (approximate) tokens
+    of ``articles`` (see the module docstring)."""
+    arts = _frame(articles)
+    pres = _presence(arts, mentions)
+    pres["wn"] = pres["n"] * pres["weight"]
+    freq = pres.groupby("entity_id").agg(n_mentions=("wn", "sum"), n_articles=("weight", "sum")).reset_index()
+    total_w = arts["weight"].sum()
+    total_tokens = (arts["n_tokens"] * arts["weight"]).sum()
+    freq["share_articles"] = freq["n_articles"] / total_w if total_w else np.nan
+    freq["per_1k_articles"] = 1000 * freq["share_articles"]
+    freq["per_100k_tokens"] = 1e5 * freq["n_mentions"] / total_tokens if total_tokens else np.nan
+    freq = freq.merge(entities[["entity_id", "name", "label"]], on="entity_id", how="left")
+    cols = ["entity_id", "name", "label", "n_mentions", "n_articles", "share_articles", "per_1k_articles",
+            "per_100k_tokens"]
+    freq = freq[cols].sort_values(["n_articles", "n_mentions", "entity_id"], ascending=[False, False, True],
+                                  ignore_index=True)
+    return freq.head(top_n) if top_n else freq
+
+
+def resolve_tracked(entities: pd.DataFrame, track: Sequence[str]) -> list[str]:
+    """Entity ids for ``track``: each an entity id, a canonical name or an alias
+    (case-insensitive). Unknown names raise a ConfigError naming the parameter."""
+    by_id = set(entities["entity_id"])
+    lookup: dict[str, str] = {}
+    ranked = entities.sort_values("n_mentions", ascending=False) if "n_mentions" in entities else entities
+    for eid, name, aliases in zip(ranked["entity_id"], ranked["name"], ranked["aliases"]):
+        for n in [name, *(list(aliases) if aliases is not None else [])]:
+            lookup.setdefault(str(n).casefold(), eid)
+    out, missing = [], []
+    for item in track:
+        eid = item if item in by_id else lookup.get(str(item).casefold())
+        (out if eid else missing).append(eid or item)
+    if missing:
+        raise ConfigError(
+            f"entity_frequency.track: no entity named {', '.join(map(repr, missing))}; use a name, "
+            f"alias or entity_id from the entities table (e.g. {', '.join(map(repr, entities['name'].head(3)))})"
+        )
+    return list(dict.fromkeys(out))
+
+
+def bootstrap_shares(
+    presence: np.ndarray, weights: np.ndarray, *, n_boot: int = 1000, ci: float = 0.95,
+    rng: np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap interval of weighted shares, resampling articles.
+
+    ``presence`` is (articles x entities) 0/1, ``weights`` the article weights; returns the
+    lower and upper bounds per entity (NaN when there are no articles).
+    """
+    n, k = presence.shape
+    if n == 0 or n_boot <= 0:
+        return np.full(k, np.nan), np.full(k, np.nan)
+    rng = rng or np.random.default_rng(0)
+    wx = presence * weights[:, None]
+    draws = []
+    for size in [_BOOT_CHUNK] * (n_boot // _BOOT_CHUNK) + [n_boot % _BOOT_CHUNK]:
+        if size:
+            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
+            draws.append((counts @ wx) / (counts @ weights)[:, None])
+    shares = np.vstack(draws)
+    alpha = (1 - ci) / 2
+    return np.quantile(shares, alpha, axis=0), np.quantile(shares, 1 - alpha, axis=0)
+
+
+def _group_shares(
+    arts: pd.DataFrame, mentions: pd.DataFrame, entity_ids: list[str], group: str, *,
+    n_boot: int, ci: float, seed: int,
+) -> pd.DataFrame:
+    """Share of each group's articles mentioning each entity, with bootstrap intervals."""
+    pres = mentions.loc[mentions["entity_id"].isin(entity_ids), ["article_id", "entity_id"]].drop_duplicates()
+    rng = np.random.default_rng(seed)
+    rows = []
+    col = {e: j for j, e in enumerate(entity_ids)}
+    for key, part in arts.groupby(group, sort=True):
+        ids = part["article_id"].to_numpy()
+        pos = pd.Series(np.arange(len(ids)), index=ids)
+        hit = pres[pres["article_id"].isin(ids)]
+        x = np.zeros((len(ids), len(entity_ids)))
+        x[pos[hit["article_id"]].to_numpy(), hit["entity_id"].map(col).to_numpy()] = 1.0
+        w = part["weight"].to_numpy()
+        share = (w @ x) / w.sum()
+        lo, hi = bootstrap_shares(x, w, n_boot=n_boot, ci=ci, rng=rng)
+        rows.append(pd.DataFrame({group: key, "entity_id": entity_ids, "n_group": w.sum(),
+                                  "n_articles": w @ x, "share": share, "ci_low": lo, "ci_high": hi}))
+    cols = [group, "entity_id", "n_group", "n_articles", "share", "ci_low", "ci_high"]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+
+
+def by_outlet(
+    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, top_n: int = 20,
+    n_outlets: int = 12, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
+) -> pd.DataFrame:
+    """Share of each outlet's articles that mention each of the ``top_n`` entities (of the
+    ``n_outlets`` outlets with most articles): ``outlet, entity_id, name, n_group`` (the
+    outlet's articles), ``n_articles, share, ci_low, ci_high`` (bootstrap, ``ci`` level)."""
+    arts = _frame(articles)
+    top = entity_frequency(arts, mentions, entities, top_n=top_n)["entity_id"].tolist()
+    outlets = arts.groupby("outlet")["weight"].sum().sort_values(ascending=False).head(n_outlets).index
+    table = _group_shares(arts[arts["outlet"].isin(outlets)], mentions, top, "outlet",
+                          n_boot=n_boot, ci=ci, seed=seed)
+    return table.merge(entities[["entity_id", "name"]], on="entity_id", how="left")
+
+
+def outlet_matrix(table: pd.DataFrame, value: str = "share") -> pd.DataFrame:
+    """:func:`by_outlet` as an entity-name x outlet matrix of ``value`` (rows in
+    overall order, outlets by size), ready for a heatmap."""
+    if table.empty:
+        return pd.DataFrame()
+    names = list(dict.fromkeys(table["name"]))
+    outlets = table.drop_duplicates("outlet").sort_values("n_group", ascending=False)["outlet"]
+    return table.pivot(index="name", columns="outlet", values=value).reindex(index=names, columns=outlets)
+
+
+def over_time(
+    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, period: str = "M",
+    track: Sequence[str] = (), top_n: int = 5, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
+) -> pd.DataFrame:
+    """Share of each period's articles mentioning the tracked entities (``track``: names,
+    aliases or ids; empty = the ``top_n`` most frequent): ``period`` (start timestamp),
+    ``entity_id, name, n_group, n_articles, share, ci_low, ci_high``. Undated articles are
+    left out (logged); ``period`` is a pandas period alias (D, W, M, Q, Y)."""
+    try:
+        pd.Period("2000-01-01", freq=period)
+    except (ValueError, TypeError, AttributeError):
+        raise ConfigError(f"entity_frequency.period: {period!r} is not a pandas period (use D, W, M, Q or Y)") from None
+    arts = _frame(articles)
+    dated = arts[arts["date"].notna()].copy()
+    if len(dated) < len(arts):
+        log.info("over_time: %d undated article(s) left out", len(arts) - len(dated))
+    ids = resolve_tracked(entities, track) if track else \
+        entity_frequency(dated, mentions, entities, top_n=top_n)["entity_id"].tolist()
+    dated["period"] = dated["date"].dt.to_period(period).dt.start_time
+    table = _group_shares(dated, mentions, ids, "period", n_boot=n_boot, ci=ci, seed=seed)
+    return table.merge(entities[["entity_id", "name"]], on="entity_id", how="left")
+
+
+def distinctive_entities(
+    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, unit: str = "mentions",
+    prior_scale: float | None = None, top_n: int = 10, n_outlets: int = 12,
+) -> pd.DataFrame:
+    """Entities distinctive of each outlet against all other outlets: weighted log-odds
+    ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 16-22).
+
+    Counts are weighted ``mentions`` or ``articles`` mentioning the entity (``unit``). The
+    prior is the corpus distribution: ``alpha_w = a0 * pi_w`` with ``a0 = prior_scale``
+    (default: the corpus total, i.e. the corpus counts themselves). Returns per outlet its
+    ``top_n`` entities by ``z`` (positive = over-represented): ``outlet, entity_id, name,
+    count, count_rest, log_odds, z``.
+    """
+    if unit not in ("mentions", "articles"):
+        raise ConfigError(f"distinctive_entities: unit must be 'mentions' or 'articles', got {unit!r}")
+    arts = _frame(articles)
+    pres = _presence(arts, mentions)
+    pres["y"] = pres["weight"] * (pres["n"] if unit == "mentions" else 1)
+    counts = pres.groupby(["outlet", "entity_id"], sort=False)["y"].sum().reset_index()
+    cols = ["outlet", "entity_id", "name", "count", "count_rest", "log_odds", "z"]
+    if counts["outlet"].nunique() < 2:
+        return pd.DataFrame(columns=cols)
+    y_w = counts.groupby("entity_id")["y"].sum()
+    n_i = counts.groupby("outlet")["y"].sum()
+    total = y_w.sum()
+    a0 = prior_scale if prior_scale is not None else total
+    alpha = a0 * y_w / total
+    yi, ni, aw = counts["y"], counts["outlet"].map(n_i), counts["entity_id"].map(alpha)
+    yj, nj = counts["entity_id"].map(y_w) - yi, total - ni
+    delta = np.log((yi + aw) / (ni + a0 - yi - aw)) - np.log((yj + aw) / (nj + a0 - yj - aw))
+    z = delta / np.sqrt(1 / (yi + aw) + 1 / (yj + aw))
+    out = counts.assign(count=yi, count_rest=yj, log_odds=delta, z=z)
+    outlets = arts.groupby("outlet")["weight"].sum().sort_values(ascending=False).head(n_outlets).index
+    out = out[out["outlet"].isin(outlets)].sort_values(["outlet", "z"], ascending=[True, False])
+    out = out.groupby("outlet", sort=False).head(top_n)
+    return out.merge(entities[["entity_id", "name"]], on="entity_id", how="left")[cols].reset_index(drop=True)
+
+
+def cooccurrence(
+    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+    level: str = "article", min_count: int = 2, top_n: int | None = None,
+) -> pd.DataFrame:
+    """Entity pairs mentioned in the same article (or ``level="sentence"``) in at least
+    ``min_count`` (weighted) units, ranked by normalised PMI (Bouma 2009; 1 = always
+    together, 0 = independent, < 0 = avoid each other): ``entity_a, name_a, entity_b,
+    name_b, n_together, n_a, n_b, pmi, npmi``. Units are the articles or sentences with
+    at least one mention; ``articles`` supplies their weights (default 1)."""
+    if level not in ("article", "sentence"):
+        raise ConfigError(f"cooccurrence: level must be 'article' or 'sentence', got {level!r}")
+    cols = ["entity_a", "name_a", "entity_b", "name_b", "n_together", "n_a", "n_b", "pmi", "npmi"]
+    unit_cols = ["article_id"] + (["sentence"] if level == "sentence" else [])
+    pairs = mentions[unit_cols + ["entity_id"]].drop_duplicates()
+    unit_codes = pairs.groupby(unit_cols, sort=False).ngroup().to_numpy()
+    weights = _frame(articles).set_index("article_id")["weight"] if articles is not None else pd.Series(dtype=float)
+    pair_w = weights.reindex(pairs["article_id"]).fillna(1.0).to_numpy()
+    unit_w = np.zeros(unit_codes.max() + 1 if len(unit_codes) else 0)
+    unit_w[unit_codes] = pair_w
+    n_units = unit_w.sum()
+    per_entity = pd.Series(pair_w, index=pairs["entity_id"].to_numpy()).groupby(level=0).sum()
+    sel = pairs["entity_id"].isin(per_entity.index[per_entity >= min_count]).to_numpy()
+    if not sel.any():
+        return pd.DataFrame(columns=cols)
+    ent_codes, ent_index = pd.factorize(pairs["entity_id"][sel])
+    x = sparse.csr_matrix((np.ones(sel.sum()), (unit_codes[sel], ent_codes)), shape=(len(unit_w), len(ent_index)))
+    joint = sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1).tocoo()
+    hit = joint.data >= min_count
+    a, b, n_ab = joint.row[hit], joint.col[hit], joint.data[hit]
+    n_a = per_entity.reindex(ent_index[a]).to_numpy()
+    n_b = per_entity.reindex(ent_index[b]).to_numpy()
+    pmi = np.log2(n_ab * n_units / (n_a * n_b))
+    denom = -np.log2(n_ab / n_units)
+    npmi = np.divide(pmi, denom, out=np.ones_like(pmi), where=denom > 0)
+    names = entities.set_index("entity_id")["name"]
+    out = pd.DataFrame({"entity_a": ent_index[a], "entity_b": ent_index[b], "n_together": n_ab,
+                        "n_a": n_a, "n_b": n_b, "pmi": pmi, "npmi": npmi})
+    out["name_a"], out["name_b"] = out["entity_a"].map(names), out["entity_b"].map(names)
+    out = out[cols].sort_values(["npmi", "n_together", "entity_a", "entity_b"],
+                                ascending=[False, False, True, True], ignore_index=True)
+    return out.head(top_n) if top_n else out
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def plot_top(freq: pd.DataFrame, value: str = "per_1k_articles", *, xlabel: str = "articles per 1,000") -> Figure:
+    """Horizontal bars of ``freq[value]`` per entity, most frequent on top."""
+    fig, ax = plt.subplots(figsize=(3.5, max(1.2, 0.18 * len(freq) + 0.6)), layout="constrained")
+    ax.barh(freq["name"].astype(str)[::-1], freq[value][::-1])
+    ax.set_xlabel(xlabel)
+    return fig
+
+
+def plot_heatmap(matrix: pd.DataFrame, *, label: str = "share of the outlet's articles") -> Figure:
+    """Heatmap of an :func:`outlet_matrix` (entities x outlets), shares as percentages."""
+    fig, ax = plt.subplots(figsize=(max(3.5, 0.35 * matrix.shape[1] + 2), max(1.5, 0.22 * len(matrix) + 1.2)),
+                           layout="constrained")
+    im = ax.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0)
+    ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=60, ha="right")
+    ax.set_yticks(range(len(matrix)), matrix.index)
+    fig.colorbar(im, ax=ax, label=label, format=PercentFormatter(1.0))
+    return fig
+
+
+def plot_over_time(table: pd.DataFrame) -> Figure:
+    """Share of articles per period for each tracked entity, with its bootstrap band."""
+    fig, ax = plt.subplots(layout="constrained")
+    for name, part in table.groupby("name", sort=False):
+        line, = ax.plot(part["period"], part["share"], marker="o", markersize=3, label=name)
+        ax.fill_between(part["period"], part["ci_low"], part["ci_high"], color=line.get_color(), alpha=0.2,
+                        linewidth=0)
+    ax.set_ylabel("share of articles")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylim(bottom=0)
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    fig.legend(loc="outside lower center", ncol=3)
+    return fig
+
+
+def plot_distinctive(table: pd.DataFrame, *, per_row: int = 3) -> Figure:
+    """Small multiples: for each outlet, its most distinctive entities by z-score."""
+    outlets = list(dict.fromkeys(table["outlet"]))
+    rows = -(-len(outlets) // per_row)
+    top = table.groupby("outlet")["name"].size().max()
+    fig, axes = plt.subplots(rows, per_row, figsize=(7, rows * (0.16 * top + 0.8)), squeeze=False,
+                             layout="constrained")
+    for ax, outlet in zip(axes.flat, outlets):
+        part = table[table["outlet"] == outlet]
+        ax.barh(part["name"].astype(str)[::-1], part["z"][::-1])
+        ax.set_title(outlet, fontsize="small")
+        ax.tick_params(labelsize="x-small")
+    for ax in axes.flat[len(outlets):]:
+        ax.set_axis_off()
+    fig.supxlabel("z-score of the log-odds ratio (outlet vs. rest)", fontsize="small")
+    return fig
+
+
+def plot_pairs(pairs: pd.DataFrame) -> Figure:
+    """Horizontal bars of the npmi of the top co-occurring pairs."""
+    labels = (pairs["name_a"].astype(str) + " + " + pairs["name_b"].astype(str))[::-1]
+    fig, ax = plt.subplots(figsize=(3.5, max(1.2, 0.18 * len(pairs) + 0.6)), layout="constrained")
+    ax.barh(labels, pairs["npmi"][::-1])
+    ax.set_xlabel("normalised PMI")
+    return fig
