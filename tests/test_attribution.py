@@ -115,6 +115,27 @@ def test_mixed_quote(nlp) -> None:
     assert "“a complete disaster”" in a["content_text"]
 
 
+def test_nominal_cue(nlp) -> None:
+    text = "Mr. Trump's claim that his net worth exceeds ten billion dollars was disputed."
+    a = _one(_run(nlp, text), "claim")
+    assert a["source_text"] == "Mr. Trump"
+    assert a["content_text"] == "that his net worth exceeds ten billion dollars"
+
+
+def test_passive_cue_without_agent(nlp) -> None:
+    text = "The senator was widely expected to announce her retirement."
+    a = _one(_run(nlp, text), "expected")
+    assert a["source_text"] is None
+    assert a["content_text"] == "The senator was widely expected to announce her retirement"
+
+
+def test_parenthetical_cue_keeps_source(nlp) -> None:
+    text = "The museum, Mr. Bush said, celebrated several of his heroes."
+    a = _one(_run(nlp, text), "said")
+    assert a["source_text"] == "Mr. Bush"
+    assert a["content_start"] == 0
+
+
 def test_speaker_after_indirect_content(nlp) -> None:
     text = "The army took control of the village on Sunday, the Observatory said."
     a = _one(_run(nlp, text), "said")

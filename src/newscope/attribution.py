@@ -61,6 +61,15 @@ CUE_VERBS: frozenset[str] = frozenset(
     challenge accept approve determine mull paint pitch demur
     """.split()
 )
+# Nouns that report speech or stance when they have a holder ("Trump's claim that ...",
+# "her criticism of ...").
+CUE_NOUNS: frozenset[str] = frozenset(
+    """
+    claim criticism assertion allegation suggestion argument statement remark warning
+    promise accusation denial insistence contention admission complaint endorsement
+    prediction
+    """.split()
+)
 # Verbs whose object is the addressee (channel), not the content.
 ADDRESSEE_CUES: frozenset[str] = frozenset("tell ask inform advise assure remind warn urge".split())
 
@@ -405,11 +414,12 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             _according(b, tok)
             continue
-        if tok.pos_ != "VERB" or lemma not in CUE_VERBS:
-            continue
         if _in_quote(quotes, tok.idx):
             continue
-        _verb_cue(b, tok, lemma)
+        if tok.pos_ == "VERB" and lemma in CUE_VERBS:
+            _verb_cue(b, tok, lemma)
+        elif tok.pos_ == "NOUN" and lemma in CUE_NOUNS:
+            _noun_cue(b, tok, lemma)
     _colon_quotes(b)
     _speaker_labels(b)
     _dash_credits(b)
@@ -502,8 +512,8 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             content = _subtree_span(objs[0])
     if content is None:
         return
-    if source is not None and content[0] <= source[0] < content[1]:
-        source = None if (content[1] - content[0]) > 0 and source[1] <= content[1] else source
+    if source is not None and content[0] <= source[0] < content[1] and not content[0] <= cue[0] < content[1]:
+        source = None  # the "subject" is inside what was said, the cue outside: a misparse
     b.add(source, cue, content, "indirect", lemma, channel, subj)
 
 
@@ -539,6 +549,34 @@ def _adjacent_quote(
         if qs >= end and qs - end <= 4 and ":" in b.text[end:qs] and not re.search(r"\w", b.text[end:qs]):
             return qs, qe
     return None
+
+
+def _noun_cue(b: _Builder, noun: Token, lemma: str) -> None:
+    """"Mr. Trump's claims that ...", "her criticism of the plan": holder, noun, complement."""
+    holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if holder is None:
+        agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        holder = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+    if holder is None or holder.lower_ in ("its", "their") and holder.head is not noun:
+        return
+    content = None
+    cue_end = noun.idx + len(noun.text)
+    for c in noun.rights:
+        if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children):
+            content = _subtree_span(c)
+            break
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "on", "about", "against", "to") and lemma not in ("question",):
+            pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                content = _span_chars(noun.doc[c.i + 1 : c.right_edge.i + 1])
+                cue_end = c.idx + len(c.text)
+                break
+    if content is None:
+        return
+    lo = holder.left_edge.i
+    hi = holder.i - 1 if holder.tag_ == "PRP$" else holder.i
+    source = _span_chars(noun.doc[lo : max(lo, hi) + 1]) if holder.tag_ != "PRP$" else (holder.idx, holder.idx + len(holder.text))
+    b.add(source, (noun.idx, cue_end), content, "indirect", lemma, None, holder)
 
 
 def doc_text_before_comma(doc: Doc, i: int) -> bool:
