@@ -20,8 +20,10 @@ detects. Text with NUL bytes or mostly control characters is ``not-text``.
 Every record read ends up either in ``articles`` or in ``rejected`` with a reason from
 ``REJECT_REASONS``; ``ingested + rejected == read`` is checked at the end of every run:
 
-- ``unreadable``: the file cannot be opened or decompressed (permissions, broken link, ...)
-- ``empty``: an empty or whitespace-only file
+- ``unreadable``: the file cannot be opened or decompressed (permissions, broken link, not a
+  regular file, corrupt gzip)
+- ``empty``: an empty or whitespace-only file, a CSV with only a header, an empty JSON list,
+  a Parquet file without rows
 - ``not-text``: binary content
 - ``bad-json`` / ``bad-csv`` / ``bad-parquet``: a line or file that does not parse; the other
   lines of the file still load
@@ -33,6 +35,10 @@ Every record read ends up either in ``articles`` or in ``rejected`` with a reaso
 - ``duplicate-id``: the record's id (made filesystem-safe) was already taken by an earlier record
 - ``duplicate``: with ``duplicates.keep: one``, every member of a duplicate group but the
   first (in input order) is moved here, its detail naming the kept article
+
+Cleaning is ``newscope.clean`` (see there); lines learned as boilerplate are learned per
+outlet domain (the outlet name when there is no domain), counting a group of near duplicates
+once so that a story republished many times is not mistaken for boilerplate.
 
 Duplicates: exact = the same cleaned text (``content_hash``); near = word 5-gram shingle
 Jaccard similarity >= ``duplicates.near_threshold``, found by MinHash with LSH banding and
@@ -146,9 +152,16 @@ class RawRecord:
 
 @dataclass
 class IngestResult:
-    """``articles`` and ``rejected`` tables, run counts, and the lines removed as boilerplate
-    (``outlet`` is the outlet's domain, or its name when there is no domain; ``kind`` is
-    ``furniture`` or ``learned``; ``n_removed`` counts removals)."""
+    """``articles`` and ``rejected`` tables, run counts, and the lines removed as boilerplate.
+
+    ``summary`` holds ``files``, ``read``, ``ingested``, ``rejected_total``, ``rejected``
+    (by reason), ``duplicates`` (exact/near groups and articles), ``keep``, ``removed_lines``
+    (furniture, learned, credit, duplicate), ``learned_lines``, ``captured`` (agency, dateline,
+    credit), ``dates`` (parsed, nulled, unparsed, missing), ``decoding`` (replacements,
+    detected_files) and ``skipped_hidden``. ``boilerplate`` has one row per removed line and
+    outlet (``outlet`` is the domain, or the name when there is no domain; ``kind`` is
+    ``furniture`` or ``learned``; ``n_removed`` counts removals).
+    """
 
     articles: pd.DataFrame
     rejected: pd.DataFrame
