@@ -74,14 +74,20 @@ def test_fix_mojibake_repairs_double_encoding_only():
                                   "Copyright © 2019 The Washington Times, LLC. Click here for reprint permission.",
                                   "Sign up for Daily Newsletters Manage Newsletters", "(AP Photo/Evan Vucci)",
                                   "Enlarge this image toggle caption J. Scott Applewhite/AP", "___",
-                                  "FILE - In this Jan. 5, 2017, file photo, the senator speaks. " + "x" * 400])
+                                  "FILE - In this Jan. 5, 2017, file photo, the senator speaks. " + "x" * 400,
+                                  "POLITICO Playbook newsletter Sign up today to receive the #1-rated newsletter",
+                                  "**Want FOX News First in your inbox every day? Sign up here.**",
+                                  "Pierson before testifying on Tuesday. Credit... Chip Somodevilla/Getty Images",
+                                  "Advertisement Advertisement", "Read or Share this story: http://usat.ly/2ayhSfN"])
 def test_furniture_lines(line):
     assert is_furniture(line)
 
 
 @pytest.mark.parametrize("line", ["Sign up for health insurance by Jan. 15, officials said.",
                                   "Copyright law changed in 2019, the court said.",
-                                  "Photos of the rally were shared widely.", "Share prices fell 3 percent."])
+                                  "Photos of the rally were shared widely.", "Share prices fell 3 percent.",
+                                  "Supporters were asked to sign up with their email addresses, the campaign said.",
+                                  "Advertisement spending rose 4 percent last year."])
 def test_content_lines_are_not_furniture(line):
     assert not is_furniture(line)
 

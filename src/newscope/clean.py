@@ -71,10 +71,10 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"add a comment", r"sort by", r"loading(?:\.\.\.|…)?", r"there are no comments yet\b.*",
     r"be the first to comment\b.*", r"\d* ?comments?", r"summarize this article with ai",
     r"how does this make you feel\??", r"download the .{1,40} app!?",
-    r"this is ai[- ]generated summari[sz]ation\b.*", r"click here to get the .{1,40} app!?",
+    r"this is ai[- ]generated summari[sz]ation\b.*", r"click here to get the .{1,40} app[.!]?",
     r"(?:share|tweet|email|e-mail|print|save)(?: (?:this|on|via) .{0,40})?",
     r"share this (?:article|story)\b.*", r"(?=.*\b(?:newsletters?|inbox|e-?mails?)\b)(?:sign up|subscribe)\b.*",
-    r"manage newsletters", r"advertisement:?", r"ad", r"story continued below",
+    r"manage newsletters", r"advertisement:?(?: advertisement:?| thanks for watching! visit website)*", r"ad", r"story continued below",
     r"continue reading(?: the main story| below)?", r"(?:copyright ?)?(?:©|\(c\)|copyright \d{4}).*",
     r"all rights reserved\.?", r"(?:read|see) (?:more|also):?", r"related(?: coverage| stories)?:?",
     r"more on this\.\.\.", r"(?:image|photo|picture) (?:copyright|source|credit)s?:? .*",
@@ -84,7 +84,15 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"follow @\w+", r"share this article share tweet post email", r"share all sharing options for:.*",
     r"photographer: .{1,120}", r"\((?:[\w.' -]{0,30} )?photo\b[^()]{0,80}\)", r"watch[:!] .{0,80}",
     r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}", r"further reading:?",
-    r"click here (?:for more (?:from|on)|to read (?:more|the full)) .{1,100}",
+    r"click here (?:for more (?:from|on)|to read (?:more|the full)) .{1,100}", r"read or share this story:.*",
+    r"like what you(?:'|’)re reading\b.*", r"subscribe (?:to our|on) .{1,80}", r".{0,250}\bcredit(?:\.\.\.|…) ?.{1,80}",
+)
+# Newsletter and sign-up widgets anywhere in a line that also names a newsletter, inbox or e-mail.
+_WIDGET = re.compile(
+    r"(?=.*\b(?:newsletters?|inbox|e-?mails?)\b).*\b(?:sign up (?:here|today|now)|email sign up|by signing up"
+    r"|subscribe here|sign up for our|sign up for (?:the )?[\w’' -]{0,40}(?:newsletter|email|briefing)"
+    r"|click here to (?:sign up|subscribe))\b",
+    re.IGNORECASE,
 )
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
@@ -234,7 +242,7 @@ class CleanedArticle:
 def is_furniture(line: str) -> bool:
     """True for a whole line of page furniture (see ``FURNITURE_PATTERNS``) or a wire photo
     caption ("FILE - In this May 5, 2017, file photo, ...", any length)."""
-    if len(line) <= BOILERPLATE_MAX_CHARS and _FURNITURE.fullmatch(line) is not None:
+    if len(line) <= BOILERPLATE_MAX_CHARS and (_FURNITURE.fullmatch(line) or _WIDGET.match(line)):
         return True
     return line.startswith("FILE") and _CAPTION.match(line) is not None
 
