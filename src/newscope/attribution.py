@@ -223,8 +223,13 @@ def _is_passive(verb: Token) -> bool:
 # --------------------------------------------------------------------------- extraction
 def _clause_content(verb: Token) -> Token | None:
     """The complement clause of a cue verb ("said (that) ...", "asked whether ...")."""
-    for c in verb.children:
-        if c.dep_ == "ccomp":
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    right = [c for c in comps if c.i > verb.i]
+    if right:
+        return right[0]
+    text = verb.doc.text
+    for c in comps:  # a clause before the verb, unless the parser ran over a paragraph break
+        if "\n" not in text[c.right_edge.idx : verb.idx]:
             return c
     for c in verb.children:
         if c.dep_ == "advcl" and c.i > verb.i and any(m.lower_ in ("if", "whether", "how") for m in c.children):
@@ -326,6 +331,16 @@ class _Builder:
             source = None
         if channel is not None and channel[1] <= channel[0]:
             channel = None
+        if cue is not None:
+            # the parser sometimes runs a sentence over a paragraph break: clip to the cue's
+            # paragraph (quotes spanning paragraphs are restored by the quote expansion)
+            p_start = self.text.rfind("\n", 0, cue[0]) + 1
+            p_end = self.text.find("\n", cue[1])
+            p_end = len(self.text) if p_end < 0 else p_end
+            lo, hi = max(content[0], p_start), min(content[1], p_end)
+            if hi - lo < 2:
+                return
+            content = _trim_ws(self.text, *_lstrip_ws(self.text, lo, hi))
         content = self._expand_quotes(content, cue, source)
         if cue is not None and content[0] > cue[1] and self.text[cue[1] : content[0]].strip() == ":":
             # "The governor added: It's typical ... ." runs to the end of the paragraph
@@ -671,6 +686,12 @@ def _dash_credits(b: _Builder) -> None:
         dash = m.start() + len(b.text[m.start() : m.start(1)].rstrip()) - 1
         head = b.doc.char_span(name[0], name[1], alignment_mode="expand")
         b.add(name, (dash, dash + 1), (qs, qe), "direct", "―", None, head.root if head is not None else None)
+
+
+def _lstrip_ws(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    return s, e
 
 
 def _trim_ws(text: str, s: int, e: int) -> tuple[int, int]:
