@@ -471,8 +471,8 @@ _GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
-    Donald Trump") -> the one person name of >= 2 words they contain, when that name is
-    in at least twice as many articles. Generational suffixes ("Donald Trump Jr.") and
+    Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
+    others are inside it), when that name is in at least twice as many articles. Generational suffixes ("Donald Trump Jr.") and
     names in the alias table are left alone."""
     people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
     n_art = people.drop_duplicates().groupby("k").size()
@@ -486,8 +486,9 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
             " ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
             if j - i < len(words) and known.get(" ".join(words[i:j]), 0) >= 2 * n
         }
-        if len(found) == 1:
-            out[k] = found.pop()
+        longest = max(found, key=len, default=None)
+        if longest and all(f" {f} " in f" {longest} " for f in found):  # one name, or nested ones
+            out[k] = longest
     if out:
         log.info("resolve_entities: %d person names with extra words merged into the name they contain", len(out))
     return out
