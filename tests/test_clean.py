@@ -126,6 +126,9 @@ def test_contribution_and_byline_lines_captured_then_removed():
     assert art.agency == "AP"
     assert art.text == "The bill passed on Tuesday."
     assert clean_article("By the time he arrived, it was over.").authors is None
+    content = "Smith, who contributed to the report on climate risk, said the findings were clear."
+    assert clean_article(content).text == content
+    assert clean_article("Jane Doe contributed reporting from Paris.\n\nBody.").text == "Body."
 
 
 def test_repeated_paragraphs_counted_once_but_short_ones_kept():

@@ -100,7 +100,7 @@ _CAPTION = re.compile(r"FILE(?: PHOTO)? ?[-–—_]+ ?(?:In this|This)\b")
 _AGENCY_LINE = re.compile(rf"(?:by |with )?(?:{_ALIAS_RE})(?: (?:news|wire|staff))?\.?", re.IGNORECASE)
 _BYLINE = re.compile(r"[Bb][Yy]\s+(?P<who>[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,7})")
 _CONTRIBUTED = re.compile(
-    r".{0,200}\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b.*|contributing: .*"
+    r".{0,200}\bcontributed (?:to this (?:report|story|article)|reporting)\b.*|contributing: .*"
     r"|material from .{1,80} (?:was|is) used in this (?:report|story|article)\.?"
     r"|\((?:additional )?(?:reporting|writing|editing) by .*\)",
     re.IGNORECASE,
