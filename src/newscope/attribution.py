@@ -393,6 +393,11 @@ class _Builder:
                 s, e = min(s, qs), max(e, qe)
         # "A," he said, "B."  /  "A," he said. "B."  -> one content, outer extent.
         marks = [x for x in (cue, source) if x]
+        if marks and self.text[s : s + 1] in "“\"'`" and max(m[1] for m in marks) <= s:
+            before = min(m[0] for m in marks)
+            for qs, qe in self.quotes:
+                if qe <= before and not re.search(r"[\w\n]", self.text[qe:before]):
+                    s = qs
         if marks and self.text[s : s + 1] in "“\"'`" and max(m[1] for m in marks) > e:
             after = max(m[1] for m in marks)
             para_end = self.text.find("\n", after)
