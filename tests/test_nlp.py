@@ -40,8 +40,7 @@ def settings(cache_dir=None, **nlp) -> Settings:
 def same(a, b) -> None:
     for name in ("mentions", "entities", "attributions"):
         pd.testing.assert_frame_equal(
-            getattr(a, name).reset_index(drop=True), getattr(b, name).reset_index(drop=True),
-            check_dtype=False,
+            getattr(a, name).reset_index(drop=True), getattr(b, name).reset_index(drop=True)
         )
 
 

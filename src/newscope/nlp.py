@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Source files whose code decides an article's cached rows; their bytes are part of
 # every cache key, so editing them invalidates exactly the cached annotations.
+_OFFSET_COLUMNS = {"start", "end", "sentence", "paragraph", "source_start", "source_end", "cue_start",
+                   "cue_end", "content_start", "content_end", "speaker_start", "speaker_end"}
 _ANNOTATION_SOURCES = ("nlp.py", "entities.py", "attribution.py", "attribution/*.py", "speakers.py", "data/*")
 
 
@@ -134,7 +136,17 @@ class AnnotationCache:
                 df = pd.read_parquet(path)
                 if len(df):
                     frames.append(df[df["cache_key"].isin(wanted)])
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"cache_key": []})
+        if not frames:
+            return pd.DataFrame({"cache_key": []})
+        out = pd.concat(frames, ignore_index=True)
+        # Parts disagree on dtypes (a column that is all-null in one chunk): offsets become
+        # nullable integers, text plain objects with None, whatever the chunking was.
+        for col in out.columns:
+            if col in _OFFSET_COLUMNS:
+                out[col] = out[col].astype("Int64")
+            elif not pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = out[col].astype(object).where(out[col].notna(), None)
+        return out
 
 
 @dataclass
