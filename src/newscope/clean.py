@@ -73,7 +73,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"how does this make you feel\??", r"download the .{1,40} app!?",
     r"this is ai[- ]generated summari[sz]ation\b.*", r"click here to get the .{1,40} app[.!]?",
     r"(?:share|tweet|email|e-mail|print|save)(?: (?:this|on|via) .{0,40})?",
-    r"share this (?:article|story)\b.*", r"(?=.*\b(?:newsletters?|inbox|e-?mails?)\b)(?:sign up|subscribe)\b.*",
+    r"share this (?:article|story)\b.*", r"(?:sign up|subscribe)\b(?=.*\b(?:newsletters?|inbox|e-?mails?)\b).*",
     r"manage newsletters", r"advertisement:?(?: advertisement:?| thanks for watching! visit website)*", r"ad", r"story continued below",
     r"continue reading(?: the main story| below)?", r"(?:copyright ?)?(?:©|\(c\)|copyright \d{4}).*",
     r"all rights reserved\.?", r"(?:read|see) (?:more|also):?", r"related(?: coverage| stories)?:?",
@@ -85,8 +85,9 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"photographer: .{1,120}", r"\((?:[\w.' -]{0,30} )?photo\b[^()]{0,80}\)", r"watch[:!] .{0,80}",
     r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}", r"further reading:?",
     r"click here (?:for more (?:from|on)|to read (?:more|the full)) .{1,100}", r"read or share this story:.*",
-    r"like what you(?:'|’)re reading\b.*", r"subscribe (?:to our|on) .{1,80}", r".{0,250}\bcredit(?:\.\.\.|…) ?.{1,80}",
+    r"like what you(?:'|’)re reading\b.*", r"subscribe (?:to our|on) .{1,80}",
 )
+_PHOTO_CREDIT = re.compile(r".{0,250}\bCredit(?:\.\.\.|…) ?.{1,80}")  # NYT captions: "... Credit... Name/Agency"
 # Newsletter and sign-up widgets anywhere in a line that also names a newsletter, inbox or e-mail.
 _WIDGET = re.compile(
     r"(?=.*\b(?:newsletters?|inbox|e-?mails?)\b).*\b(?:sign up (?:here|today|now)|email sign up|by signing up"
@@ -242,8 +243,14 @@ class CleanedArticle:
 def is_furniture(line: str) -> bool:
     """True for a whole line of page furniture (see ``FURNITURE_PATTERNS``) or a wire photo
     caption ("FILE - In this May 5, 2017, file photo, ...", any length)."""
-    if len(line) <= BOILERPLATE_MAX_CHARS and (_FURNITURE.fullmatch(line) or _WIDGET.match(line)):
-        return True
+    if len(line) <= BOILERPLATE_MAX_CHARS:
+        if _FURNITURE.fullmatch(line):
+            return True
+        low = line.lower()
+        if ("newsletter" in low or "inbox" in low or "mail" in low) and _WIDGET.match(line):
+            return True
+        if "Credit" in line and _PHOTO_CREDIT.fullmatch(line):
+            return True
     return line.startswith("FILE") and _CAPTION.match(line) is not None
 
 
