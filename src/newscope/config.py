@@ -91,11 +91,25 @@ class EntitySettings:
 
 
 @dataclass
+class EntityFrequencySettings:
+    top_n: int = 20
+    labels: list[str] | None = None  # None = all of entities.labels
+    outlets: list[str] | None = None  # None = every outlet
+    start: str | None = None  # ISO dates, inclusive; undated articles drop out when set
+    end: str | None = None
+    period: str = "M"
+    track: list[str] = field(default_factory=list)  # names, aliases or ids; [] = the top 5
+    n_outlets: int = 12
+    n_boot: int = 1000
+    min_cooccurrence: int = 2
+
+
+@dataclass
 class Settings:
     corpus: CorpusSettings = field(default_factory=CorpusSettings)
     nlp: NlpSettings = field(default_factory=NlpSettings)
     entities: EntitySettings = field(default_factory=EntitySettings)
-    entity_frequency: dict[str, Any] = field(default_factory=dict)
+    entity_frequency: EntityFrequencySettings = field(default_factory=EntityFrequencySettings)
     source_attribution: dict[str, Any] = field(default_factory=dict)
     reports: dict[str, Any] = field(default_factory=dict)
 

@@ -229,12 +229,14 @@ def outlet_matrix(table: pd.DataFrame, value: str = "share") -> pd.DataFrame:
 
 def over_time(
     articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, period: str = "M",
-    track: Sequence[str] = (), top_n: int = 5, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
+    track: Sequence[str] = (), top_n: int = 5, min_articles: float = 5, n_boot: int = 1000, ci: float = 0.95,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Share of each period's articles mentioning the tracked entities (``track``: names,
     aliases or ids; empty = the ``top_n`` most frequent): ``period`` (start timestamp),
-    ``entity_id, name, n_group, n_articles, share, ci_low, ci_high``. Undated articles are
-    left out (logged); ``period`` is a pandas period alias (D, W, M, Q, Y)."""
+    ``entity_id, name, n_group, n_articles, share, ci_low, ci_high``. Undated articles and
+    periods with fewer than ``min_articles`` (weighted) articles are left out (logged);
+    ``period`` is a pandas period alias (D, W, M, Q, Y)."""
     try:
         pd.Period("2000-01-01", freq=period)
     except (ValueError, TypeError, AttributeError):
@@ -246,6 +248,11 @@ def over_time(
     ids = resolve_tracked(entities, track) if track else \
         entity_frequency(dated, mentions, entities, top_n=top_n)["entity_id"].tolist()
     dated["period"] = dated["date"].dt.to_period(period).dt.start_time
+    size = dated.groupby("period")["weight"].transform("sum")
+    if (size < min_articles).any():
+        log.info("over_time: %d period(s) with fewer than %s articles left out",
+                 dated.loc[size < min_articles, "period"].nunique(), min_articles)
+        dated = dated[size >= min_articles]
     table = _group_shares(dated, mentions, ids, "period", n_boot=n_boot, ci=ci, seed=seed)
     return table.merge(entities[["entity_id", "name"]], on="entity_id", how="left")
 

@@ -1,0 +1,203 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Who and what is in the news: entity frequency
+#
+# Every named person, organisation, place, nationality or group, facility and event in
+# the corpus, as found by spaCy and resolved by newscope into **canonical entities**:
+# "Assad" and "Bashar al-Assad" count as one entity, so do "SNC" and "Syrian National
+# Council" (see *How names were merged* at the end to check this on your corpus).
+# Counts are weighted by `articles.weight` (1 per article unless near-duplicate wire
+# copies are down-weighted). Parameters come from the `entity_frequency` section of
+# `params.yaml`.
+
+# %% tags=["parameters"]
+top_n = 20
+labels = None
+outlets = None
+start = None
+end = None
+period = "M"
+track = []
+n_outlets = 12
+n_boot = 1000
+min_cooccurrence = 2
+tables_dir = "data/processed"
+
+# %%
+import logging
+
+from IPython.display import Markdown, display
+
+from newscope import entity_analysis as ea
+from newscope.figures import save_figure, style
+from newscope.reports import safe_table
+from newscope.tables import load_tables
+
+logging.basicConfig(level=logging.WARNING)
+style()
+params = {"top_n": top_n, "labels": labels, "outlets": outlets, "start": start, "end": end, "period": period,
+          "track": track, "n_outlets": n_outlets, "n_boot": n_boot, "min_cooccurrence": min_cooccurrence,
+          "tables_dir": tables_dir}
+tables = load_tables(tables_dir)
+entities = tables["entities"]
+articles, mentions = ea.filter_corpus(tables["articles"], tables["mentions"], entities,
+                                      labels=labels, outlets=outlets, start=start, end=end)
+filters = [f"{k} = {v}" for k, v in (("labels", labels), ("outlets", outlets), ("start", start), ("end", end)) if v]
+display(Markdown(
+    f"**{len(articles):,}** articles from **{articles['outlet'].nunique():,}** outlet(s), "
+    f"**{len(mentions):,}** mentions of **{mentions['entity_id'].nunique():,}** entities, "
+    f"~{articles['n_tokens'].sum():,} tokens"
+    + (f" (filtered: {'; '.join(filters)})." if filters else ".")
+))
+
+# %% [markdown]
+# ## The most frequent entities
+#
+# Each entity's **articles** (how many articles mention it at least once) and **mentions**
+# (how often it is named in all). Articles are the better measure of attention: one
+# profile can name its subject fifty times. The rates make corpora of different sizes
+# comparable: articles mentioning the entity per 1,000 articles, and mentions per 100,000
+# tokens (tokens are whitespace-separated words, an approximation). The bar chart shows
+# the first rate.
+
+# %%
+freq = ea.entity_frequency(articles, mentions, entities)
+top = freq.head(top_n)
+display(safe_table(top, max_rows=top_n))
+if len(top):
+    fig = ea.plot_top(top)
+    save_figure(fig, "entity-top", title="Most frequent entities",
+                caption=f"The {len(top)} entities mentioned in most articles, as articles mentioning "
+                        "the entity per 1,000 articles (weighted).",
+                data=top, params=params)
+else:
+    display(Markdown("No entity mentions in this selection."))
+
+# %% [markdown]
+# ### By label
+#
+# The same ranking within each kind of entity (people, organisations, places, ...), so
+# that frequent places do not crowd out people.
+
+# %%
+by_label = freq.groupby("label", sort=True).head(5)
+display(safe_table(by_label[["label", "name", "n_articles", "per_1k_articles", "per_100k_tokens"]], max_rows=60))
+
+# %% [markdown]
+# ## Entities by outlet
+#
+# The share of each outlet's articles that mention each of the overall top entities,
+# with a 95% bootstrap confidence interval (articles resampled within the outlet). Read
+# the heatmap by row to see which outlets give an entity most attention, and by column
+# to see an outlet's agenda. Shares from outlets with few articles are uncertain: check
+# the interval in the table before comparing them.
+
+# %%
+outlet_shares = ea.by_outlet(articles, mentions, entities, top_n=top_n, n_outlets=n_outlets, n_boot=n_boot)
+if articles["outlet"].nunique() > 1 and len(outlet_shares):
+    matrix = ea.outlet_matrix(outlet_shares)
+    fig = ea.plot_heatmap(matrix)
+    save_figure(fig, "entity-outlet-heatmap", title="Top entities by outlet",
+                caption=f"Share of each outlet's articles that mention each of the {len(matrix)} most "
+                        f"frequent entities ({matrix.shape[1]} largest outlets).",
+                data=outlet_shares, params=params)
+    display(safe_table(outlet_shares.sort_values(["name", "share"], ascending=[True, False])
+                       [["name", "outlet", "n_group", "share", "ci_low", "ci_high"]], max_rows=60))
+else:
+    display(Markdown("Only one outlet (or no mentions) in this selection: there is nothing to compare across outlets."))
+
+# %% [markdown]
+# ## Entities over time
+#
+# The share of each period's articles that mention the tracked entities (parameter
+# `track`; by default the five most frequent), with a shaded 95% bootstrap confidence
+# interval. Wide bands mean few articles in that period; undated articles are left out.
+
+# %%
+trend = ea.over_time(articles, mentions, entities, period=period, track=track, top_n=5, n_boot=n_boot)
+n_periods = trend["period"].nunique() if len(trend) else 0
+if n_periods > 1:
+    fig = ea.plot_over_time(trend)
+    save_figure(fig, "entity-over-time", title="Tracked entities over time",
+                caption=f"Share of articles per period ({period}) that mention each tracked entity; "
+                        "bands are 95% bootstrap confidence intervals.",
+                data=trend, params=params)
+    display(safe_table(trend[["period", "name", "n_group", "share", "ci_low", "ci_high"]], max_rows=60))
+else:
+    display(Markdown(f"The dated articles in this selection fall into {n_periods} period(s) of `{period}`: "
+                     "a time series needs at least two periods with 5 or more articles each (try a longer `period`)."))
+
+# %% [markdown]
+# ## Entities distinctive of each outlet
+#
+# Which entities an outlet names more than the other outlets do, by the weighted
+# log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008,
+# "Fightin' Words"). The z-score accounts for how much evidence there is: above ~2 an
+# entity is clearly over-represented in the outlet; a rare entity needs a large
+# difference to score high, a very common one only a small one.
+
+# %%
+distinctive = ea.distinctive_entities(articles, mentions, entities, top_n=8, n_outlets=n_outlets)
+if len(distinctive):
+    fig = ea.plot_distinctive(distinctive)
+    save_figure(fig, "entity-distinctive", title="Entities distinctive of each outlet",
+                caption="Entities most over-represented in each outlet's mentions against all other outlets: "
+                        "z-scores of the weighted log-odds ratio with an informative Dirichlet prior "
+                        "(Monroe, Colaresi & Quinn 2008).",
+                data=distinctive, params=params)
+    display(safe_table(distinctive, max_rows=100))
+else:
+    display(Markdown("Distinctive entities need at least two outlets with mentions."))
+
+# %% [markdown]
+# ## Entities named together
+#
+# Pairs of entities mentioned in the same article, and in the same sentence, in at least
+# `min_cooccurrence` articles or sentences, ranked by normalised pointwise mutual
+# information (npmi: 1 = always together, 0 = no more often than chance). Sentence-level
+# pairs are tighter relations (who is named with whom); article-level pairs show shared
+# stories.
+
+# %%
+pairs = ea.cooccurrence(mentions, entities, articles, level="article", min_count=min_cooccurrence, top_n=top_n)
+if len(pairs):
+    fig = ea.plot_pairs(pairs)
+    save_figure(fig, "entity-cooccurrence", title="Entities named in the same articles",
+                caption=f"The {len(pairs)} entity pairs with the highest normalised PMI among pairs named "
+                        f"together in at least {min_cooccurrence} articles.",
+                data=pairs, params=params)
+    display(safe_table(pairs, max_rows=top_n))
+else:
+    display(Markdown(f"No pair of entities shares at least {min_cooccurrence} articles in this selection."))
+sentence_pairs = ea.cooccurrence(mentions, entities, articles, level="sentence", min_count=min_cooccurrence,
+                                 top_n=top_n)
+display(Markdown("Pairs named in the same sentence:"))
+display(safe_table(sentence_pairs, max_rows=top_n) if len(sentence_pairs) else
+        Markdown(f"No pair of entities shares at least {min_cooccurrence} sentences."))
+
+# %% [markdown]
+# ## How names were merged
+#
+# The entities with the most spellings merged into them, with those spellings: the place
+# to check that the entity layer counted the right things. A wrong merge can be undone,
+# and a missing one added, in your alias table (`entities.aliases` in `params.yaml`;
+# format in the README), then `dvc repro`.
+
+# %%
+merged = entities[entities["aliases"].map(len) > 0].copy()
+merged["n_aliases"] = merged["aliases"].map(len)
+merged["aliases"] = merged["aliases"].map(lambda a: ", ".join(a[:12]) + (" ..." if len(a) > 12 else ""))
+display(safe_table(merged.sort_values(["n_articles", "n_aliases"], ascending=False)
+                   [["name", "label", "n_articles", "n_aliases", "aliases"]], max_rows=top_n))

@@ -1,0 +1,213 @@
+"""Entity-frequency analyses on hand-made tables, the example article and the shared corpus."""
+
+from __future__ import annotations
+
+import json
+import math
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from newscope import entity_analysis as ea
+from newscope.config import ConfigError
+from newscope.entities import article_mentions, resolve_entities
+
+LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
+
+# Four articles: outlet A (a1, a2), outlet B (b1, b2); b2 is half-weighted and undated.
+ARTICLES = pd.DataFrame({
+    "article_id": ["a1", "a2", "b1", "b2"],
+    "outlet": ["A", "A", "B", "B"],
+    "outlet_domain": ["a.com", "a.com", "b.com", "b.com"],
+    "date": ["2020-01-05", "2020-02-10", "2020-01-20", None],
+    "text": ["one two three four", "one two", "one two three four five six", "one two three four"],
+    "n_chars": [18, 7, 27, 18],
+    "weight": [1.0, 1.0, 1.0, 0.5],
+})
+ENTITIES = pd.DataFrame({
+    "entity_id": ["e1", "e2", "e3"], "name": ["Bashar al-Assad", "Hezbollah", "Qusayr"],
+    "label": ["PERSON", "ORG", "GPE"], "aliases": [["Assad"], [], []],
+    "n_mentions": [4, 3, 1], "n_articles": [3, 2, 1],
+})
+
+
+def mention(article: str, entity: str, sentence: int = 0) -> dict:
+    return {"article_id": article, "entity_id": entity, "sentence": sentence}
+
+
+MENTIONS = pd.DataFrame([
+    mention("a1", "e1"), mention("a1", "e1", 1), mention("a1", "e2"),
+    mention("a2", "e1"), mention("a2", "e3", 1),
+    mention("b1", "e2"), mention("b1", "e2", 2),
+    mention("b2", "e1"),
+])
+
+
+def test_frequency_counts_rates_and_weights():
+    freq = ea.entity_frequency(ARTICLES, MENTIONS, ENTITIES).set_index("entity_id")
+    # e1: articles a1, a2, b2 (weight 0.5) -> 2.5 of 3.5; mentions 2 + 1 + 0.5
+    assert freq.loc["e1", "n_articles"] == 2.5 and freq.loc["e1", "n_mentions"] == 3.5
+    assert freq.loc["e1", "per_1k_articles"] == pytest.approx(1000 * 2.5 / 3.5)
+    tokens = 4 + 2 + 6 + 0.5 * 4
+    assert freq.loc["e2", "per_100k_tokens"] == pytest.approx(1e5 * 3 / tokens)
+    assert list(freq.index) == ["e1", "e2", "e3"]
+    assert freq.loc["e3", "name"] == "Qusayr"
+
+
+def test_filters_by_label_outlet_and_dates():
+    arts, ments = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, labels=["PERSON"])
+    assert set(ments["entity_id"]) == {"e1"} and len(arts) == 4
+    arts, ments = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, outlets=["B"])
+    assert set(arts["article_id"]) == {"b1", "b2"} and set(ments["article_id"]) == {"b1", "b2"}
+    arts, _ = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, start="2020-01-06", end="2020-02-10")
+    assert set(arts["article_id"]) == {"a2", "b1"}  # inclusive; the undated b2 drops out
+    with pytest.raises(ConfigError, match="entity_frequency.start"):
+        ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, start="last spring")
+
+
+def test_by_outlet_shares_intervals_and_matrix():
+    table = ea.by_outlet(ARTICLES, MENTIONS, ENTITIES, n_boot=200)
+    got = table.set_index(["outlet", "entity_id"])
+    assert got.loc[("A", "e1"), "share"] == 1.0  # both A articles
+    assert got.loc[("B", "e1"), "share"] == pytest.approx(0.5 / 1.5)  # only the half-weighted b2
+    assert got.loc[("B", "e3"), "share"] == 0.0
+    assert got.loc[("A", "e1"), ["ci_low", "ci_high"]].tolist() == [1.0, 1.0]
+    assert (table["ci_low"] <= table["share"] + 1e-12).all() and (table["share"] <= table["ci_high"] + 1e-12).all()
+    matrix = ea.outlet_matrix(table)
+    assert matrix.shape == (3, 2) and matrix.loc["Hezbollah", "B"] == pytest.approx(1 / 1.5)
+
+
+def test_bootstrap_interval_matches_the_normal_approximation():
+    rng = np.random.default_rng(1)
+    x = (rng.random(400) < 0.3).astype(float)[:, None]
+    lo, hi = ea.bootstrap_shares(x, np.ones(400), n_boot=2000, rng=np.random.default_rng(2))
+    p = x.mean()
+    half = 1.96 * math.sqrt(p * (1 - p) / 400)
+    assert lo[0] == pytest.approx(p - half, abs=0.01) and hi[0] == pytest.approx(p + half, abs=0.01)
+
+
+def test_over_time_periods_tracking_and_errors():
+    table = ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="M", track=["assad", "e3"], min_articles=1, n_boot=50)
+    assert set(table["entity_id"]) == {"e1", "e3"}
+    jan = table[(table["period"] == pd.Timestamp("2020-01-01")) & (table["entity_id"] == "e1")].iloc[0]
+    assert (jan["n_group"], jan["share"]) == (2.0, 0.5)  # a1 and b1; b2 is undated
+    assert len(ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="M", n_boot=0)) == 0  # < 5 articles a month
+    with pytest.raises(ConfigError, match="entity_frequency.period"):
+        ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="fortnight")
+    with pytest.raises(ConfigError, match="entity_frequency.track: no entity named 'Putin'"):
+        ea.over_time(ARTICLES, MENTIONS, ENTITIES, track=["Putin"])
+
+
+def test_distinctive_entities_log_odds():
+    table = ea.distinctive_entities(ARTICLES, MENTIONS, ENTITIES, prior_scale=1e-9)
+    got = table.set_index(["outlet", "entity_id"])
+    # A: e1 3, e2 1, e3 1 (n=5); B: e2 2, e1 0.5 (n=2.5). A vanishing prior gives the plain log-odds ratio.
+    expected = math.log(1 / 4) - math.log(2 / 0.5)
+    assert got.loc[("A", "e2"), "log_odds"] == pytest.approx(expected, rel=1e-6)
+    assert got.loc[("B", "e2"), "log_odds"] == pytest.approx(-expected, rel=1e-6)
+    assert got.loc[("B", "e2"), "z"] > 0 > got.loc[("A", "e2"), "z"]
+    # the informative prior shrinks the estimate towards zero
+    shrunk = ea.distinctive_entities(ARTICLES, MENTIONS, ENTITIES).set_index(["outlet", "entity_id"])
+    assert 0 < shrunk.loc[("B", "e2"), "log_odds"] < got.loc[("B", "e2"), "log_odds"]
+    assert ea.distinctive_entities(ARTICLES[ARTICLES["outlet"] == "A"], MENTIONS, ENTITIES).empty
+
+
+def test_cooccurrence_counts_and_pmi():
+    pairs = ea.cooccurrence(MENTIONS, ENTITIES, ARTICLES.assign(weight=1.0), min_count=1)
+    got = pairs.set_index(["entity_a", "entity_b"])
+    # article level: e1 in a1, a2, b2; e2 in a1, b1; together in a1; 4 units
+    e12 = got.loc[("e1", "e2")] if ("e1", "e2") in got.index else got.loc[("e2", "e1")]
+    assert (e12["n_together"], e12["n_a"] * e12["n_b"]) == (1, 6)
+    assert e12["pmi"] == pytest.approx(math.log2(1 * 4 / 6))
+    assert e12["npmi"] == pytest.approx(math.log2(4 / 6) / -math.log2(1 / 4))
+    assert ea.cooccurrence(MENTIONS, ENTITIES, min_count=2).empty
+    sentence = ea.cooccurrence(MENTIONS, ENTITIES, level="sentence", min_count=1)
+    assert set(zip(sentence["entity_a"], sentence["entity_b"])) in ({("e1", "e2")}, {("e2", "e1")})
+    with pytest.raises(ConfigError, match="level"):
+        ea.cooccurrence(MENTIONS, ENTITIES, level="paragraph")
+
+
+def test_plots_draw_one_bar_or_line_per_row():
+    freq = ea.entity_frequency(ARTICLES, MENTIONS, ENTITIES)
+    assert len(ea.plot_top(freq).axes[0].patches) == 3
+    assert ea.plot_heatmap(ea.outlet_matrix(ea.by_outlet(ARTICLES, MENTIONS, ENTITIES, n_boot=10))).axes
+    trend = ea.over_time(ARTICLES, MENTIONS, ENTITIES, min_articles=1, n_boot=10)
+    assert len(ea.plot_over_time(trend).axes[0].lines) == 3
+    dist = ea.distinctive_entities(ARTICLES, MENTIONS, ENTITIES, top_n=2)
+    assert sum(len(ax.patches) for ax in ea.plot_distinctive(dist).axes) == len(dist)
+    pairs = ea.cooccurrence(MENTIONS, ENTITIES, min_count=1)
+    assert len(ea.plot_pairs(pairs).axes[0].patches) == len(pairs)
+
+
+# --------------------------------------------------------------------------- real text
+
+
+@pytest.fixture(scope="module")
+def example_tables(nlp, example_text) -> dict[str, pd.DataFrame]:
+    from newscope.clean import clean_article
+
+    text = clean_article(example_text).text
+    mentions, entities = resolve_entities(pd.DataFrame(article_mentions(nlp(text), "ex", LABELS)))
+    articles = pd.DataFrame({"article_id": ["ex"], "outlet": ["Rappler"], "outlet_domain": ["rappler.com"],
+                             "date": ["2013-05-19"], "title": ["Syrian forces storm rebel bastion of Qusayr"],
+                             "text": [text], "n_chars": [len(text)], "weight": [1.0]})
+    return {"articles": articles, "mentions": mentions, "entities": entities}
+
+
+def test_one_article_corpus_is_degenerate_but_sound(example_tables):
+    arts, ments, ents = example_tables["articles"], example_tables["mentions"], example_tables["entities"]
+    freq = ea.entity_frequency(arts, ments, ents)
+    assert (freq["share_articles"] == 1.0).all()
+    qusayr = freq[freq["name"] == "Qusayr"].iloc[0]
+    assert qusayr["n_mentions"] == (ments["text"] == "Qusayr").sum() > 10
+    outlet = ea.by_outlet(arts, ments, ents, top_n=5, n_boot=20)
+    assert (outlet["share"] == 1.0).all() and (outlet["ci_low"] == 1.0).all()
+    assert ea.over_time(arts, ments, ents).empty
+    assert ea.distinctive_entities(arts, ments, ents).empty
+    assert ea.cooccurrence(ments, ents, arts).empty  # every pair shares only one article
+    sentence = ea.cooccurrence(ments, ents, arts, level="sentence", min_count=2)
+    in_sentence = ments.groupby("entity_id")["sentence"].agg(set)
+    for pair in sentence.itertuples():
+        assert pair.n_together == len(in_sentence[pair.entity_a] & in_sentence[pair.entity_b]) >= 2
+    names = {frozenset(p) for p in zip(sentence["name_a"], sentence["name_b"])}
+    assert frozenset({"Hezbollah", "Agence France-Presse"}) in names  # "... Hezbollah told AFP", twice
+
+
+def test_notebook_runs_on_the_example_article(example_tables, tmp_path: Path):
+    from newscope.reports import run_report
+    from newscope.tables import write_table
+
+    tables = tmp_path / "tables"
+    for name, df in {**example_tables, "rejected": pd.DataFrame({"raw_ref": [], "reason": [], "detail": []}),
+                     "attributions": pd.DataFrame({"article_id": pd.Series(dtype=str)})}.items():
+        write_table(df, tables / f"{name}.parquet")
+    figures = tmp_path / "figures"
+    html = run_report("entity_frequency", parameters={"tables_dir": str(tables), "n_boot": 50},
+                      out_html=tmp_path / "ef.html", executed_dir=tmp_path / "run", figures_dir=figures)
+    page = html.read_text(encoding="utf-8")
+    assert "Only one outlet" in page and "Distinctive entities need at least two outlets" in page
+    assert "Syrian Observatory for Human Rights" in page
+    assert {p.stem for p in figures.glob("*.csv")} == {"entity-top"}
+
+
+def test_shared_corpus_analyses(shared_data, nlp):
+    with open(shared_data / "allsides" / "articles-300.jsonl", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in islice(fh, 0, 300, 12)]
+    rows = []
+    for rec, doc in zip(records, nlp.pipe(r["text"] for r in records)):
+        rows += article_mentions(doc, rec["id"], LABELS)
+    mentions, entities = resolve_entities(pd.DataFrame(rows))
+    articles = pd.DataFrame({"article_id": [r["id"] for r in records], "outlet": [r["source_url"] for r in records],
+                             "date": [r["date"] for r in records], "text": [r["text"] for r in records]})
+    freq = ea.entity_frequency(articles, mentions, entities)
+    assert freq["n_articles"].max() <= len(articles) and freq["n_articles"].is_monotonic_decreasing
+    assert freq["n_mentions"].sum() == len(mentions)
+    table = ea.by_outlet(articles, mentions, entities, top_n=5, n_boot=100)
+    assert ((table["ci_low"] <= table["share"] + 1e-12) & (table["share"] <= table["ci_high"] + 1e-12)).all()
+    dist = ea.distinctive_entities(articles, mentions, entities, top_n=3)
+    assert dist["outlet"].nunique() == articles["outlet"].nunique() and (dist.groupby("outlet")["z"].max() > 0).all()
+    pairs = ea.cooccurrence(mentions, entities, articles)
+    assert pairs["npmi"].between(-1, 1 + 1e-9).all() and (pairs["n_together"] >= 2).all()
