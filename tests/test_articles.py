@@ -125,6 +125,14 @@ def test_formats_give_the_same_article(tmp_path):
     assert set(arts["duplicate_kind"]) == {"exact"} and arts["duplicate_group"].nunique() == 1
 
 
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_csv_delimiters(tmp_path, delimiter):
+    (tmp_path / "a.csv").write_text(f"id{delimiter}text\n1{delimiter}\"One, two; three.\"\n2{delimiter}Four.\n",
+                                    encoding="utf-8")
+    result = ingest([tmp_path], progress=False)
+    assert result.articles["text"].tolist() == ["One, two; three.", "Four."]
+
+
 def test_field_mapping_and_hidden_files(tmp_path):
     _write_jsonl(tmp_path / "a.jsonl", [{"story_body": "Body one here.", "paper": "Daily A"}])
     _write_jsonl(tmp_path / ".hidden.jsonl", [{"text": "Hidden."}])

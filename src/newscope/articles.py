@@ -4,7 +4,8 @@ Inputs are files, folders (recursive; hidden files and folders are skipped and c
 globs. Formats by extension (``.gz`` anywhere is decompressed): ``.txt`` one article per file
 (first line the title when it is a single short line, then the body); ``.jsonl``/``.ndjson``
 one JSON object a line; ``.json`` one object (the AllSides layout), a list of objects, or
-JSON lines; ``.csv``/``.tsv`` with a header row; ``.parquet``. Other extensions are read as
+JSON lines; ``.csv``/``.tsv`` with a header row (delimiter: whichever of ``, ; tab |`` the
+header line holds most of); ``.parquet``. Other extensions are read as
 JSON lines when they start with ``{`` and as text otherwise. ``corpus.format`` forces one reader.
 
 ``raw_ref`` is ``path:line`` (JSONL line, CSV line where the record starts, 1-based record
@@ -487,8 +488,9 @@ def read_file(path: Path, root: Path, fmt: str = "auto", max_chars: int = 200_00
     elif kind == "json":
         yield from _read_json(text, ref, hint)
     else:
-        tsv = path.name.lower().removesuffix(".gz").endswith(".tsv")
-        yield from _read_csv(text, ref, "\t" if tsv else ",", max(10 * max_chars, 1_000_000))
+        header = text.lstrip("\ufeff").split("\n", 1)[0]
+        delimiter = max(",;\t|", key=header.count)  # Excel in many locales writes ";"
+        yield from _read_csv(text, ref, delimiter, max(10 * max_chars, 1_000_000))
 
 
 # ---------------------------------------------------------------- fields and metadata
