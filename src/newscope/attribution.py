@@ -221,13 +221,12 @@ def _is_passive(verb: Token) -> bool:
 
 
 # --------------------------------------------------------------------------- extraction
-def _clause_content(verb: Token) -> Token | None:
+def _clause_content(verb: Token, text: str) -> Token | None:
     """The complement clause of a cue verb ("said (that) ...", "asked whether ...")."""
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
     right = [c for c in comps if c.i > verb.i]
     if right:
         return right[0]
-    text = verb.doc.text
     for c in comps:  # a clause before the verb, unless the parser ran over a paragraph break
         if "\n" not in text[c.right_edge.idx : verb.idx]:
             return c
@@ -310,9 +309,12 @@ class _Builder:
     def __init__(self, doc: Doc, mentions: Sequence[dict] | None) -> None:
         self.doc = doc
         self.text = doc.text
-        self.quotes = find_quotes(doc.text)
+        self.quotes = find_quotes(self.text)
+        self._inside = np.zeros(len(self.text) + 1, dtype=bool)
+        for qs, qe in self.quotes:
+            self._inside[qs + 1 : qe] = True
         self.out: list[dict] = []
-        self.mentions = _prepare_mentions(doc, mentions)
+        self.mentions = _prepare_mentions(doc, self.text, mentions)
 
     # -- emit
     def add(
@@ -417,10 +419,6 @@ class _Builder:
         return s, e
 
 
-def _in_quote(quotes: list[tuple[int, int]], pos: int) -> bool:
-    return any(qs < pos < qe for qs, qe in quotes)
-
-
 def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> list[dict]:
     """All attributions in ``doc`` as dicts with exact char offsets into ``doc.text``.
 
@@ -428,13 +426,12 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
     key``); speakers resolve to them when given, else to ``doc.ents``.
     """
     b = _Builder(doc, mentions)
-    quotes = b.quotes
     for tok in doc:
         lemma = tok.lemma_.lower()
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             _according(b, tok)
             continue
-        if _in_quote(quotes, tok.idx):
+        if b._inside[tok.idx]:
             continue
         if tok.pos_ == "VERB" and lemma in CUE_VERBS:
             _verb_cue(b, tok, lemma)
@@ -451,7 +448,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
 
 
 def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
-    clause = _clause_content(verb)
+    clause = _clause_content(verb, b.text)
     subj = _subject(verb)
     passive = _is_passive(verb)
     if passive:
@@ -770,7 +767,7 @@ def _dice(x: tuple[int, int], y: tuple[int, int]) -> float:
 
 
 # --------------------------------------------------------------------------- speakers
-def _prepare_mentions(doc: Doc, mentions: Sequence[dict] | None) -> list[dict]:
+def _prepare_mentions(doc: Doc, text: str, mentions: Sequence[dict] | None) -> list[dict]:
     """Mentions sorted by start, each with a canonical ``key``."""
     if mentions:
         rows = [dict(m) for m in mentions]
@@ -782,7 +779,7 @@ def _prepare_mentions(doc: Doc, mentions: Sequence[dict] | None) -> list[dict]:
         {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_, "key": _strip_the(e.text)}
         for e in ents
     ]
-    _canonicalise(rows, doc.text)
+    _canonicalise(rows, text)
     return rows
 
 
