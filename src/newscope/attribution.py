@@ -37,35 +37,35 @@ log = logging.getLogger(__name__)
 # attributions were right at least 30% of the time (a word list, not trained weights).
 CUE_VERBS: frozenset[str] = frozenset(
     """
-    accuse acknowledge acquiesce add admire admit advocate affirm agree aim allege allude
-    announce answer apologize appear applaud argue articulate ask assail assert assure attack
-    attribute back beg believe bemoan blame blast boast boo brag brush calculate call care
-    caution chant characterize charge chide cite claim clarify coin comment complain concede
-    conclude condemn confirm congratulate contemplate contend contradict convince counter
-    credit criticize cry decide declare decline decry deem defend demand denounce deny deride
-    describe detail disagree disavow disclose discuss dismiss dispute distance document doubt
-    downplay dub echo elaborate emphasize endorse envision estimate expect explain explore
-    expose express fear find float foresee forget frame hail heap highlight hint hop hope
-    illustrate imagine imply indicate inform insist insult interject invoke joke judge
-    justify knock label lambast lament learn like liken list love mention mock muse name
-    nominate note offer oppose opt order outline perceive plead pledge point portray position
-    post praise predict prefer press proclaim promise pronounce propose question quip quote
-    rail read reaffirm realize rebut recall recite recognize recommend recount refer reference
-    refuse regard regret reiterate reject relish remark remember remind renounce repeat reply
-    report repudiate resist respond retweete retweet reveal rip rule savage say seek seem
-    shout show shrug side signal slam speculate state stress suggest suspect talk tell
-    testify thank think threaten tout tweet underscore urge voice vouch vow warn wish witness
+    accuse acknowledge acquiesce add admire admit advocate affirm agree allege allude
+    announce answer apologize appear applaud argue articulate ask assail assert assure
+    attack attribute back beg believe bemoan blame blast boast boo brag brush calculate
+    call care caution chant characterize chide cite claim clarify coin comment complain
+    concede conclude condemn confirm congratulate contemplate contend contradict
+    convince counter credit criticize cry decide declare decline decry deem defend
+    demand denounce deny deride describe detail disagree disavow disclose discuss
+    dismiss dispute distance document doubt downplay dub echo elaborate emphasize
+    endorse envision estimate expect explain explore express fear find float foresee
+    forget frame hail heap highlight hint hop hope illustrate imagine imply indicate
+    inform insist insult interject invoke joke judge justify knock label lambast lament
+    learn like liken list love mention mock muse name note offer oppose opt order
+    outline perceive plead pledge point portray position post praise predict prefer
+    press proclaim promise pronounce propose question quip quote rail reaffirm realize
+    rebut recall recite recognize recommend recount refer reference refuse regard regret
+    reiterate reject relish remark remember remind renounce repeat reply report
+    repudiate resist respond retweete retweet reveal rip rule savage say seek seem shout
+    show shrug side signal slam speculate state stress suggest suspect talk tell testify
+    thank think threaten tout tweet underscore urge voice vouch vow warn wish witness
     wonder worry write yell observe exclaim retort scoff know see want support consider
-    continue plan view understand encourage promote identify welcome request email publish
-    issue notice discover guess assume intend persuade chime trumpet champion cheer
-    challenge accept approve determine mull paint pitch demur
+    plan view welcome request email notice guess intend persuade chime trumpet champion
+    cheer approve determine mull paint pitch demur
     """.split()
 )
 # Nouns that report speech or stance when they have a holder ("Trump's claim that ...",
 # "her criticism of ...").
 CUE_NOUNS: frozenset[str] = frozenset(
     """
-    claim criticism assertion allegation suggestion argument statement remark warning
+    claim criticism assertion allegation suggestion argument remark warning
     promise accusation denial insistence contention admission complaint endorsement
     prediction
     """.split()
