@@ -60,6 +60,13 @@ def test_direct_quote_speaker_after(nlp) -> None:
     assert a["kind"] == "direct" and a["cue_lemma"] == "say"
 
 
+def test_quote_framed_by_verb_outside_lexicon(nlp) -> None:
+    text = "“That would have been a demonstration of good faith,” Toomey fumed on Tuesday."
+    a = _one(_run(nlp, text), "fumed")
+    assert a["source_text"] == "Toomey"
+    assert a["content_text"] == "“That would have been a demonstration of good faith,”"
+
+
 def test_direct_quote_after_colon(nlp) -> None:
     text = "The senator said: “We will win the vote next week.”"
     a = _one(_run(nlp, text), "said")

@@ -438,6 +438,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
         elif tok.pos_ == "NOUN" and lemma in CUE_NOUNS:
             _noun_cue(b, tok, lemma)
     _colon_quotes(b)
+    _framed_quotes(b)
     _speaker_labels(b)
     _dash_credits(b)
     _orphan_quotes(b)
@@ -653,6 +654,39 @@ def _colon_quotes(b: _Builder) -> None:
         a["content_text"] = b.text[a["content_start"] : a["content_end"]]
         src = (a["source_start"], a["source_end"]) if a["source_start"] is not None else None
         a["kind"] = b._kind((a["content_start"], a["content_end"]), src, (a["cue_start"], a["cue_end"]))
+
+
+def _framed_quotes(b: _Builder) -> None:
+    """'"...," Toomey fumed.' / 'Toomey fumed: "..."': any verb with a subject framing a
+    quote counts as its cue, also outside the lexicon."""
+    doc = b.doc
+    covered = [(a["content_start"], a["content_end"]) for a in b.out]
+    for qs, qe in b.quotes:
+        if any(s0 < qe and e0 > qs for s0, e0 in covered) or len(re.findall(r"\w+", b.text[qs:qe])) < 2:
+            continue
+        verb = subj = None
+        after = doc.char_span(qe, min(len(b.text), qe + 80), alignment_mode="contract")
+        first = next((t for t in after if not (t.is_punct or t.is_space)), None) if after is not None else None
+        if first is not None and not re.search(r"[\w\n]", b.text[qe : first.idx]):
+            for t in after:
+                if t.pos_ == "VERB" and t.i - first.i <= 8:
+                    sub = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                    if sub is not None and (sub.left_edge.i == first.i or (t.i == first.i and sub.i > t.i)):
+                        verb, subj = t, sub
+                    break
+        if verb is None:
+            before = doc.char_span(max(0, qs - 3), qs, alignment_mode="expand")
+            prev = doc[before.start - 1] if before is not None and before.start > 0 else None
+            if prev is not None and prev.text in (":", ",") and prev.i > 0 and "\n" not in b.text[prev.idx : qs]:
+                t = doc[prev.i - 1]
+                sub = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                if t.pos_ == "VERB" and sub is not None:
+                    verb, subj = t, sub
+        if verb is None:
+            continue
+        source, subj = _source_span(b, subj, verb)
+        b.add(source, _cue_span(verb), (qs, qe), "direct", verb.lemma_.lower(), _channel(verb, verb.lemma_.lower()), subj)
+        covered.append((qs, qe))
 
 
 _LABEL = re.compile(r"^[ \t]*((?:[A-Z][\w.'’-]*\.?[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S.*)$", re.M)
