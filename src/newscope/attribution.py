@@ -472,6 +472,13 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             return
         else:
             subj = None
+    if lemma in ("seem", "appear") and subj is not None and subj.i < verb.i and clause is None:
+        # "Clinton seemed irritated": an evidential with no source; the whole clause is content
+        comp = [c for c in verb.rights if c.dep_ in ("acomp", "xcomp", "attr", "oprd", "ccomp")]
+        if comp:
+            content = _span_chars(verb.doc[subj.left_edge.i : comp[-1].right_edge.i + 1])
+            b.add(None, _cue_span(verb), content, "indirect", lemma, None, None)
+        return
     if subj is None and not passive and verb.tag_ not in ("VBG", "VBN"):
         return  # imperative ("Add a comment") or a fragment: no one is speaking
     source = None
