@@ -35,4 +35,5 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/run_all.py

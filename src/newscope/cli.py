@@ -36,6 +36,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _write_json(data: dict, path: str | Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
 def _ingest(inputs: list[str], settings: Settings):
     from newscope.articles import ingest
 
@@ -53,6 +59,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_table(result.articles, out)
     write_table(result.rejected, Path(args.rejected) if args.rejected else out.with_name("rejected.parquet"))
+    write_table(result.boilerplate, out.with_name("boilerplate.parquet"))
+    if args.metrics:
+        _write_json(result.summary, args.metrics)
     print(f"wrote {len(result.articles)} articles to {out}", file=sys.stderr)
     return 0
 
@@ -65,9 +74,7 @@ def _write_annotations(articles, settings: Settings, out_dir: Path, metrics: str
     for name in ("mentions", "entities", "attributions"):
         write_table(getattr(ann, name), out_dir / f"{name}.parquet")
     if metrics:
-        path = Path(metrics)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(ann.metrics(len(articles)), indent=2, sort_keys=True) + "\n")
+        _write_json(ann.metrics(len(articles)), metrics)
     print(
         f"annotated {len(articles)} articles ({ann.n_parsed} parsed, {ann.n_cached} from cache): "
         f"{len(ann.mentions)} mentions, {len(ann.entities)} entities, "
@@ -114,10 +121,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     report = evaluate(Path(args.gold), Path(args.pred) if args.pred else None, nlp,
                       baseline=not args.no_baseline)
     print(format_report(report))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {out}", file=sys.stderr)
+    _write_json(report, args.out)
+    print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 
@@ -182,11 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="read raw articles into a clean articles table",
                        description="Read, clean and de-duplicate articles. Writes the articles table and, "
-                       "beside it, rejected.parquet (every input record is in one of the two).")
+                       "beside it, rejected.parquet (every input record is in one of the two) and "
+                       "boilerplate.parquet (the lines removed as page furniture or boilerplate, per outlet).")
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="files, folders (recursive) or globs; .gz read transparently (default: corpus.inputs)")
     p.add_argument("--out", default=str(PROCESSED_DIR / "articles.parquet"), help="articles table (Parquet)")
     p.add_argument("--rejected", help="rejected table (default: rejected.parquet beside --out)")
+    p.add_argument("--metrics", help="also write the ingest summary as JSON (for `dvc metrics show`)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("annotate", help="entities, mentions and attributions for an articles table")
