@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export DVC_NO_ANALYTICS := 1
 
-.PHONY: install reports test lab bench clean-reports
+.PHONY: install reports test lab bench
 
 install: $(STAMP)
 
