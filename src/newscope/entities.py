@@ -40,6 +40,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from spacy.tokens import Doc, Span, Token
@@ -462,8 +463,8 @@ def builtin_aliases() -> AliasTable:
 
 def _map_norms(values: pd.Series, func) -> pd.Series:
     """Apply a Python function once per distinct value (vectorised look-up after)."""
-    uniques = values.unique()
-    return values.map(dict(zip(uniques, map(func, uniques))))
+    codes, uniques = pd.factorize(values)
+    return pd.Series(np.array([func(u) for u in uniques], dtype=object)[codes], index=values.index)
 
 
 _GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -558,7 +559,9 @@ def resolve_entities(
             key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
             key_norm, surface = aliased(key_norm, surface)
 
-    key_norm = key_norm.replace(_contained_people(key_norm, m["label"], m["article_id"], table))
+    contained = _contained_people(key_norm, m["label"], m["article_id"], table)
+    if contained:
+        key_norm = key_norm.map(contained).fillna(key_norm)
 
     keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
     if (~keep).any():
@@ -569,8 +572,8 @@ def resolve_entities(
     name = _mode(work, ["g"], "surf")
     label = _mode(work, ["g"], "label")
     # one label per entity and article, by vote (names merged here may have differed)
-    in_article = _mode(work, ["a", "g"], "label")
-    m["label"] = pd.MultiIndex.from_arrays([work["a"], work["g"]]).map(in_article).to_numpy()
+    in_article = _mode(work, ["a", "g"], "label").rename("voted").reset_index()
+    m["label"] = work[["a", "g"]].merge(in_article, on=["a", "g"], how="left")["voted"].to_numpy()
     if table.labels:
         label = pd.Series(table.labels).reindex(label.index).fillna(label)
         forced = key_norm.map(table.labels)
