@@ -68,7 +68,6 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # White House"), so they are never linked to a longer name ending in them.
 STANDALONE_HEADS = frozenset({"house"})
 _STANDALONE = {(h,) for h in STANDALONE_HEADS}
-FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "du", "des", "la", "le", "to", "at"})
 
 # Labels by how a short form may link: person names by any part; organisation-like
 # names by their head; places never by a part ("Virginia" is not "West Virginia").
@@ -205,6 +204,15 @@ class _Form:
         return max(self.texts.items(), key=lambda kv: (not kv[0].isupper() or len(kv[0]) <= 6, kv[1]))[0]
 
 
+def _root(forms: dict[str, _Form], norm: str) -> str:
+    """The form a chain of links ends at."""
+    seen = set()
+    while forms[norm].target and norm not in seen:
+        seen.add(norm)
+        norm = forms[norm].target
+    return norm
+
+
 def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
     """Set ``form.target`` (the normalised name a form stands for) by the linking rules."""
     person_parts: dict[tuple[str, ...], set[str]] = {}
@@ -233,13 +241,6 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
                 if part not in _STANDALONE:
                     heads.setdefault(part, set()).add(f.norm)
 
-    def root(norm: str) -> str:
-        seen = set()
-        while forms[norm].target and norm not in seen:
-            seen.add(norm)
-            norm = forms[norm].target
-        return norm
-
     for f in sorted(forms.values(), key=lambda f: -len(f.words)):
         low = tuple(w.lower() for w in f.words)
         compact = "".join(f.words).replace(".", "")
@@ -259,7 +260,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
             candidates = heads[tuple(w.lower() for w in f.spaced)]
         else:
             continue
-        roots = {root(c) for c in candidates} - {f.norm}
+        roots = {_root(forms, c) for c in candidates} - {f.norm}
         if len(roots) == 1:
             f.target = roots.pop()
 
@@ -348,12 +349,7 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
     # Canonical name and label of each linked group.
     groups: dict[str, list[_Form]] = {}
     for f in forms.values():
-        r = f.norm
-        seen = set()
-        while forms[r].target and r not in seen:
-            seen.add(r)
-            r = forms[r].target
-        groups.setdefault(r, []).append(f)
+        groups.setdefault(_root(forms, f.norm), []).append(f)
     key_of, label_of = {}, {}
     for r, members in groups.items():
         votes = Counter()
