@@ -115,6 +115,13 @@ def test_according_to(nlp) -> None:
     assert a[0]["content_text"] == "The economy grew by three percent last year"
 
 
+def test_poll_as_source(nlp) -> None:
+    text = "In a new Fox poll, Cruz had 38 percent support among likely voters."
+    a = _one(_run(nlp, text), "In")
+    assert a["source_text"] == "a new Fox poll"
+    assert a["content_text"] == "Cruz had 38 percent support among likely voters"
+
+
 def test_mixed_quote(nlp) -> None:
     text = "Mr. Smith called the plan “a complete disaster” for the country."
     a = _one(_run(nlp, text), "called")

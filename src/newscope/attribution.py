@@ -433,7 +433,9 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
             continue
         if b._inside[tok.idx]:
             continue
-        if tok.pos_ == "VERB" and lemma in CUE_VERBS:
+        if tok.lower_ == "in" and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX"):
+            _poll(b, tok)
+        elif tok.pos_ == "VERB" and lemma in CUE_VERBS:
             _verb_cue(b, tok, lemma)
         elif tok.pos_ == "NOUN" and lemma in CUE_NOUNS:
             _noun_cue(b, tok, lemma)
@@ -574,6 +576,16 @@ def _adjacent_quote(
         if qs >= end and qs - end <= 4 and ":" in b.text[end:qs] and not re.search(r"\w", b.text[end:qs]):
             return qs, qe
     return None
+
+
+def _poll(b: _Builder, prep: Token) -> None:
+    """"In a Fox poll, Cruz had 38 percent": the poll is the source of its clause."""
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.lemma_.lower() not in ("poll", "survey"):
+        return
+    source = _span_chars(prep.doc[prep.i + 1 : pobj.right_edge.i + 1])
+    content = _subtree_span(prep.head, exclude=prep)
+    b.add(source, (prep.idx, prep.idx + len(prep.text)), content, "according-to", "in", None, pobj)
 
 
 def _noun_cue(b: _Builder, noun: Token, lemma: str) -> None:
