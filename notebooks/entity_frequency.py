@@ -192,8 +192,9 @@ display(safe_table(sentence_pairs, max_rows=top_n) if len(sentence_pairs) else
 #
 # The entities with the most spellings merged into them, with those spellings: the place
 # to check that the entity layer counted the right things. A wrong merge can be undone,
-# and a missing one added, in your alias table (`entities.aliases` in `params.yaml`;
-# format in the README), then `dvc repro`.
+# and a missing one added, in your alias table (`entities.aliases` in `params.yaml`; a
+# YAML file with `merge`, `split`, `ignore` and `labels` sections, described in
+# `help(newscope.entities)`), then `dvc repro`.
 
 # %%
 merged = entities[entities["aliases"].map(len) > 0].copy()
