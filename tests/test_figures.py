@@ -16,6 +16,14 @@ from newscope import figures
 from newscope.figures import read_manifest, save_figure, style
 from newscope.provenance import VOLATILE_FIELDS
 
+@pytest.fixture(autouse=True)
+def _fixed_git(monkeypatch):
+    """The shared working tree may gain a commit between two saves; pin the git stamp."""
+    from newscope import provenance
+
+    monkeypatch.setattr(provenance, "git_info", lambda root=None: {"commit": "0" * 40, "dirty": False})
+
+
 DATA = pd.DataFrame({"entity": ["Assad", "<script>alert(1)</script>", "Rappler"], "mentions": [5, 3, 2]})
 
 

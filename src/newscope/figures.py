@@ -159,8 +159,8 @@ def _update_manifest(path: Path, entry: dict) -> None:
         _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def _show_inline(png: Path, title: str) -> None:
-    """Display the saved PNG when running inside a Jupyter kernel."""
+def _show_inline(png: Path, title: str, width_in: float) -> None:
+    """Display the saved PNG when running inside a Jupyter kernel, at ~150 px per inch."""
     try:
         from IPython import get_ipython
         from IPython.display import Image, display
@@ -169,7 +169,7 @@ def _show_inline(png: Path, title: str) -> None:
     shell = get_ipython()
     if shell is None or "IPKernelApp" not in shell.config:
         return
-    display(Image(data=png.read_bytes(), format="png", width=540, alt=title))
+    display(Image(data=png.read_bytes(), format="png", width=round(width_in * 150), alt=title))
 
 
 def save_figure(
@@ -216,6 +216,6 @@ def save_figure(
     }
     _update_manifest(out_dir / MANIFEST_NAME, entry)
     log.info("saved figure %s to %s", fig_id, out_dir)
-    _show_inline(out_dir / files["png"]["path"], title)
+    _show_inline(out_dir / files["png"]["path"], title, fig.get_figwidth())
     plt.close(fig)
     return entry
