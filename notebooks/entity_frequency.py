@@ -165,18 +165,21 @@ else:
 # ## Entities named together
 #
 # Pairs of entities mentioned in the same article, and in the same sentence, in at least
-# `min_cooccurrence` articles or sentences, ranked by normalised pointwise mutual
-# information (npmi: 1 = always together, 0 = no more often than chance). Sentence-level
-# pairs are tighter relations (who is named with whom); article-level pairs show shared
-# stories.
+# `min_cooccurrence` articles or sentences. `pmi` says how many times (in bits) more often
+# a pair meets than chance would have it, `npmi` scales that to 1 = always together, 0 =
+# no more often than chance. Both favour rare pairs, so pairs are ranked by local mutual
+# information (`lmi` = times together x pmi), which needs association *and* frequency.
+# Sentence-level pairs are tighter relations (who is named with whom); article-level
+# pairs show shared stories.
 
 # %%
 pairs = ea.cooccurrence(mentions, entities, articles, level="article", min_count=min_cooccurrence, top_n=top_n)
 if len(pairs):
     fig = ea.plot_pairs(pairs)
     save_figure(fig, "entity-cooccurrence", title="Entities named in the same articles",
-                caption=f"The {len(pairs)} entity pairs with the highest normalised PMI among pairs named "
-                        f"together in at least {min_cooccurrence} articles.",
+                caption=f"The {len(pairs)} entity pairs with the highest local mutual information "
+                        f"(articles together x PMI) among pairs named together in at least "
+                        f"{min_cooccurrence} articles.",
                 data=pairs, params=params)
     display(safe_table(pairs, max_rows=top_n))
 else:

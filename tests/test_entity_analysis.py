@@ -123,6 +123,11 @@ def test_cooccurrence_counts_and_pmi():
     assert (e12["n_together"], e12["n_a"] * e12["n_b"]) == (1, 6)
     assert e12["pmi"] == pytest.approx(math.log2(1 * 4 / 6))
     assert e12["npmi"] == pytest.approx(math.log2(4 / 6) / -math.log2(1 / 4))
+    assert e12["lmi"] == pytest.approx(1 * math.log2(4 / 6))
+    for rank in ("lmi", "npmi", "n_together"):
+        assert ea.cooccurrence(MENTIONS, ENTITIES, min_count=1, rank_by=rank)[rank].is_monotonic_decreasing
+    with pytest.raises(ConfigError, match="rank_by"):
+        ea.cooccurrence(MENTIONS, ENTITIES, rank_by="chi2")
     assert ea.cooccurrence(MENTIONS, ENTITIES, min_count=2).empty
     sentence = ea.cooccurrence(MENTIONS, ENTITIES, level="sentence", min_count=1)
     assert set(zip(sentence["entity_a"], sentence["entity_b"])) in ({("e1", "e2")}, {("e2", "e1")})

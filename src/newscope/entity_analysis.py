@@ -297,16 +297,20 @@ def distinctive_entities(
 
 def cooccurrence(
     mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame | None = None, *,
-    level: str = "article", min_count: int = 2, top_n: int | None = None,
+    level: str = "article", min_count: int = 2, top_n: int | None = None, rank_by: str = "lmi",
 ) -> pd.DataFrame:
     """Entity pairs mentioned in the same article (or ``level="sentence"``) in at least
-    ``min_count`` (weighted) units, ranked by normalised PMI (Bouma 2009; 1 = always
-    together, 0 = independent, < 0 = avoid each other): ``entity_a, name_a, entity_b,
-    name_b, n_together, n_a, n_b, pmi, npmi``. Units are the articles or sentences with
-    at least one mention; ``articles`` supplies their weights (default 1)."""
+    ``min_count`` (weighted) units: ``entity_a, name_a, entity_b, name_b, n_together, n_a,
+    n_b, pmi, npmi, lmi``, ranked by ``rank_by``. ``pmi`` is log2 of how much more often
+    the pair meets than if independent; ``npmi`` (Bouma 2009) scales it to [-1, 1] (1 =
+    always together) but ranks rare pairs first; ``lmi = n_together * pmi`` (local mutual
+    information, Evert 2005) balances association and frequency. Units are the articles or
+    sentences with at least one mention; ``articles`` supplies their weights (default 1)."""
     if level not in ("article", "sentence"):
         raise ConfigError(f"cooccurrence: level must be 'article' or 'sentence', got {level!r}")
-    cols = ["entity_a", "name_a", "entity_b", "name_b", "n_together", "n_a", "n_b", "pmi", "npmi"]
+    cols = ["entity_a", "name_a", "entity_b", "name_b", "n_together", "n_a", "n_b", "pmi", "npmi", "lmi"]
+    if rank_by not in cols[4:]:
+        raise ConfigError(f"cooccurrence: rank_by must be one of {', '.join(cols[4:])}, got {rank_by!r}")
     unit_cols = ["article_id"] + (["sentence"] if level == "sentence" else [])
     pairs = mentions[unit_cols + ["entity_id"]].drop_duplicates()
     unit_codes = pairs.groupby(unit_cols, sort=False).ngroup().to_numpy()
@@ -331,9 +335,9 @@ def cooccurrence(
     npmi = np.divide(pmi, denom, out=np.ones_like(pmi), where=denom > 0)
     names = entities.set_index("entity_id")["name"]
     out = pd.DataFrame({"entity_a": ent_index[a], "entity_b": ent_index[b], "n_together": n_ab,
-                        "n_a": n_a, "n_b": n_b, "pmi": pmi, "npmi": npmi})
+                        "n_a": n_a, "n_b": n_b, "pmi": pmi, "npmi": npmi, "lmi": n_ab * pmi})
     out["name_a"], out["name_b"] = out["entity_a"].map(names), out["entity_b"].map(names)
-    out = out[cols].sort_values(["npmi", "n_together", "entity_a", "entity_b"],
+    out = out[cols].sort_values([rank_by, "n_together", "entity_a", "entity_b"],
                                 ascending=[False, False, True, True], ignore_index=True)
     return out.head(top_n) if top_n else out
 
@@ -395,10 +399,11 @@ def plot_distinctive(table: pd.DataFrame, *, per_row: int = 3) -> Figure:
     return fig
 
 
-def plot_pairs(pairs: pd.DataFrame) -> Figure:
-    """Horizontal bars of the npmi of the top co-occurring pairs."""
+def plot_pairs(pairs: pd.DataFrame, value: str = "lmi") -> Figure:
+    """Horizontal bars of ``value`` (see :func:`cooccurrence`) for the top pairs."""
     labels = (pairs["name_a"].astype(str) + " + " + pairs["name_b"].astype(str))[::-1]
     fig, ax = plt.subplots(figsize=(3.5, max(1.2, 0.18 * len(pairs) + 0.6)), layout="constrained")
-    ax.barh(labels, pairs["npmi"][::-1])
-    ax.set_xlabel("normalised PMI")
+    ax.barh(labels, pairs[value][::-1])
+    ax.set_xlabel({"lmi": "local mutual information (articles x PMI)", "npmi": "normalised PMI",
+                   "pmi": "PMI (bits)", "n_together": "articles together"}.get(value, value))
     return fig
