@@ -4,7 +4,7 @@
     .venv/bin/python bench/run_all.py --only throughput dask --n 500
 
 1. throughput   newscope's annotate vs raw ``nlp.pipe`` (same model, batch size, processes)
-2. growth       time per article and peak RSS at 1k, 2k, 5k, 10k articles
+2. growth       time per article and peak memory (PSS) at 1k, 2k, 5k, 10k articles
 3. incremental  re-run after adding 50 articles to a finished 5k run
 4. iteration    loading the tables and executing each report notebook on the largest run
 5. dask         the same articles on a 2-worker LocalCluster vs the local engine
@@ -45,7 +45,8 @@ def sample(n: int, out: Path, skip: int = 0) -> Path:
 
 
 def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (GB, the process tree summed) of a command."""
+    """Wall seconds and peak memory (GB: proportional set size summed over the process
+    tree, so pages that forked workers share with their parent count once)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL)
     peak, root = 0, psutil.Process(proc.pid)
@@ -56,7 +57,7 @@ def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float]
         while not stop.is_set():
             try:
                 procs = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in procs))
+                peak = max(peak, sum(p.memory_full_info().pss for p in procs))
             except psutil.Error:
                 pass
             stop.wait(0.2)
@@ -104,7 +105,7 @@ def bench_growth(work: Path, sizes: list[int]) -> list[dict]:
         out = work / f"run-{n}"
         seconds, peak = run_measured(newscope("run", str(sample(n, work / f"in-{n}.jsonl")), "--out", str(out)))
         rows.append({"articles": n, "seconds": round(seconds, 1), "ms_per_article": round(1000 * seconds / n, 1),
-                     "peak_rss_gb": round(peak, 2)})
+                     "peak_pss_gb": round(peak, 2)})
         print(rows[-1], flush=True)
     return rows
 
