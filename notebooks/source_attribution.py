@@ -31,6 +31,7 @@ search = None
 tables_dir = "data/processed"
 
 # %%
+import html
 import logging
 
 from IPython.display import Markdown, display
@@ -204,13 +205,16 @@ display(safe_table(quotes, max_rows=200))
 # ## One article
 #
 # The article chosen by `article_id` (default: the first), with entity mentions and
-# attributions highlighted: sources are labelled with the resolved speaker, cues with
-# their lemma, contents with their kind.
+# attributions highlighted. Each attribution's source, cue and content carry the same
+# number (SOURCE 1, CUE 1, CONTENT 1); the key below the text gives its resolved speaker,
+# cue lemma and kind.
 
 # %%
 article = sourcing.choose_article(articles, article_id)
 date = article["date"] if isinstance(article["date"], str) else "undated"
-display(Markdown(f"**{article['title']}** ({article['outlet']}, {date}), `{article['article_id']}`"))
+outlet = article["outlet"] if isinstance(article["outlet"], str) else "unknown outlet"
+display(Markdown(f"**{html.escape(str(article['title']))}** ({html.escape(outlet)}, {date}), "
+                 f"`{article['article_id']}`"))
 mentions = tables["mentions"]
 display(article_view(
     article["text"],
