@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscope.evaluate import evaluate, format_report, read_jsonl, report_frame, score, textacy_attributions
+from newscope.evaluate import evaluate, format_report, report_frame, score, textacy_attributions
+from newscope.tables import read_jsonl
 
 TEXT = (
     "“The economy is strong,” the minister said on Monday. "

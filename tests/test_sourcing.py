@@ -11,7 +11,7 @@ import pytest
 
 from newscope import sourcing
 from newscope.config import ConfigError
-from newscope.evaluate import read_jsonl
+from newscope.tables import read_jsonl
 
 matplotlib.use("Agg")
 

@@ -16,7 +16,6 @@ named mentions.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import re
@@ -29,6 +28,9 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from tqdm.auto import tqdm
+
+from newscope.config import ConfigError
+from newscope.tables import read_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -1032,21 +1034,6 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
     return out
 
 
-def _read_jsonl(path: Path) -> Iterator[dict]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                raise ValueError(f'{path}:{lineno}: expected an object with a string "text" field')
-            yield rec
-
-
 def _exchange(a: dict) -> dict:
     def trip(role: str) -> list | None:
         s = a[f"{role}_start"]
@@ -1071,10 +1058,11 @@ def annotate_jsonl(in_path: Path, out_path: Path, nlp: Language | None = None, *
     from newscope.nlp import load_model
 
     in_path, out_path = Path(in_path), Path(out_path)
-    if not in_path.is_file():
-        raise FileNotFoundError(f"{in_path}: no such gold/input file")
     nlp = nlp or load_model()
-    recs = list(_read_jsonl(in_path))
+    recs = list(read_jsonl(in_path))
+    for i, rec in enumerate(recs, 1):
+        if not isinstance(rec.get("text"), str):
+            raise ConfigError(f'{in_path}: record {i} (id {rec.get("id")!r}) has no string "text" field')
     out_path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
     with out_path.open("w", encoding="utf-8") as fh:

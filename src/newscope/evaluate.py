@@ -16,8 +16,6 @@ Example::
 
 from __future__ import annotations
 
-import gzip
-import json
 import logging
 import unicodedata
 from collections import Counter
@@ -32,6 +30,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from tqdm.auto import tqdm
 
+from newscope.tables import read_jsonl
+
 log = logging.getLogger(__name__)
 
 ROLES = ("content", "source", "cue")
@@ -39,28 +39,6 @@ MODES = ("exact", "partial")
 DICE_THRESHOLD = 0.5
 
 Offsets = tuple[int, int]
-
-
-def read_jsonl(path: Path) -> Iterator[dict]:
-    """Yield one dict per non-blank line of a ``.jsonl`` or ``.jsonl.gz`` file.
-
-    Raises ``ValueError`` naming ``file:line`` when a line is not a JSON object.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such file (expected JSONL or JSONL.gz)")
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(record, dict):
-                raise ValueError(f"{path}:{lineno}: expected a JSON object, got {type(record).__name__}")
-            yield record
 
 
 def _is_trimmable(ch: str) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -41,3 +44,23 @@ def load_tables(tables_dir: str | Path = "data/processed") -> dict[str, pd.DataF
     ``attributions``) from ``tables_dir`` (relative paths are from the project root)."""
     root = resolve_path(tables_dir)
     return {name: read_table(root / f"{name}.parquet") for name in TABLES}
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict]:
+    """One dict per non-blank line of a ``.jsonl`` or ``.jsonl.gz`` file (the gold and
+    prediction exchange format); a missing file or a bad line is an error naming ``file:line``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file (expected JSONL or JSONL.gz)")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(record, dict):
+                raise ConfigError(f"{path}:{lineno}: expected a JSON object, got {type(record).__name__}")
+            yield record
