@@ -246,3 +246,20 @@ if gold:
                 data=scores, params=params)
 else:
     display(Markdown("No gold file set (`gold` parameter): evaluation skipped."))
+
+# %% tags=["remove-cell"]
+# Consistency checks, run by the test suite (nbval) and left out of the HTML report:
+# every quoted span is the text at its offsets, every share table sums to one per row,
+# and the quote table lists every attribution.
+texts = articles.set_index("article_id")["text"]
+raw = tables["attributions"]
+assert raw["article_id"].isin(texts.index).all()
+for role in ("source", "cue", "content"):
+    spans = raw.dropna(subset=[f"{role}_start"])
+    assert all(texts[a][int(s):int(e)] == t for a, s, e, t in
+               zip(spans["article_id"], spans[f"{role}_start"], spans[f"{role}_end"], spans[f"{role}_text"]))
+for column in ("kind", "speaker_type"):
+    table = sourcing.shares(atts, column, by="outlet", total=True)
+    share_columns = [c for c in table.columns if c not in ("outlet", "n")]
+    assert ((table[share_columns].sum(axis=1) - 1).abs() < 1e-9).all()
+assert len(sourcing.quote_table(atts, None)) == len(atts)
