@@ -286,6 +286,27 @@ def test_unlinked_short_form_follows_consistent_corpus_link():
     assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-clinton"
 
 
+def test_first_names_do_not_follow_corpus_links():
+    linked = [rows(f"a{i}", ("Charlie Sykes", "Charlie Sykes", "PERSON"), ("Charlie", "Charlie Sykes", "PERSON"))
+              for i in range(3)]
+    m, _ = resolve_entities(pd.DataFrame(sum(linked, []) + rows("b", ("Charlie", "Charlie", "PERSON"))))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-charlie"
+
+
+def test_person_names_with_junk_words_merge_into_the_name_they_contain():
+    full = sum([rows(f"a{i}", ("Nancy Pelosi", "Nancy Pelosi", "PERSON"), ("Donald Trump", "Donald Trump", "PERSON"),
+                     ("Martin Luther King", "Martin Luther King", "PERSON")) for i in range(3)], [])
+    junk = rows("b", ("House Nancy Pelosi", "House Nancy Pelosi", "PERSON"), ("Pelosi", "House Nancy Pelosi", "PERSON"),
+                ("Add Donald Trump", "Add Donald Trump", "PERSON"), ("Donald Trump Jr.", "Donald Trump Jr.", "PERSON"),
+                ("Martin Luther King Day", "Martin Luther King Day", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(full + junk))
+    ids = dict(zip(m.loc[m["article_id"] == "b", "text"], m.loc[m["article_id"] == "b", "entity_id"]))
+    assert ids["House Nancy Pelosi"] == ids["Pelosi"] == "person-nancy-pelosi"
+    assert ids["Add Donald Trump"] == "person-donald-trump"
+    assert ids["Donald Trump Jr."] == "person-donald-trump-jr"
+    assert ids["Martin Luther King Day"] == "person-martin-luther-king-day"
+
+
 def test_user_alias_table_merges_splits_ignores_and_relabels(tmp_path):
     table = tmp_path / "aliases.yaml"
     table.write_text("merge:\n  Donald Trump: [The Donald]\nsplit: [Assad, AFP]\nignore: [Rappler.com]\n"

@@ -464,12 +464,19 @@ def _map_norms(values: pd.Series, func) -> pd.Series:
 
 
 _GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Last words that turn a person's name into something else ("Martin Luther King Day").
+_NAMED_AFTER = frozenset(
+    """day act foundation center centre institute prize award library school university college
+    bridge airport street avenue boulevard memorial park stadium hall doctrine rule amendment
+    administration campaign family""".split()
+)
 
 
 def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
-    others are inside it), when that name is in at least twice as many articles. Generational suffixes ("Donald Trump Jr.") and
+    others are inside it), when that name is in at least twice as many articles.
+    Generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
     names in the alias table are left alone."""
     people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
     n_art = people.drop_duplicates().groupby("k").size()
@@ -477,7 +484,7 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
     out = {}
     for k, n in known.items():
         words = k.split()
-        if len(words) < 3 or words[-1] in _GENERATION or k in table.split or k in table.merge:
+        if len(words) < 3 or words[-1] in _GENERATION | _NAMED_AFTER or k in table.split or k in table.merge:
             continue
         found = {
             " ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
@@ -532,21 +539,28 @@ def resolve_entities(
 
     key_norm, surface = aliased(key_norm, surface)
 
+    contained = _contained_people(key_norm, m["label"], m["article_id"], table)
+    if contained:
+        key_norm = key_norm.map(contained).fillna(key_norm)
+
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
-    # (Heads such as "Court" or "Party" are not: they name different bodies elsewhere.)
+    # (Not first names, "Robert", nor heads, "Court": they name different ones elsewhere.)
     linked = text_norm != key_norm
-    can_follow = m["label"].eq("PERSON") | m["text"].str.fullmatch(_ACRONYM.pattern)
+    acronym = m["text"].str.fullmatch(_ACRONYM.pattern).fillna(False)
+    can_follow = m["label"].eq("PERSON") | acronym
     links = (
-        pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface})[linked]
+        pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface, "acr": acronym})[linked]
         .drop_duplicates(["a", "s", "k"])
         .groupby(["s", "k"], sort=False)
-        .agg(n=("a", "size"), surf=("surf", "first"))
+        .agg(n=("a", "size"), surf=("surf", "first"), acr=("acr", "max"))
         .reset_index()
     )
     if len(links):
         links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
-        links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)]
+        surname = np.array([f" {k}".endswith(f" {s}") for s, k in zip(links["s"], links["k"])], dtype=bool)
+        links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
+                      & (links["acr"] | surname)]
         links = links[~links["s"].isin(table.split)].set_index("s")
         alone = ~linked & can_follow & key_norm.isin(links.index)
         if alone.any():
@@ -554,10 +568,6 @@ def resolve_entities(
             short = key_norm[alone]
             key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
             key_norm, surface = aliased(key_norm, surface)
-
-    contained = _contained_people(key_norm, m["label"], m["article_id"], table)
-    if contained:
-        key_norm = key_norm.map(contained).fillna(key_norm)
 
     keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
     if (~keep).any():
