@@ -61,7 +61,8 @@ TITLE_WORDS = frozenset(
     adm admiral cmdr commander chancellor mayor speaker leader chairman chairwoman chair
     ambassador envoy judge justice chief director commissioner officer detective sheriff
     spokesman spokeswoman spokesperson candidate nominee president-elect ex former late
-    first""".split()
+    first treasurer comptroller auditor lawmaker delegate assemblyman assemblywoman councilman
+    councilwoman councilmember superintendent inspector prosecutor secretary-general""".split()
 )
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Heads that stand on their own as a different institution ("the House" is not "the
