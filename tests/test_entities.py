@@ -80,10 +80,11 @@ def test_spans_split_at_separators_but_not_inside_places_or_company_suffixes(nlp
 
 
 def test_leading_titles_are_cut_through(nlp):
-    text = "House Speaker Nancy Pelosi met U.S. District Judge Timothy Kelly and Mark Judge."
+    text = "House Speaker Nancy Pelosi met U.S. District Judge Timothy Kelly, Mark Judge and Fox's Megyn Kelly."
     doc = make_doc(nlp, text, [("House Speaker Nancy Pelosi", "PERSON"), ("U.S. District Judge Timothy Kelly", "PERSON"),
-                               ("Mark Judge", "PERSON")])
-    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == ["Nancy Pelosi", "Timothy Kelly", "Mark Judge"]
+                               ("Mark Judge", "PERSON"), ("Fox's Megyn Kelly", "PERSON")])
+    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == [
+        "Nancy Pelosi", "Timothy Kelly", "Mark Judge", "Megyn Kelly"]
 
 
 def test_untagged_repeats_of_a_tagged_name_are_added(nlp):

@@ -142,6 +142,8 @@ def _clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
             # "House Speaker Nancy Pelosi", "U.S. District Judge Timothy Kelly": cut through
             # the last title word among the first few, keeping at least one word.
             cut = max((i for i, t in enumerate(run[:-1][:5]) if t.lower_.rstrip(".") in TITLE_WORDS), default=-1)
+            # "Fox's Megyn Kelly", "Wyoming's Mike Enzi": a person's name follows the possessive
+            cut = max([cut] + [i for i, t in enumerate(run[:-1]) if t.lower_ in ("'s", "’s")])
             run = run[cut + 1 :]
             while len(run) > 1 and run[0].is_punct:
                 run = run[1:]
