@@ -8,7 +8,9 @@ from itertools import islice
 
 import pandas as pd
 import pytest
-from spacy.tokens import Doc, Span
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc
 
 from newscope.config import ConfigError
 from newscope.entities import (
@@ -376,3 +378,23 @@ def test_shared_corpus_mentions_are_clean_and_consistent(shared_data, nlp):
     assert entities["n_mentions"].sum() == len(mentions)
     # one label per entity within each article
     assert (mentions.groupby(["article_id", "entity_id"])["label"].nunique() == 1).all()
+
+
+# --------------------------------------------------------------------------- robustness
+
+PIECES = ["Bashar al-Assad", "Assad", "the Syrian National Council (SNC)", "SNC", "President", "Mr.", "’s", "'s",
+          "\n\n", "\n", " said ", ", ", ". ", "Qusayr", "AFP", "Agence France-Presse", "“", "”", "(", ")", "✓",
+          "The Observatory", "Sheikh", "Washington, D.C.", "DAMASCUS, Syria –", "12", "Add a comment"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30))
+def test_mentions_are_exact_sorted_and_disjoint_on_any_text(nlp, pieces):
+    text = "".join(pieces)
+    rows = article_mentions(nlp(text), "a", LABELS)
+    ends = -1
+    for r in rows:
+        assert text[r["start"]:r["end"]] == r["text"] and r["text"].strip() == r["text"] and "\n" not in r["text"]
+        assert r["start"] >= ends  # sorted, no overlaps
+        ends = r["end"]
+        assert text.count("\n\n", 0, r["start"]) >= r["paragraph"]
