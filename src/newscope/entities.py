@@ -3,18 +3,23 @@
 Two steps, matching the pipeline:
 
 * :func:`article_mentions` (per article, cached): spaCy NER spans are cleaned (line
-  breaks split a span; leading determiners, honorifics and titles, edge punctuation and a
-  possessive "'s" are dropped) and linked *within the article*: an acronym to the
-  expansion the text defines ("Syrian National Council (SNC)") or whose initials it
+  breaks, list commas and symbols such as "/" or "✓" split a span; leading determiners,
+  titles and honorifics, edge punctuation, a possessive "'s" and, for people, anything
+  before an inner possessive ("Fox's Megyn Kelly") are dropped). Untagged repeats of a
+  tagged name are added. Mentions are then linked *within the article*: an acronym to
+  the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells, a partial person name ("Assad") to the one full name containing it ("Bashar
   al-Assad"), a short head ("the Observatory") to the one organisation it ends
-  ("Syrian Observatory for Human Rights"). Each linked group gets one label by vote.
+  ("Syrian Observatory for Human Rights"); place names never by a part ("Virginia" is
+  not "West Virginia"). Each linked group gets one label by vote.
 * :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
-  compared after :func:`normalize_name` (case, accents, dots and hyphens ignored);
-  a short form left unlinked in one article follows the full name it was linked to in
-  the other articles when that link is consistent; then the alias tables apply (the
-  built-in ``newscope/data/aliases.yaml`` of wire agencies and institutions, then the
-  user's table from ``params.yaml`` ``entities.aliases``, which wins).
+  compared after :func:`normalize_name` (case, accents, dots and hyphens ignored).
+  Person names with stray words from NER errors ("House Nancy Pelosi") join the name
+  they contain; a surname or acronym left unlinked in one article follows the full
+  name it was linked to in the other articles when that link is consistent; the alias
+  tables apply (the built-in ``newscope/data/aliases.yaml`` of wire agencies and
+  institutions, then the user's table from ``params.yaml`` ``entities.aliases``, which
+  wins).
 
 Alias table format (YAML; every section optional)::
 
