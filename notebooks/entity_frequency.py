@@ -92,8 +92,9 @@ else:
 # that frequent places do not crowd out people.
 
 # %%
-by_label = freq.groupby("label", sort=True).head(5)
-display(safe_table(by_label[["label", "name", "n_articles", "per_1k_articles", "per_100k_tokens"]], max_rows=60))
+by_label = freq.groupby("label", sort=True).head(5).sort_values(["label", "n_articles"], ascending=[True, False])
+display(safe_table(by_label[["label", "name", "n_articles", "per_1k_articles", "per_100k_tokens"]]
+                   .reset_index(drop=True), max_rows=60))
 
 # %% [markdown]
 # ## Entities by outlet
@@ -113,8 +114,10 @@ if articles["outlet"].nunique() > 1 and len(outlet_shares):
                 caption=f"Share of each outlet's articles that mention each of the {len(matrix)} most "
                         f"frequent entities ({matrix.shape[1]} largest outlets).",
                 data=outlet_shares, params=params)
-    display(safe_table(outlet_shares.sort_values(["name", "share"], ascending=[True, False])
-                       [["name", "outlet", "n_group", "share", "ci_low", "ci_high"]], max_rows=60))
+    rank = outlet_shares["entity_id"].map({e: i for i, e in enumerate(top["entity_id"])})
+    display(safe_table(outlet_shares.assign(rank=rank).sort_values(["rank", "share"], ascending=[True, False])
+                       [["name", "outlet", "n_group", "share", "ci_low", "ci_high"]].reset_index(drop=True),
+                       max_rows=60))
 else:
     display(Markdown("Only one outlet (or no mentions) in this selection: there is nothing to compare across outlets."))
 

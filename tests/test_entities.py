@@ -271,6 +271,8 @@ def test_builtin_aliases_merge_wire_agencies():
                                          + rows("a3", ("Agence France-Presse", "Agence France-Presse", "ORG"))))
     assert set(e["name"]) == {"Agence France-Presse", "United Nations"}
     assert e.set_index("name").loc["Agence France-Presse", "n_articles"] == 2
+    m, e = resolve_entities(pd.DataFrame(rows("a1", ("Twitter", "Twitter", "PERSON"))))
+    assert e["entity_id"].tolist() == ["org-twitter"] and m["label"].tolist() == ["ORG"]
 
 
 def test_unlinked_short_form_follows_consistent_corpus_link():
