@@ -15,35 +15,41 @@ from newscope.tables import read_jsonl
 
 matplotlib.use("Agg")
 
+TEXT = "Assad told Clarin newspaper: “We will not leave.” Officials agreed."
 ARTICLES = pd.DataFrame({
     "article_id": ["a1", "a2", "a3", "a4"],
     "outlet": ["Daily", "Daily", "Herald", None],
     "outlet_domain": ["daily.com", "daily.com", "herald.org", None],
     "date": ["2020-01-15", "2020-02-03T10:00:00+02:00", "2020-02-20", None],
     "title": ["One", "Two", "Three", "Four"],
-    "text": ["Assad told Clarin newspaper: “We will not leave.” Officials agreed."] * 4,
+    "text": [TEXT] * 4,
     "weight": [1.0, 1.0, 0.5, 1.0],
 })
 
 
+def span(role: str, part: str) -> dict:
+    """Start, end and text columns of one role, for a part of TEXT."""
+    start = TEXT.index(part)
+    return {f"{role}_start": start, f"{role}_end": start + len(part), f"{role}_text": part}
+
+
 def row(article_id: str, kind: str, speaker: str | None, speaker_type: str, cue_lemma: str,
-        channel: str | None = None, entity: str | None = None, content: str = "x") -> dict:
+        channel: str | None = None, entity: str | None = None) -> dict:
     return {
-        "article_id": article_id, "source_start": 0, "source_end": 1, "source_text": speaker,
-        "cue_start": 2, "cue_end": 3, "cue_text": cue_lemma, "content_start": 4, "content_end": 5,
-        "content_text": content, "kind": kind, "cue_lemma": cue_lemma, "speaker_entity_id": entity,
-        "speaker": speaker, "speaker_type": speaker_type, "channel": channel,
+        "article_id": article_id, **span("source", "Assad"), **span("cue", "told"),
+        **span("content", "“We will not leave.”"), "kind": kind, "cue_lemma": cue_lemma,
+        "speaker_entity_id": entity, "speaker": speaker, "speaker_type": speaker_type, "channel": channel,
     }
 
 
 ATTRIBUTIONS = pd.DataFrame([
-    row("a1", "direct", "Bashar al-Assad", "person", "say", "Clarin", "E1", "We will not leave"),
+    row("a1", "direct", "Bashar al-Assad", "person", "say", "Clarin", "E1"),
     row("a1", "indirect", "Assad", "person", "tell", "Clarin", "E1"),
     row("a1", "indirect", "a source close to Hezbollah", "anonymous", "tell", "AFP"),
-    row("a2", "direct", "Syrian National Council", "organization", "accuse", None, "E2", "regime crimes"),
+    row("a2", "direct", "Syrian National Council", "organization", "accuse", None, "E2"),
     row("a2", "according-to", "officials", "anonymous", "according to"),
     row("a3", "indirect", "Bashar al-Assad", "person", "claim", None, "E1"),
-    row("a3", "direct", "state television", "media", "report", " ", None, "Assad spoke"),
+    row("a3", "direct", "state television", "media", "report", " "),
 ])
 
 

@@ -75,7 +75,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -559,11 +559,10 @@ def parse_date(value: object) -> str | None:
     if isinstance(value, datetime | date):
         return value.strftime("%Y-%m-%d") if value.year >= 1 else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not np.isfinite(value):
-            return None
-        seconds = value / 1000 if abs(value) > 1e11 else value
         try:
-            return datetime.utcfromtimestamp(seconds).strftime("%Y-%m-%d") if seconds > 1e8 else None
+            seconds = float(value)
+            seconds = seconds / 1000 if abs(seconds) > 1e11 else seconds
+            return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%d") if seconds > 1e8 else None
         except (OverflowError, OSError, ValueError):
             return None
     text = str(value).strip()
