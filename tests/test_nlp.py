@@ -24,7 +24,7 @@ TEXTS = {
 def articles(ids, texts=TEXTS) -> pd.DataFrame:
     rows = [{"article_id": i, "text": texts[i],
              "content_hash": hashlib.sha256(texts[i].encode()).hexdigest()} for i in ids]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["article_id", "text", "content_hash"])
 
 
 def settings(cache_dir=None, **nlp) -> Settings:
@@ -111,10 +111,22 @@ def test_cache_key_depends_on_text_model_labels_and_code(monkeypatch):
 
 
 def test_dask_engine_gives_the_same_rows_as_local():
-    local = annotate(articles(TEXTS), settings(), progress=False)
-    dask = annotate(articles(TEXTS), settings(engine="dask", scheduler="local", n_process=2),
+    # 30 distinct articles in chunks of 4: more chunks than the Dask submission window.
+    many = {f"{i}-{n}": f"{text} Reported on day {n}." for i, text in TEXTS.items() for n in range(5)}
+    local = annotate(articles(many, many), settings(), progress=False)
+    dask = annotate(articles(many, many), settings(engine="dask", scheduler="local", n_process=2),
                     progress=False)
+    assert set(local.mentions["article_id"]) == set(many)
     same(local, dask)
+
+
+def test_empty_corpus_and_articles_without_rows_give_empty_tables():
+    for frame in (articles([]), articles(["x"], {"x": "Nothing to see."})):
+        ann = annotate(frame, settings(), progress=False)
+        assert ann.mentions.empty and ann.entities.empty and ann.attributions.empty
+        assert {"article_id", "content_start", "speaker_type", "speaker_entity_id"} <= set(ann.attributions.columns)
+        assert {"article_id", "start", "entity_id"} <= set(ann.mentions.columns)
+        assert ann.metrics(len(frame))["attributions"] == 0
 
 
 def test_local_process_pool_gives_the_same_rows():

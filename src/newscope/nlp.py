@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import os
 import shutil
@@ -38,7 +39,14 @@ log = logging.getLogger(__name__)
 # every cache key, so editing them invalidates exactly the cached annotations.
 _OFFSET_COLUMNS = {"start", "end", "sentence", "paragraph", "source_start", "source_end", "cue_start",
                    "cue_end", "content_start", "content_end", "speaker_start", "speaker_end"}
-_ANNOTATION_SOURCES = ("nlp.py", "entities.py", "attribution.py", "attribution/*.py", "speakers.py", "data/*")
+_ANNOTATION_SOURCES = ("nlp.py", "entities.py", "attribution.py", "data/*")
+# Columns of the cached per-article rows (before entity resolution and speaker linking).
+_ROW_COLUMNS = {
+    "mentions": ["cache_key", "start", "end", "text", "label", "sentence", "paragraph", "key"],
+    "attributions": ["cache_key", "source_start", "source_end", "source_text", "cue_start", "cue_end",
+                     "cue_text", "content_start", "content_end", "content_text", "kind", "cue_lemma",
+                     "channel", "speaker", "speaker_start", "speaker_end", "speaker_type"],
+}
 
 
 @functools.lru_cache(maxsize=4)
@@ -124,7 +132,7 @@ class AnnotationCache:
     def add(self, keys: list[str], mentions: list[dict], attributions: list[dict]) -> None:
         part = uuid.uuid4().hex
         for sub, rows in (("mentions", mentions), ("attributions", attributions)):
-            df = pd.DataFrame(rows).rename(columns={"article_id": "cache_key"})
+            df = pd.DataFrame(rows).rename(columns={"article_id": "cache_key"}).reindex(columns=_ROW_COLUMNS[sub])
             write_table(df, self.root / sub / f"{part}.parquet")
         write_table(pd.DataFrame({"cache_key": keys}), self.root / "keys" / f"{part}.parquet")
 
@@ -136,14 +144,12 @@ class AnnotationCache:
                 df = pd.read_parquet(path)
                 if len(df):
                     frames.append(df[df["cache_key"].isin(wanted)])
-        if not frames:
-            return pd.DataFrame({"cache_key": []})
-        out = pd.concat(frames, ignore_index=True)
+        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_ROW_COLUMNS[sub])
         # Parts disagree on dtypes (a column that is all-null in one chunk): offsets become
         # nullable integers, text plain objects with None, whatever the chunking was.
         for col in out.columns:
             if col in _OFFSET_COLUMNS:
-                out[col] = out[col].astype("Int64")
+                out[col] = pd.to_numeric(out[col]).astype("Int64")
             elif not pd.api.types.is_numeric_dtype(out[col]):
                 out[col] = out[col].astype(object).where(out[col].notna(), None)
         return out
@@ -208,7 +214,7 @@ def _run_dask(chunks, n_process, scheduler, job, on_result) -> None:
     try:
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or n_process)
         it = iter(chunks)
-        queue = as_completed([client.submit(job, c, pure=False) for c, _ in zip(it, range(window))])
+        queue = as_completed([client.submit(job, c, pure=False) for c in itertools.islice(it, window)])
         for fut in queue:
             on_result(fut.result())
             nxt = next(it, None)
@@ -243,7 +249,8 @@ def annotate(
     cache = AnnotationCache(resolve_path(cfg.cache_dir) if cfg.cache_dir else Path(tmp_cache))
     try:
         keyed = articles[["article_id", "text", "content_hash"]].copy()
-        keyed["cache_key"] = cache_keys(keyed["content_hash"], cfg.model, labels)
+        keyed["cache_key"] = pd.Series(cache_keys(keyed["content_hash"], cfg.model, labels),
+                                       index=keyed.index, dtype=object)
         known = cache.known_keys()
         todo = keyed[~keyed["cache_key"].isin(known)].drop_duplicates("cache_key")
         items = list(zip(todo["text"], todo["cache_key"]))
