@@ -50,7 +50,7 @@ style()
 params = {"top_n": top_n, "labels": labels, "outlets": outlets, "start": start, "end": end, "period": period,
           "track": track, "n_outlets": n_outlets, "n_boot": n_boot, "min_cooccurrence": min_cooccurrence,
           "tables_dir": tables_dir}
-tables = load_tables(tables_dir)
+tables = load_tables(tables_dir, ("articles", "mentions", "entities"))
 entities = tables["entities"]
 articles, mentions = ea.filter_corpus(tables["articles"], tables["mentions"], entities,
                                       labels=labels, outlets=outlets, start=start, end=end)

@@ -45,7 +45,7 @@ logging.basicConfig(level=logging.WARNING)
 style()
 params = {"top_n": top_n, "gold": gold, "article_id": article_id, "period": period,
           "search": search, "tables_dir": tables_dir}
-tables = load_tables(tables_dir)
+tables = load_tables(tables_dir, ("articles", "mentions", "attributions"))
 articles = tables["articles"]
 atts = sourcing.prepare(articles, tables["attributions"])
 n_outlets = articles["outlet"].nunique()

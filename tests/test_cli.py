@@ -60,6 +60,42 @@ def test_user_errors_are_one_clear_line(tmp_path, capsys):
     assert "missing.parquet" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ("entity_frequency:\n  top_n: many\n", "entity_frequency.top_n: expected int, got 'many'"),
+    ("entity_frequency:\n  labels: PERSON\n", "entity_frequency.labels: expected list[str] or null"),
+    ("nlp:\n  n_process: true\n", "nlp.n_process: expected int"),
+    ("corpus:\n  clean:\n    furniture: 'no'\n", "corpus.clean.furniture: expected bool"),
+    ("source_attribution:\n  serch: x\n", "unknown key(s) serch"),
+])
+def test_bad_settings_name_the_key(tmp_path, capsys, yaml_text, message):
+    params = tmp_path / "params.yaml"
+    params.write_text(yaml_text, encoding="utf-8")
+    assert main(["--params", str(params), "ingest", str(tmp_path), "--out", str(tmp_path / "a.parquet")]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_settings_file_that_does_not_exist_is_an_error(tmp_path, capsys):
+    assert main(["--params", str(tmp_path / "nope.yaml"), "ingest", "--out", str(tmp_path / "a.parquet")]) == 2
+    assert "nope.yaml does not exist" in capsys.readouterr().err
+
+
+def test_report_overrides_are_checked_before_running(capsys):
+    assert main(["report", "entity_frequency", "-p", "top_nn=5"]) == 2
+    assert "unknown key(s) top_nn" in capsys.readouterr().err
+    assert main(["report", "source_attribution", "-p", "top_n=lots"]) == 2
+    assert "source_attribution.top_n: expected int" in capsys.readouterr().err
+
+
+def test_unquoted_dates_and_numeric_ids_in_settings_are_text(tmp_path):
+    from newscope.config import load_settings, section
+
+    params = tmp_path / "params.yaml"
+    params.write_text("entity_frequency:\n  start: 2020-01-31\nsource_attribution:\n  article_id: 1234\n")
+    settings = load_settings(params)
+    assert settings.entity_frequency.start == "2020-01-31"
+    assert section(settings, "source_attribution", {"search": 42})["search"] == "42"
+
+
 def test_module_entry_point_and_help():
     result = subprocess.run([sys.executable, "-m", "newscope", "--help"], capture_output=True, text=True)
     assert result.returncode == 0

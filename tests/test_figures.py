@@ -113,6 +113,14 @@ def test_data_must_be_a_frame(tmp_path):
     plt.close(fig)
 
 
+def test_clear_figures_removes_the_previous_runs_figures_only(tmp_path):
+    _plot("alpha", tmp_path)
+    _plot("zeta", tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    figures.clear_figures(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
 def test_default_out_dir_follows_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(figures.FIGURES_DIR_ENV, str(tmp_path / "nbval"))
     assert figures.default_figures_dir() == tmp_path / "nbval"

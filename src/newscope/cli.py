@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from newscope.config import (
     Settings,
     load_settings,
     resolve_path,
+    section,
 )
 
 log = logging.getLogger("newscope")
@@ -142,16 +142,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from newscope.reports import run_report
 
     settings = load_settings(args.params)
-    section = getattr(settings, args.name, None)
-    if not isinstance(section, dict) and section is not None:
-        import dataclasses
-
-        section = dataclasses.asdict(section)
-    parameters = {**(section or {}), **_parse_assignments(args.param)}
-    show_code = settings.reports.get("show_code", False) if isinstance(settings.reports, dict) else False
-    os.environ["NEWSCOPE_FIGURES_DIR"] = str(REPORTS_DIR / "figures" / args.name)  # read by the kernel
+    parameters = section(settings, args.name, _parse_assignments(args.param))
+    parameters["tables_dir"] = str(resolve_path(args.tables)) if args.tables else "data/processed"
     out = run_report(args.name, parameters=parameters, out_html=REPORTS_DIR / f"{args.name}.html",
-                     executed_dir=REPORTS_DIR / "notebooks", show_code=show_code)
+                     executed_dir=REPORTS_DIR / "notebooks", show_code=settings.reports.show_code)
     print(f"wrote {out}", file=sys.stderr)
     return 0
 
@@ -230,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=["entity_frequency", "source_attribution"])
     p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
                    help="override a notebook parameter (default: its params.yaml section)")
+    p.add_argument("--tables", metavar="DIR", help="the tables to report on (default: data/processed; "
+                   "e.g. the --out folder of `newscope run`)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("index", help="write reports/index.html linking every report and figure")

@@ -8,7 +8,10 @@ point at another project checkout.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import os
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,8 +40,8 @@ INTERIM_DIR = DATA_DIR / "interim"
 PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
-# Each report writes its figures into its own folder (set by `newscope report`).
-FIGURES_DIR = PROJ_ROOT / os.environ.get("NEWSCOPE_FIGURES_DIR", "reports/figures")
+# Figures of report NAME go to FIGURES_DIR / NAME (see newscope.figures for the override).
+FIGURES_DIR = REPORTS_DIR / "figures"
 METRICS_DIR = REPORTS_DIR / "metrics"
 
 TABLES = ("articles", "rejected", "mentions", "entities", "attributions")
@@ -105,13 +108,61 @@ class EntityFrequencySettings:
 
 
 @dataclass
+class SourceAttributionSettings:
+    top_n: int = 20
+    gold: str | None = None  # PolNeAR-style gold JSONL[.gz] to score the extractor on
+    article_id: str | None = None  # None = the first article
+    period: str = "M"
+    search: str | None = None
+
+
+@dataclass
+class ReportSettings:
+    show_code: bool = False
+
+
+@dataclass
 class Settings:
     corpus: CorpusSettings = field(default_factory=CorpusSettings)
     nlp: NlpSettings = field(default_factory=NlpSettings)
     entities: EntitySettings = field(default_factory=EntitySettings)
     entity_frequency: EntityFrequencySettings = field(default_factory=EntityFrequencySettings)
-    source_attribution: dict[str, Any] = field(default_factory=dict)
-    reports: dict[str, Any] = field(default_factory=dict)
+    source_attribution: SourceAttributionSettings = field(default_factory=SourceAttributionSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
+
+
+def _type_ok(value: Any, hint: Any) -> bool:
+    """Whether ``value`` (read from YAML) fits the annotation ``hint`` of a settings field."""
+    if hint is Any:
+        return True
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if origin is list:
+        return isinstance(value, list) and all(_type_ok(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(_type_ok(k, args[0]) and _type_ok(v, args[1]) for k, v in value.items())
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _type_name(hint: Any) -> str:
+    if isinstance(hint, type):
+        return "null" if hint is type(None) else hint.__name__
+    return " or ".join(_type_name(a) for a in typing.get_args(hint)) if typing.get_origin(hint) in (
+        typing.Union, types.UnionType) else str(hint)
+
+
+def _as_text(value: Any, hint: Any) -> Any:
+    """YAML reads ``2020-01-01`` as a date and ``12345`` as a number; a text setting wants text."""
+    if _type_ok("", hint) and isinstance(value, (int, float, datetime.date)) and not isinstance(value, bool):
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    return value
 
 
 def _build(cls: type, data: Any, where: str) -> Any:
@@ -124,20 +175,31 @@ def _build(cls: type, data: Any, where: str) -> Any:
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(known)}"
+            f"{where}: unknown key(s) {', '.join(map(str, unknown))}; known keys: {', '.join(known)}"
         )
+    hints = typing.get_type_hints(cls)
     kwargs = {}
     for name, value in data.items():
-        sub = known[name].default_factory if known[name].default_factory is not dataclasses.MISSING else None
-        if sub is not None and dataclasses.is_dataclass(sub):
-            kwargs[name] = _build(sub, value, f"{where}.{name}")
-        else:
+        if dataclasses.is_dataclass(hints[name]):
+            kwargs[name] = _build(hints[name], value, f"{where}.{name}")
+        elif _type_ok(value := _as_text(value, hints[name]), hints[name]):
             kwargs[name] = value
+        else:
+            raise ConfigError(f"{where}.{name}: expected {_type_name(hints[name])}, got {value!r}")
     return cls(**kwargs)
 
 
+def section(settings: Settings, name: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Section ``name`` of ``settings`` as a dict, with ``overrides`` checked like params.yaml."""
+    current = dataclasses.asdict(getattr(settings, name))
+    return dataclasses.asdict(_build(type(getattr(settings, name)), {**current, **(overrides or {})}, name))
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Read ``params.yaml`` (or ``path``) into :class:`Settings`."""
+    """Read ``params.yaml`` (or ``path``) into :class:`Settings`; defaults when the project
+    has no ``params.yaml``; a ``path`` that does not exist is an error."""
+    if path is not None and not Path(path).is_file():
+        raise ConfigError(f"settings file {path} does not exist")
     path = Path(path) if path else PARAMS_FILE
     if not path.is_file():
         return Settings()

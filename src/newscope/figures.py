@@ -148,6 +148,16 @@ def read_manifest(path: Path) -> dict[str, dict]:
     return {e["id"]: e for e in entries}
 
 
+def clear_figures(folder: Path) -> None:
+    """Delete the figures listed in ``folder``'s manifest, and the manifest, so that a
+    report's folder holds only what its latest run made (other files are left alone)."""
+    manifest = Path(folder) / MANIFEST_NAME
+    for entry in read_manifest(manifest).values():
+        for file in [entry["data"], *entry["files"].values()]:
+            (Path(folder) / file["path"]).unlink(missing_ok=True)
+    manifest.unlink(missing_ok=True)
+
+
 def _update_manifest(path: Path, entry: dict) -> None:
     with _manifest_lock(path):
         entries = read_manifest(path)

@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 
 # Source files whose code decides an article's cached rows; their bytes are part of
 # every cache key, so editing them invalidates exactly the cached annotations.
+_ANNOTATION_SOURCES = ("nlp.py", "entities.py", "attribution.py")
 _OFFSET_COLUMNS = {"start", "end", "sentence", "paragraph", "source_start", "source_end", "cue_start",
                    "cue_end", "content_start", "content_end", "speaker_start", "speaker_end"}
-_ANNOTATION_SOURCES = ("nlp.py", "entities.py", "attribution.py", "data/*")
 # Columns of the cached per-article rows (before entity resolution and speaker linking).
 _ROW_COLUMNS = {
     "mentions": ["cache_key", "start", "end", "text", "label", "sentence", "paragraph", "key"],
@@ -101,11 +101,15 @@ def annotate_chunk(
     nlp = load_model(model)
     keys, mentions, attributions = [], [], []
     for doc, key in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-        rows = article_mentions(doc, key, labels)
+        try:
+            rows = article_mentions(doc, key, labels)
+            found = extract_attributions(doc, rows)
+        except Exception as exc:  # name the article: the traceback alone does not
+            raise RuntimeError(f"annotating the article that begins {doc.text[:80]!r} failed: "
+                               f"{type(exc).__name__}: {exc}") from exc
         keys.append(key)
         mentions.extend(rows)
-        for row in extract_attributions(doc, rows):
-            attributions.append({"article_id": key, **row})
+        attributions.extend({"article_id": key, **row} for row in found)
     return keys, mentions, attributions
 
 
@@ -257,7 +261,8 @@ def annotate(
         log.info("annotate: %d articles, %d to parse, %d from cache", len(keyed), len(items),
                  len(keyed) - len(todo))
 
-        chunk_size = max(1, min(4 * cfg.batch_size, -(-len(items) // n_process) if items else 1))
+        # About 8 chunks per process (so none idles long at the end); 16 to 4 batches each.
+        chunk_size = min(4 * cfg.batch_size, max(16, -(-len(items) // (8 * n_process))))
         job = functools.partial(annotate_chunk, model=cfg.model, labels=labels, batch_size=cfg.batch_size)
         bar = tqdm(total=len(items), unit="article", desc="annotate",
                    disable=None if progress else True, smoothing=0.1)

@@ -39,7 +39,7 @@ from spacy import displacy
 
 from newscope import config
 from newscope.config import ConfigError
-from newscope.figures import FIGURES_DIR_ENV, MANIFEST_NAME, OKABE_ITO, read_manifest
+from newscope.figures import FIGURES_DIR_ENV, MANIFEST_NAME, OKABE_ITO, clear_figures, read_manifest
 from newscope.provenance import footer_html, stamp
 
 log = logging.getLogger(__name__)
@@ -336,7 +336,7 @@ def run_report(
     ``name`` is a notebook in ``notebooks_dir`` (default ``notebooks/``; ``<name>.py`` in
     jupytext percent format or ``<name>.ipynb``) or a path to one. The executed notebook
     goes to ``executed_dir``; its figures to ``figures_dir`` (default
-    ``reports/figures/<name>``). Raises :class:`ReportError` naming the failing cell.
+    ``reports/figures/<name>``), replacing those of its previous run. Raises :class:`ReportError` naming the failing cell.
     """
     source = _resolve_notebook(name, notebooks_dir)
     stem = source.stem
@@ -344,6 +344,7 @@ def run_report(
     executed_dir.mkdir(parents=True, exist_ok=True)
     executed = executed_dir / f"{stem}.ipynb"
     figures_dir = Path(figures_dir).resolve() if figures_dir else config.FIGURES_DIR / stem
+    clear_figures(figures_dir)
     log.info("running %s -> %s", source, executed)
     result = _execute(nb, source, executed, parameters, figures_dir)
     footer = footer_html(stamp(parameters))

@@ -6,7 +6,7 @@ import gzip
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -39,11 +39,14 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def load_tables(tables_dir: str | Path = "data/processed") -> dict[str, pd.DataFrame]:
-    """All five tables of a run (``articles``, ``rejected``, ``mentions``, ``entities``,
-    ``attributions``) from ``tables_dir`` (relative paths are from the project root)."""
+def load_tables(tables_dir: str | Path = "data/processed", names: Iterable[str] = TABLES) -> dict[str, pd.DataFrame]:
+    """The tables ``names`` (default: all five, ``articles``, ``rejected``, ``mentions``,
+    ``entities``, ``attributions``) from ``tables_dir`` (relative paths: from the project root)."""
     root = resolve_path(tables_dir)
-    return {name: read_table(root / f"{name}.parquet") for name in TABLES}
+    unknown = sorted(set(names) - set(TABLES))
+    if unknown:
+        raise ConfigError(f"unknown table(s) {unknown}; the tables are {list(TABLES)}")
+    return {name: read_table(root / f"{name}.parquet") for name in names}
 
 
 def read_jsonl(path: str | Path) -> Iterator[dict]:
