@@ -28,37 +28,18 @@ from matplotlib.ticker import PercentFormatter
 from scipy import sparse
 
 from newscope.config import ConfigError
+from newscope.tables import article_meta, require_columns
 
 log = logging.getLogger(__name__)
 
 _BOOT_CHUNK = 100
 
 
-def _require(df: pd.DataFrame, columns: Sequence[str], table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"the {table} table lacks column(s) {', '.join(missing)}; rebuild the tables "
-            f"(`dvc repro annotate`) with this version of newscope"
-        )
-
-
-def parse_dates(dates: pd.Series) -> pd.Series:
-    """ISO date strings (or None) -> naive timestamps; unparseable values become NaT."""
-    return pd.to_datetime(dates, errors="coerce", utc=True, format="ISO8601").dt.tz_localize(None)
-
-
 def article_frame(articles: pd.DataFrame) -> pd.DataFrame:
-    """``article_id, outlet, date`` (timestamp/NaT), ``weight``, ``n_tokens`` (approximate)."""
-    _require(articles, ["article_id", "outlet", "date", "text"], "articles")
-    weight = articles["weight"] if "weight" in articles.columns else pd.Series(1.0, index=articles.index)
-    return pd.DataFrame({
-        "article_id": articles["article_id"],
-        "outlet": articles["outlet"].fillna("unknown").astype(str),
-        "date": parse_dates(articles["date"]),
-        "weight": pd.to_numeric(weight, errors="coerce").fillna(1.0).astype(float),
-        "n_tokens": articles["text"].fillna("").str.count(r"\S+").astype(int),
-    }).reset_index(drop=True)
+    """:func:`~newscope.tables.article_meta` and ``n_tokens`` (approximate) per article."""
+    require_columns(articles, ["text"], "articles")
+    return article_meta(articles).assign(
+        n_tokens=articles["text"].fillna("").str.count(r"\S+").astype(int).to_numpy())
 
 
 def filter_corpus(
@@ -74,8 +55,8 @@ def filter_corpus(
     """Articles of the given ``outlets`` dated within ``[start, end]`` (ISO dates, both
     inclusive; undated articles are left out when either is set), and their mentions of
     entities whose (majority) label is in ``labels``. ``None`` means no filter."""
-    _require(mentions, ["article_id", "entity_id"], "mentions")
-    _require(entities, ["entity_id", "label"], "entities")
+    require_columns(mentions, ["article_id", "entity_id"], "mentions")
+    require_columns(entities, ["entity_id", "label"], "entities")
     arts = article_frame(articles)
     keep = pd.Series(True, index=arts.index)
     if outlets:

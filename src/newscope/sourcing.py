@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from newscope.config import ConfigError
+from newscope.tables import article_meta, require_columns
 
 log = logging.getLogger(__name__)
 
@@ -65,20 +66,6 @@ def cue_class(lemma: str | None) -> str:
     return "other"
 
 
-def _require(df: pd.DataFrame, columns: list[str], table: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"the {table} table lacks column(s) {', '.join(missing)}; rebuild the tables "
-            f"(`dvc repro annotate`) with this version of newscope"
-        )
-
-
-def _weights(articles: pd.DataFrame) -> pd.Series:
-    weight = articles["weight"] if "weight" in articles.columns else pd.Series(1.0, index=articles.index)
-    return pd.to_numeric(weight, errors="coerce").fillna(1.0).astype(float)
-
-
 def _named(values: pd.Series) -> pd.Series:
     """True where ``values`` holds a non-blank string."""
     return values.notna() & values.astype("string").str.strip().ne("").fillna(False)
@@ -91,12 +78,6 @@ def _most_common(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
     return counts.drop_duplicates(key).set_index(key)[column]
 
 
-def parse_dates(dates: pd.Series) -> pd.Series:
-    """ISO date strings (or None) -> naive UTC timestamps; unparseable values become NaT."""
-    parsed = pd.to_datetime(dates, errors="coerce", utc=True, format="ISO8601")
-    return parsed.dt.tz_localize(None)
-
-
 def prepare(articles: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
     """Attributions joined with their article's outlet, date, title and weight.
 
@@ -104,16 +85,8 @@ def prepare(articles: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
     ``weight``, ``cue_class`` (see :func:`cue_class`) and ``anonymous`` (bool). Attributions
     whose article is not in ``articles`` are dropped with a warning.
     """
-    _require(articles, ["article_id", "outlet", "date"], "articles")
-    _require(attributions, ["article_id", "kind", "cue_lemma", "speaker", "speaker_type", "channel"], "attributions")
-    meta = pd.DataFrame({
-        "article_id": articles["article_id"],
-        "outlet": articles["outlet"].fillna("unknown").astype(str),
-        "date": parse_dates(articles["date"]),
-        "title": articles["title"] if "title" in articles.columns else None,
-        "weight": _weights(articles),
-    })
-    frame = attributions.merge(meta, on="article_id", how="left", validate="many_to_one", indicator=True)
+    require_columns(attributions, ["article_id", "kind", "cue_lemma", "speaker", "speaker_type", "channel"], "attributions")
+    frame = attributions.merge(article_meta(articles), on="article_id", how="left", validate="many_to_one", indicator=True)
     orphans = frame["_merge"] == "left_only"
     if orphans.any():
         log.warning(
@@ -132,13 +105,7 @@ def per_article(articles: pd.DataFrame, atts: pd.DataFrame) -> pd.DataFrame:
     counts = atts.assign(direct=atts["kind"].eq("direct")).groupby("article_id").agg(
         n_attributions=("kind", "size"), n_direct=("direct", "sum"), n_anonymous=("anonymous", "sum"),
     )
-    out = pd.DataFrame({
-        "article_id": articles["article_id"],
-        "outlet": articles["outlet"].fillna("unknown").astype(str),
-        "date": parse_dates(articles["date"]),
-        "title": articles["title"] if "title" in articles.columns else None,
-        "weight": _weights(articles),
-    }).merge(counts, left_on="article_id", right_index=True, how="left")
+    out = article_meta(articles).merge(counts, left_on="article_id", right_index=True, how="left")
     for col in ("n_attributions", "n_direct", "n_anonymous"):
         out[col] = out[col].fillna(0).astype(int)
     return out.sort_values(["n_attributions", "article_id"], ascending=[False, True], ignore_index=True)
@@ -169,7 +136,7 @@ def shares(atts: pd.DataFrame, column: str, by: str | None = None, *, total: boo
     to 1). Missing values count as "unknown". With ``by`` and ``total``, a first row
     "(all)" gives the shares over all groups (when there is more than one group).
     """
-    _require(atts, [column, "weight"] + ([by] if by else []), "attributions")
+    require_columns(atts, [column, "weight"] + ([by] if by else []), "attributions")
     values = atts[column].fillna("unknown").astype(str)
     group = atts[by].astype(str) if by else pd.Series("all", index=atts.index)
     name = by or "group"
@@ -190,7 +157,7 @@ def shares(atts: pd.DataFrame, column: str, by: str | None = None, *, total: boo
 
 def anonymous_rate(atts: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
     """Share of attributions with an anonymous speaker per ``by`` group: ``n, n_anonymous, rate``."""
-    _require(atts, [by, "anonymous", "weight"], "attributions")
+    require_columns(atts, [by, "anonymous", "weight"], "attributions")
     frame = pd.DataFrame({
         by: atts[by], "n": atts["weight"], "n_anonymous": atts["weight"].where(atts["anonymous"], 0.0),
     })

@@ -49,6 +49,30 @@ def load_tables(tables_dir: str | Path = "data/processed", names: Iterable[str] 
     return {name: read_table(root / f"{name}.parquet") for name in names}
 
 
+def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    """Raise naming the ``table``'s missing ``columns`` (tables from an older newscope)."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"the {table} table lacks column(s) {', '.join(missing)}; rebuild the tables "
+            f"(`dvc repro annotate`) with this version of newscope"
+        )
+
+
+def article_meta(articles: pd.DataFrame) -> pd.DataFrame:
+    """Per article: ``article_id``, ``outlet`` ("unknown" when missing), ``date`` (naive UTC
+    timestamp; NaT when missing or unparseable), ``title`` and ``weight`` (1.0 when missing)."""
+    require_columns(articles, ["article_id", "outlet", "date"], "articles")
+    weight = articles["weight"] if "weight" in articles.columns else pd.Series(1.0, index=articles.index)
+    return pd.DataFrame({
+        "article_id": articles["article_id"],
+        "outlet": articles["outlet"].fillna("unknown").astype(str),
+        "date": pd.to_datetime(articles["date"], errors="coerce", utc=True, format="ISO8601").dt.tz_localize(None),
+        "title": articles["title"] if "title" in articles.columns else None,
+        "weight": pd.to_numeric(weight, errors="coerce").fillna(1.0).astype(float),
+    }).reset_index(drop=True)
+
+
 def read_jsonl(path: str | Path) -> Iterator[dict]:
     """One dict per non-blank line of a ``.jsonl`` or ``.jsonl.gz`` file (the gold and
     prediction exchange format); a missing file or a bad line is an error naming ``file:line``."""
