@@ -170,7 +170,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="articles for throughput and dask")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
     parser.add_argument("--n-process", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=Settings().nlp.batch_size)
     parser.add_argument("--repeat", type=int, default=2, help="throughput: alternated runs of each side")
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: a temporary one)")
     parser.add_argument("--json", type=Path, default=None, help="also write all results as JSON")
