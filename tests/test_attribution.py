@@ -45,6 +45,9 @@ def _check_offsets(text: str, attrs: list[dict]) -> None:
         ("Stray closing ” mark and “unclosed quote", ["“unclosed quote"]),
         ("“Runs on\n\n“and ends here.”", ["“Runs on", "“and ends here.”"]),
         ("no quotes at all", []),
+        ("”Fear. I am afraid.” ― Edwin", ["”Fear. I am afraid.”"]),
+        ("“I’d rather live in what he calls “hell” than here.” ― Ana", ["“I’d rather live in what he calls “hell” than here.”"]),
+        ("“He has “the root of all evil’.” ― Lastra", ["“He has “the root of all evil’.”"]),
     ],
 )
 def test_find_quotes(text: str, expected: list[str]) -> None:

@@ -120,12 +120,15 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
 
     Curly quotes pair open/close; straight ``"`` and ``''`` toggle within a paragraph. A
     quote left open at the end of a paragraph runs to that paragraph's end (the convention
-    for quotes continued over several paragraphs). Nested and stray marks are ignored.
+    for quotes continued over several paragraphs). A closing mark typed as an opener (at
+    the start of a word after space: ``”Fear. I am ...”``) opens; a nested curly quote
+    counts only when enough closing marks follow it; other stray marks are ignored.
     """
     spans: list[tuple[int, int]] = []
     pos = 0
     for para in text.split("\n"):
         opened: int | None = None
+        depth = 0  # nested curly quotes inside the open one
         i, n = 0, len(para)
         while i < n:
             ch = para[i]
@@ -140,10 +143,16 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             elif ch in OPEN_QUOTES:
                 if opened is None:
                     opened = i
+                elif sum(para.count(c, i) for c in CLOSE_QUOTES) > depth + 1:
+                    depth += 1
             elif ch in CLOSE_QUOTES:
-                if opened is not None:
+                if opened is not None and depth:
+                    depth -= 1
+                elif opened is not None:
                     spans.append((pos + opened, pos + i + 1))
                     opened = None
+                elif (i == 0 or para[i - 1].isspace()) and i + 1 < n and para[i + 1].isalnum():
+                    opened = i
             i += width
         if opened is not None and n - opened > 1:
             spans.append((pos + opened, pos + len(para.rstrip())))
