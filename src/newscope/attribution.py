@@ -819,12 +819,15 @@ def _dedupe(b: _Builder) -> None:
 
     keep: list[dict] = []
     for a in sorted(b.out, key=rank):
-        if not any(_dice((a["content_start"], a["content_end"]), (k["content_start"], k["content_end"])) >= 0.8 for k in keep):
+        if not any(dice((a["content_start"], a["content_end"]), (k["content_start"], k["content_end"])) >= 0.8 for k in keep):
             keep.append(a)
     b.out = keep
 
 
-def _dice(x: tuple[int, int], y: tuple[int, int]) -> float:
+def dice(x: tuple[int, int] | None, y: tuple[int, int] | None) -> float:
+    """Character Dice coefficient 2|x∩y| / (|x|+|y|) of two spans (0.0 when one is missing)."""
+    if x is None or y is None:
+        return 0.0
     inter = max(0, min(x[1], y[1]) - max(x[0], y[0]))
     total = (x[1] - x[0]) + (y[1] - y[0])
     return 2 * inter / total if total else 0.0
@@ -1043,7 +1046,9 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
     return out
 
 
-def _exchange(a: dict) -> dict:
+def to_record(a: dict) -> dict:
+    """One extractor row as an attribution of the exchange JSONL (``newscope attributions``)."""
+
     def trip(role: str) -> list | None:
         s = a[f"{role}_start"]
         return None if s is None else [s, a[f"{role}_end"], a[f"{role}_text"]]
@@ -1079,7 +1084,7 @@ def annotate_jsonl(in_path: Path, out_path: Path, nlp: Language | None = None, *
         bar = tqdm(zip(recs, docs), total=len(recs), disable=not (progress and sys.stderr.isatty()), desc="attributions")
         for rec, doc in bar:
             try:
-                attrs = [_exchange(a) for a in extract_attributions(doc)]
+                attrs = [to_record(a) for a in extract_attributions(doc)]
             except Exception:  # one bad record must not stop a corpus run
                 log.warning("attribution extraction failed on record %r", rec.get("id"), exc_info=True)
                 attrs = []

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from tqdm.auto import tqdm
 
+from newscope.attribution import dice, extract_attributions, to_record
 from newscope.tables import read_jsonl
 
 log = logging.getLogger(__name__)
@@ -83,14 +84,6 @@ def _article_spans(record: dict, where: str) -> list[dict[str, Offsets | None]]:
     return out
 
 
-def _dice(a: Offsets | None, b: Offsets | None) -> float:
-    if a is None or b is None:
-        return 0.0
-    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    size = (a[1] - a[0]) + (b[1] - b[0])
-    return 2 * inter / size if size else 0.0
-
-
 def _overlap(a: Offsets | None, b: Offsets | None) -> bool:
     return a is not None and b is not None and min(a[1], b[1]) > max(a[0], b[0])
 
@@ -103,12 +96,12 @@ def _match_contents(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]
     """
     if not gold or not pred:
         return []
-    dice = np.array([[_dice(g["content"], p["content"]) for p in pred] for g in gold])
-    keep = dice >= DICE_THRESHOLD
+    content = np.array([[dice(g["content"], p["content"]) for p in pred] for g in gold])
+    keep = content >= DICE_THRESHOLD
     tie_break = np.array(
-        [[_dice(g["source"], p["source"]) + _dice(g["cue"], p["cue"]) for p in pred] for g in gold]
+        [[dice(g["source"], p["source"]) + dice(g["cue"], p["cue"]) for p in pred] for g in gold]
     )
-    weight = np.where(keep, dice + 1e-6 * tie_break, 0.0)
+    weight = np.where(keep, content + 1e-6 * tie_break, 0.0)
     rows, cols = linear_sum_assignment(weight, maximize=True)
     return [(int(r), int(c)) for r, c in zip(rows, cols) if keep[r, c]]
 
@@ -231,17 +224,7 @@ def textacy_attributions(doc: Doc) -> list[dict]:
 
 def newscope_attributions(doc: Doc) -> list[dict]:
     """newscope's extractor on ``doc`` as records of ``{"source", "cue", "content", ...}``."""
-    from newscope.attribution import extract_attributions
-
-    out = []
-    for att in extract_attributions(doc):
-        record: dict[str, Any] = {}
-        for role in ROLES:
-            start = att.get(f"{role}_start")
-            record[role] = None if start is None else [int(start), int(att[f"{role}_end"]), att[f"{role}_text"]]
-        record.update({k: att.get(k) for k in ("speaker", "speaker_type", "kind")})
-        out.append(record)
-    return out
+    return [to_record(a) for a in extract_attributions(doc)]
 
 
 def _with_errors(scores: dict, errors: list[str]) -> dict:

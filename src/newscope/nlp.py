@@ -31,6 +31,7 @@ from tqdm.auto import tqdm
 
 import newscope
 from newscope.config import ConfigError, Settings, load_settings, resolve_path
+from newscope.provenance import model_info
 from newscope.tables import write_table
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,9 @@ def annotation_version() -> str:
 
 
 def model_id(name: str) -> str:
-    """``name==version`` of an installed model package, without loading it."""
-    meta = spacy.util.get_package_version(name) if spacy.util.is_package(name) else None
-    return f"{name}=={meta}" if meta else name
+    """``name==version`` of an installed model package or model folder, without loading it."""
+    version = model_info(name)["version"]
+    return f"{name}=={version}" if version else name
 
 
 def cache_keys(content_hashes: Iterable[str], model: str, labels: Iterable[str]) -> list[str]:
