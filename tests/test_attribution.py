@@ -312,6 +312,17 @@ def test_link_speakers_vectorised() -> None:
     assert out.loc[3, "speaker"] == "Obama"
 
 
+def test_link_speakers_picks_the_largest_overlap_then_the_first_mention() -> None:
+    attrs = pd.DataFrame({"article_id": ["a", "a", "b"], "speaker": ["the Syrian Observatory", "Assad", "X"],
+                          "speaker_start": [0, 30, 50], "speaker_end": [22, 35, 60]})
+    mentions = pd.DataFrame({"article_id": ["a", "a", "a", "a", "b"], "start": [4, 11, 30, 30, 0],
+                             "end": [10, 22, 35, 35, 100], "entity_id": ["SY", "OBS", "E1", "E2", "B"]})
+    entities = pd.DataFrame({"entity_id": ["SY", "OBS", "E1", "E2", "B"], "name": ["Syria", "Observatory", "Assad", "A", "Long"]})
+    out = link_speakers(attrs, mentions, entities)
+    # 11 characters beat 6; equal overlaps go to the earlier mention; a span inside a long mention links
+    assert out["speaker_entity_id"].tolist() == ["OBS", "E1", "B"]
+
+
 def test_annotate_jsonl_roundtrip(nlp, tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl.gz"
     recs = [
