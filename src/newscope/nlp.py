@@ -12,7 +12,6 @@ speaker linking) then run over the cached rows of the articles asked for.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import itertools
 import logging
@@ -194,24 +193,16 @@ def _run_local(chunks, n_process, job, on_result) -> None:
         for chunk in chunks:
             on_result(job(chunk))
         return
-    # Forked workers share the parent's memory until they write to it; the garbage
-    # collector writes to every object it visits, so freeze what exists (the corpus, the
-    # model) out of its reach: otherwise each worker ends up with a copy of the parent.
-    gc.collect()
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=n_process) as pool:
-            pending = set()
-            for chunk in chunks:
-                pending.add(pool.submit(job, chunk))
-                if len(pending) >= 2 * n_process:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        on_result(fut.result())
-            for fut in pending:
-                on_result(fut.result())
-    finally:
-        gc.unfreeze()
+    with ProcessPoolExecutor(max_workers=n_process) as pool:
+        pending = set()
+        for chunk in chunks:
+            pending.add(pool.submit(job, chunk))
+            if len(pending) >= 2 * n_process:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    on_result(fut.result())
+        for fut in pending:
+            on_result(fut.result())
 
 
 def _run_dask(chunks, n_process, scheduler, job, on_result) -> None:
