@@ -196,6 +196,12 @@ def test_clean_html_keeps_tables_and_headings():
     assert "<th>a</th>" in cleaned and '<h2 id="x">T</h2>' in cleaned
 
 
+def test_safe_table_rounds_numbers_for_reading():
+    df = pd.DataFrame({"n": [26255.0, 3.0], "rate": [278.115278, 0.62491], "x": [None, 1.938492]})
+    cells = re.findall(r"<td>([^<]*)</td>", safe_table(df).data)
+    assert cells == ["26,255", "278.1", "", "3", "0.625", "1.94"]
+
+
 def test_safe_table_escapes_and_truncates():
     df = pd.DataFrame({XSS[0]: XSS * 30, "n": range(60)})
     out = safe_table(df, max_rows=5).data

@@ -95,10 +95,18 @@ def clean_html(element: str | bytes) -> str:
     )
 
 
+def _number(x: float) -> str:
+    """Whole numbers with thousands separators, others to 0.1 from 100 up, else 3 digits."""
+    if float(x).is_integer():
+        return f"{x:,.0f}"
+    return f"{x:,.1f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
 def safe_table(df: pd.DataFrame, max_rows: int = 50) -> HTML:
-    """A readable HTML table of the first ``max_rows`` rows; every cell and header escaped."""
+    """A readable HTML table of the first ``max_rows`` rows; every cell and header escaped,
+    numbers rounded for reading (the CSV beside each figure keeps full precision)."""
     shown = df.head(max_rows)
-    table = shown.to_html(escape=True, border=0, classes="newscope-table", na_rep="",
+    table = shown.to_html(escape=True, border=0, classes="newscope-table", na_rep="", float_format=_number,
                           index=not isinstance(df.index, pd.RangeIndex), max_cols=None)
     note = ""
     if len(df) > max_rows:
