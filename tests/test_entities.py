@@ -312,6 +312,19 @@ def test_person_names_with_junk_words_merge_into_the_name_they_contain():
     assert ids["Martin Luther King Day"] == "person-martin-luther-king-day"
 
 
+def test_nickname_span_goes_to_the_clearly_commoner_name_it_contains():
+    # "Crooked Hillary Clinton" holds two names, "Crooked Hillary" (rare) and "Hillary Clinton"
+    # (common): its article's "Hillary Clinton" must not drag every other one into the nickname
+    common = sum([rows(f"a{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON")) for i in range(10)], [])
+    nick = sum([rows(f"n{i}", ("Crooked Hillary", "Crooked Hillary", "PERSON")) for i in range(4)], [])
+    both = sum([rows(f"b{i}", ("Crooked Hillary Clinton", "Crooked Hillary Clinton", "PERSON"),
+                     ("Hillary Clinton", "Crooked Hillary Clinton", "PERSON")) for i in range(2)], [])
+    m, e = resolve_entities(pd.DataFrame(common + nick + both))
+    clinton = m.loc[m["text"].str.contains("Clinton"), "entity_id"]
+    assert set(clinton) == {"person-hillary-clinton"}
+    assert e.set_index("entity_id").loc["person-hillary-clinton", "n_articles"] == 12
+
+
 def test_user_alias_table_merges_splits_ignores_and_relabels(tmp_path):
     table = tmp_path / "aliases.yaml"
     table.write_text("merge:\n  Donald Trump: [The Donald]\nsplit: [Assad, AFP]\nignore: [Rappler.com]\n"

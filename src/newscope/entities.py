@@ -483,7 +483,9 @@ _NAMED_AFTER = frozenset(
 def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
-    others are inside it), when that name is in at least twice as many articles.
+    others are inside it; else the one in twice as many articles as any other: "Crooked
+    Hillary Clinton" -> "Hillary Clinton"), when that name is in at least twice as many
+    articles.
     Generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
     names in the alias table are left alone."""
     people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
@@ -501,6 +503,10 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
         longest = max(found, key=len, default=None)
         if longest and all(f" {f} " in f" {longest} " for f in found):  # one name, or nested ones
             out[k] = longest
+        elif found:  # overlapping candidates ("Crooked Hillary" / "Hillary Clinton"): a clear favourite
+            best, *rest = sorted(found, key=lambda f: -known[f])
+            if known[best] >= 2 * max(known[f] for f in rest):
+                out[k] = best
     if out:
         log.info("resolve_entities: %d person names with extra words merged into the name they contain", len(out))
     return out
