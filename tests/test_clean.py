@@ -78,7 +78,10 @@ def test_fix_mojibake_repairs_double_encoding_only():
                                   "POLITICO Playbook newsletter Sign up today to receive the #1-rated newsletter",
                                   "**Want FOX News First in your inbox every day? Sign up here.**",
                                   "Pierson before testifying on Tuesday. Credit... Chip Somodevilla/Getty Images",
-                                  "Advertisement Advertisement", "Read or Share this story: http://usat.ly/2ayhSfN"])
+                                  "Advertisement Advertisement", "Read or Share this story: http://usat.ly/2ayhSfN",
+                                  "SEE ALSO: Sky News says cameraman shot dead in Egypt",
+                                  "Check out: What Iran's missile attack means for markets",
+                                  "https://www.youtube.com/watch?v=8llFHHAkGcw"])
 def test_furniture_lines(line):
     assert is_furniture(line)
 
@@ -87,7 +90,9 @@ def test_furniture_lines(line):
                                   "Copyright law changed in 2019, the court said.",
                                   "Photos of the rally were shared widely.", "Share prices fell 3 percent.",
                                   "Supporters were asked to sign up with their email addresses, the campaign said.",
-                                  "Advertisement spending rose 4 percent last year."])
+                                  "Advertisement spending rose 4 percent last year.",
+                                  "Read the full statement at the link below, the agency said.",
+                                  "See also the chart, which shows a steep fall since https://example.org was launched."])
 def test_content_lines_are_not_furniture(line):
     assert not is_furniture(line)
 

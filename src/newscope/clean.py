@@ -86,6 +86,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}", r"further reading:?",
     r"click here (?:for more (?:from|on)|to read (?:more|the full)) .{1,100}", r"read or share this story:.*",
     r"like what you(?:'|’)re reading\b.*", r"subscribe (?:to our|on) .{1,80}",
+    r"(?:see also|also read|read|check out): .{1,150}", r"https?://\S+",
 )
 _PHOTO_CREDIT = re.compile(r".{0,250}\bCredit(?:\.\.\.|…) ?.{1,80}")  # NYT captions: "... Credit... Name/Agency"
 # Newsletter and sign-up widgets anywhere in a line that also names a newsletter, inbox or e-mail.
