@@ -98,21 +98,22 @@ def test_content_lines_are_not_furniture(line):
 
 
 @pytest.mark.parametrize(
-    "para, place, agency",
+    "para, place, agency, credit",
     [
-        ("DAMASCUS, Syria – Syrian troops entered.", "DAMASCUS, Syria", None),
-        ("WASHINGTON (AP) — The Senate voted.", "WASHINGTON", "AP"),
-        ("NEW YORK (Reuters) - Stocks rose.", "NEW YORK", "Reuters"),
-        ("ERBIL, Iraq– During a visit, he spoke.", "ERBIL, Iraq", None),
-        ("Washington (CNN) The Trump administration acted.", "Washington", None),
-        ("(CNN) -- The summit opened.", None, None),
-        ("(NEW DELHI) — At least 20 people were killed.", "NEW DELHI", None),
+        ("DAMASCUS, Syria – Syrian troops entered.", "DAMASCUS, Syria", None, None),
+        ("WASHINGTON (AP) — The Senate voted.", "WASHINGTON", "AP", None),
+        ("NEW YORK (Reuters) - Stocks rose.", "NEW YORK", "Reuters", None),
+        ("ERBIL, Iraq– During a visit, he spoke.", "ERBIL, Iraq", None, None),
+        ("Washington (CNN) The Trump administration acted.", "Washington", None, "CNN"),
+        ("(CNN) -- The summit opened.", None, None, "CNN"),
+        ("(NEW DELHI) — At least 20 people were killed.", "NEW DELHI", None, None),
     ],
 )
-def test_datelines(para, place, agency):
+def test_datelines(para, place, agency, credit):
     art = clean_article(para + "\n\nSecond paragraph here.")
     assert art.dateline == place
     assert art.agency == agency
+    assert art.credit == credit
     assert art.paragraphs[0][0][0].isupper() and "(" not in art.paragraphs[0][0][:6]
 
 

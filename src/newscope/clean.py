@@ -15,8 +15,9 @@ but normalisation can be switched off in ``CleanSettings``):
    France-Presse" -> ``agency="AFP"``), a byline ("By Jane Doe" -> ``authors``), a
    contribution line ("The Associated Press contributed to this report." -> ``agency="AP"``),
    a Reuters-style "(Reporting by ...)" line, a dateline prefix ("DAMASCUS, Syria –" ->
-   ``dateline="DAMASCUS, Syria"``; "WASHINGTON (AP) —" also gives ``agency="AP"``) and a
-   trailing outlet credit ("– Rappler.com" -> ``credit="Rappler.com"``) are captured.
+   ``dateline="DAMASCUS, Syria"``; "WASHINGTON (AP) —" also gives ``agency="AP"``, "(CNN) --"
+   gives ``credit="CNN"``) and a trailing outlet credit ("– Rappler.com" ->
+   ``credit="Rappler.com"``) are captured.
 4. **repeated paragraphs** (``dedup_paragraphs``): a paragraph whose letters and digits
    repeat an earlier one is dropped. A paragraph before the dateline (a standfirst or an
    AI summary of the lede) that repeats a body paragraph is dropped in favour of the body copy;
@@ -307,6 +308,8 @@ def _capture_dateline(art: CleanedArticle) -> int:
         art.dateline = place.strip(" ,") if place else None
         if src and (agency := agency_name(src)):
             art.agency = art.agency or agency
+        elif src and src != place:  # "(CNN) --", "Washington (ABC News)": the outlet's own credit
+            art.credit = art.credit or src.strip()
         art.removed.append(("credit", m[0].strip()))
         para[0] = para[0][m.end():].lstrip()
         return i
