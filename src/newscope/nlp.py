@@ -11,7 +11,9 @@ speaker linking) then run over the cached rows of the articles asked for.
 
 from __future__ import annotations
 
+import ctypes
 import functools
+import gc
 import hashlib
 import itertools
 import logging
@@ -188,6 +190,16 @@ def _chunks(items: list[tuple[str, str]], size: int) -> Iterator[list[tuple[str,
         yield items[i : i + size]
 
 
+def _release_free_memory() -> None:
+    """Give memory freed by earlier work in this process (ingestion) back to the system
+    before the workers start: glibc keeps it otherwise (10k articles: 929 -> 461 MB)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to trim
+        pass
+
+
 def _run_local(chunks, n_process, job, on_result) -> None:
     if n_process <= 1:
         for chunk in chunks:
@@ -249,6 +261,7 @@ def annotate(
     if cfg.engine not in ("local", "dask"):
         raise ConfigError(f"nlp.engine must be 'local' or 'dask', got {cfg.engine!r}")
     load_model(cfg.model)  # fail early, in the parent, with the clear message
+    _release_free_memory()
 
     tmp_cache = None if cfg.cache_dir else tempfile.mkdtemp(prefix="newscope-cache-")
     cache = AnnotationCache(resolve_path(cfg.cache_dir) if cfg.cache_dir else Path(tmp_cache))
