@@ -182,11 +182,12 @@ def test_short_head_links_to_the_organisation(nlp):
 
 
 def test_standalone_heads_and_ambiguous_heads_stay_apart(nlp):
-    text = "The White House and the House disagreed. The Justice Department and the State Department: the Department."
-    doc = make_doc(nlp, text, [("White House", "ORG"), ("House", "ORG"), ("Justice Department", "ORG"),
-                               ("State Department", "ORG"), ("Department", "ORG")])
+    text = ("The White House and the House disagreed. The New Orleans Police Department: the Department. "
+            "A Democratic Senate would block it, the Senate majority said.")
+    doc = make_doc(nlp, text, [("White House", "ORG"), ("House", "ORG"), ("New Orleans Police Department", "ORG"),
+                               ("Department", "ORG"), ("Democratic Senate", "ORG"), ("Senate", "ORG")])
     k = keys(article_mentions(doc, "a", LABELS))
-    assert k["House"] == "House" and k["Department"] == "Department"
+    assert k["House"] == "House" and k["Department"] == "Department" and k["Senate"] == "Senate"
 
 
 def test_label_vote_gives_one_label_per_entity(nlp):

@@ -71,8 +71,12 @@ TITLE_WORDS = frozenset(
 )
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Heads that stand on their own as a different institution ("the House" is not "the
-# White House"), so they are never linked to a longer name ending in them.
-STANDALONE_HEADS = frozenset({"house"})
+# White House", "the Senate" is not "the Democratic Senate", "the Department" is not "the
+# New Orleans Police Department"), so they are never linked to a longer name ending in them.
+STANDALONE_HEADS = frozenset(
+    """house senate congress caucus committee department court government administration party
+    legislature assembly parliament ministry agency""".split()
+)
 _STANDALONE = {(h,) for h in STANDALONE_HEADS}
 
 # Labels by how a short form may link: person names by any part; organisation-like
@@ -342,7 +346,7 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
             continue
         acr_norm = normalize_name(acronym)
         definitions.setdefault(acr_norm, norm)
-        if (m.start(1), m.end(1)) not in taken:
+        if not any(a < m.end(1) and m.start(1) < b for a, b in taken):  # not inside another span
             extra.append((m.start(1), m.end(1), label, acr_norm))
             form = forms.setdefault(acr_norm, _Form(acr_norm, _words(acronym), (acronym,)))
             form.texts[acronym] += 1
