@@ -1046,10 +1046,9 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
     cand = np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     overlap = np.minimum(s_end[row], m_end[cand]) - np.maximum(s_start[row], m_start[cand])
     row, cand, overlap = row[overlap > 0], cand[overlap > 0], overlap[overlap > 0]
-    best = np.lexsort((-overlap, row))  # stable: the earliest mention wins a tie
-    first = np.r_[True, row[best][1:] != row[best][:-1]] if len(best) else best.astype(bool)
-    target = out.index[has][row[best][first]]
-    out.loc[target, "speaker_entity_id"] = mentions["entity_id"].to_numpy()[order][cand[best][first]]
+    best = np.lexsort((-overlap, row))  # per span, largest overlap first; stable: earliest mention on ties
+    spans, first = np.unique(row[best], return_index=True)
+    out.loc[out.index[has][spans], "speaker_entity_id"] = mentions["entity_id"].to_numpy()[order][cand[best][first]]
     names = entities.set_index("entity_id")["name"]
     linked = out["speaker_entity_id"].notna()
     out.loc[linked, "speaker"] = out.loc[linked, "speaker_entity_id"].map(names).fillna(out.loc[linked, "speaker"])

@@ -10,12 +10,14 @@ Two steps, matching the pipeline:
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells, a partial person name ("Assad") to the one full name containing it ("Bashar
   al-Assad"), a short head ("the Observatory") to the one organisation it ends
-  ("Syrian Observatory for Human Rights"); place names never by a part ("Virginia" is
-  not "West Virginia"). Each linked group gets one label by vote.
+  ("Syrian Observatory for Human Rights"), except generic institutions that stand on
+  their own (``STANDALONE_HEADS``: "the Senate", "the Department"); place names never by
+  a part ("Virginia" is not "West Virginia"). Each linked group gets one label by vote.
 * :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
   compared after :func:`normalize_name` (case, accents, dots and hyphens ignored).
   Person names with stray words from NER errors ("House Nancy Pelosi") join the name
-  they contain; a surname or acronym left unlinked in one article follows the full
+  they contain (the clearly commoner one when they hold two: "Crooked Hillary Clinton"
+  -> "Hillary Clinton"); a surname or acronym left unlinked in one article follows the full
   name it was linked to in the other articles when that link is consistent; the alias
   tables apply (the built-in ``newscope/data/aliases.yaml`` of wire agencies and
   institutions, then the user's table from ``params.yaml`` ``entities.aliases``, which

@@ -344,7 +344,8 @@ def run_report(
     ``name`` is a notebook in ``notebooks_dir`` (default ``notebooks/``; ``<name>.py`` in
     jupytext percent format or ``<name>.ipynb``) or a path to one. The executed notebook
     goes to ``executed_dir``; its figures to ``figures_dir`` (default
-    ``reports/figures/<name>``), replacing those of its previous run. Raises :class:`ReportError` naming the failing cell.
+    ``reports/figures/<name>``), replacing those of its previous run. Raises
+    :class:`ReportError` naming the failing cell.
     """
     source = _resolve_notebook(name, notebooks_dir)
     stem = source.stem
