@@ -190,6 +190,24 @@ def test_standalone_heads_and_ambiguous_heads_stay_apart(nlp):
     assert k["House"] == "House" and k["Department"] == "Department" and k["Senate"] == "Senate"
 
 
+def test_state_stays_apart_from_a_state_nickname(nlp):
+    text = "Voters in the Keystone State agree. The secretary of State disagreed."
+    doc = make_doc(nlp, text, [("Keystone State", "FAC"), ("State", "FAC")])
+    assert keys(article_mentions(doc, "a", LABELS))["State"] == "State"
+
+
+def test_surname_does_not_link_to_an_event_or_firm_named_after_the_person(nlp):
+    text = ("The Rayshard Brooks Shooting shook Atlanta. Rayshard Brooks was 27. Brooks fell asleep. "
+            "Jeb Bush & Associates paid Jeb Bush. Bush said no.")
+    doc = make_doc(nlp, text, [("Rayshard Brooks Shooting", "PERSON"), ("Rayshard Brooks", "PERSON"),
+                               ("Brooks", "PERSON"), ("Jeb Bush & Associates", "PERSON"), ("Jeb Bush", "PERSON"),
+                               ("Bush", "PERSON")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert k["Brooks"] == k["Rayshard Brooks"] == "Rayshard Brooks"
+    assert k["Rayshard Brooks Shooting"] == "Rayshard Brooks Shooting"
+    assert k["Bush"] == k["Jeb Bush"] == "Jeb Bush"
+
+
 def test_label_vote_gives_one_label_per_entity(nlp):
     text = "Troops entered Qusayr. Qusayr fell. In Qusayr, rebels fled. Qusayr was quiet."
     doc = make_doc(nlp, text, [("Qusayr", "GPE"), ("Qusayr", "ORG"), ("Qusayr", "GPE"), ("Qusayr", "PERSON")])
@@ -311,6 +329,20 @@ def test_person_names_with_junk_words_merge_into_the_name_they_contain():
     assert ids["Add Donald Trump"] == "person-donald-trump"
     assert ids["Donald Trump Jr."] == "person-donald-trump-jr"
     assert ids["Martin Luther King Day"] == "person-martin-luther-king-day"
+
+
+def test_two_names_run_together_and_a_longer_surname_stay_apart():
+    # "Bernie Sanders Hillary Clinton" (two people glued by NER) and "Elizabeth Ann Seton"
+    # (a saint, not the "Elizabeth Ann" of a name box) keep their own entities
+    common = sum([rows(f"a{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON"),
+                       ("Elizabeth Ann", "Elizabeth Ann", "PERSON")) for i in range(6)], [])
+    sanders = sum([rows(f"s{i}", ("Bernie Sanders", "Bernie Sanders", "PERSON")) for i in range(2)], [])
+    odd = rows("b", ("Bernie Sanders Hillary Clinton", "Bernie Sanders Hillary Clinton", "PERSON"),
+               ("Elizabeth Ann Seton", "Elizabeth Ann Seton", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(common + sanders + odd))
+    ids = dict(zip(m.loc[m["article_id"] == "b", "text"], m.loc[m["article_id"] == "b", "entity_id"]))
+    assert ids == {"Bernie Sanders Hillary Clinton": "person-bernie-sanders-hillary-clinton",
+                   "Elizabeth Ann Seton": "person-elizabeth-ann-seton"}
 
 
 def test_nickname_span_goes_to_the_clearly_commoner_name_it_contains():

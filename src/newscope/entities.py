@@ -74,10 +74,11 @@ TITLE_WORDS = frozenset(
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Heads that stand on their own as a different institution ("the House" is not "the
 # White House", "the Senate" is not "the Democratic Senate", "the Department" is not "the
-# New Orleans Police Department"), so they are never linked to a longer name ending in them.
+# New Orleans Police Department", "State" is not "the Keystone State"), so they are never
+# linked to a longer name ending in them.
 STANDALONE_HEADS = frozenset(
     """house senate congress caucus committee department court government administration party
-    legislature assembly parliament ministry agency""".split()
+    legislature assembly parliament ministry agency state""".split()
 )
 _STANDALONE = {(h,) for h in STANDALONE_HEADS}
 
@@ -96,6 +97,16 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.?){2,6})\s*\)")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _WORD_SPLIT = re.compile(r"[\s\-‐‑–—]+")
+
+_GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Last words that turn a person's name into something else ("Martin Luther King Day",
+# "Rayshard Brooks Shooting", "Jeb Bush & Associates"): such a name is not the person's.
+_NAMED_AFTER = frozenset(
+    """day act foundation center centre institute prize award library school university college
+    bridge airport street avenue boulevard memorial park stadium hall doctrine rule amendment
+    administration campaign family shooting killing murder death trial case scandal affair
+    associates partners group company""".split()
+)
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
@@ -237,7 +248,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
         if n < 2:
             continue
         low = tuple(w.lower() for w in f.words)
-        if f.label == "PERSON":
+        if f.label == "PERSON" and low[-1] not in _NAMED_AFTER:
             for i in range(n):
                 for j in range(i + 1, n + 1):
                     if j - i < n:
@@ -477,23 +488,16 @@ def _map_norms(values: pd.Series, func) -> pd.Series:
     return pd.Series(np.array([func(u) for u in uniques], dtype=object)[codes], index=values.index)
 
 
-_GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# Last words that turn a person's name into something else ("Martin Luther King Day").
-_NAMED_AFTER = frozenset(
-    """day act foundation center centre institute prize award library school university college
-    bridge airport street avenue boulevard memorial park stadium hall doctrine rule amendment
-    administration campaign family""".split()
-)
-
-
 def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
     others are inside it; else the one in twice as many articles as any other: "Crooked
     Hillary Clinton" -> "Hillary Clinton"), when that name is in at least twice as many
     articles.
-    Generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
-    names in the alias table are left alone."""
+    Left alone: two names run together ("Bernie Sanders Hillary Clinton"), a name followed
+    by one more word, which is another person's surname ("Elizabeth Ann Seton"),
+    generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
+    names in the alias table."""
     people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
     n_art = people.drop_duplicates().groupby("k").size()
     known = n_art.to_dict()
@@ -502,17 +506,23 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
         words = k.split()
         if len(words) < 3 or words[-1] in _GENERATION | _NAMED_AFTER or k in table.split or k in table.merge:
             continue
-        found = {
-            " ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
+        found = {  # contained name -> its word range
+            " ".join(words[i:j]): (i, j) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
             if j - i < len(words) and known.get(" ".join(words[i:j]), 0) >= 2 * n
         }
+        if any(a[1] <= b[0] for a in found.values() for b in found.values()):
+            continue  # two names side by side
         longest = max(found, key=len, default=None)
         if longest and all(f" {f} " in f" {longest} " for f in found):  # one name, or nested ones
-            out[k] = longest
+            best = longest
         elif found:  # overlapping candidates ("Crooked Hillary" / "Hillary Clinton"): a clear favourite
             best, *rest = sorted(found, key=lambda f: -known[f])
-            if known[best] >= 2 * max(known[f] for f in rest):
-                out[k] = best
+            if known[best] < 2 * max(known[f] for f in rest):
+                continue
+        else:
+            continue
+        if found[best] != (0, len(words) - 1):
+            out[k] = best
     if out:
         log.info("resolve_entities: %d person names with extra words merged into the name they contain", len(out))
     return out
