@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from newscope import __version__
@@ -90,17 +92,28 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _ingest_into(inputs: list[str], settings: Settings, out: Path, log_level: int) -> None:
+    """``run``'s ingestion, in a process of its own (see :func:`cmd_run`)."""
     from newscope.tables import write_table
+
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    result = _ingest(inputs, settings)
+    write_table(result.articles, out / "articles.parquet")
+    write_table(result.rejected, out / "rejected.parquet")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from newscope.tables import read_table
 
     out = Path(args.out)
     settings = _settings(args)
     if not args.cache and not args.no_cache:
         settings.nlp.cache_dir = str((out / ".cache").resolve())
-    result = _ingest(args.inputs, settings)
-    write_table(result.articles, out / "articles.parquet")
-    write_table(result.rejected, out / "rejected.parquet")
-    _write_annotations(result.articles, settings, out)
+    # Ingestion sees the whole corpus at once (boilerplate learning, duplicate detection);
+    # run in its own process, its memory is back with the system before annotation starts.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_ingest_into, args.inputs, settings, out, logging.getLogger().level).result()
+    _write_annotations(read_table(out / "articles.parquet"), settings, out)
     return 0
 
 

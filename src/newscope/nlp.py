@@ -275,8 +275,8 @@ def annotate(
         log.info("annotate: %d articles, %d to parse, %d from cache", len(keyed), len(items),
                  len(keyed) - len(todo))
 
-        # About 8 chunks per process (so none idles long at the end); 16 to 4 batches each.
-        chunk_size = min(4 * cfg.batch_size, max(16, -(-len(items) // (8 * n_process))))
+        # About 8 chunks per process (so none idles long at the end), 1 to 8 batches each.
+        chunk_size = min(8 * cfg.batch_size, max(cfg.batch_size, -(-len(items) // (8 * n_process))))
         job = functools.partial(annotate_chunk, model=cfg.model, labels=labels, batch_size=cfg.batch_size)
         bar = tqdm(total=len(items), unit="article", desc="annotate",
                    disable=None if progress else True, smoothing=0.1)
