@@ -85,6 +85,15 @@ def test_split_quote_is_one_content(nlp) -> None:
     assert a["kind"] == "direct"
 
 
+def test_next_quote_with_its_own_cue_is_not_merged(nlp) -> None:
+    text = ("“This just isn’t right,” Warren said. “You squeezed employees to the breaking point” "
+            "to drive up the stock price, she said.\n\nThe hearing went on.")
+    attrs = _run(nlp, text)
+    first = min(attrs, key=lambda a: a["content_start"])
+    assert first["content_text"] == "“This just isn’t right,”"
+    assert any(a["content_text"].startswith("“You squeezed") and a["source_text"] == "she" for a in attrs)
+
+
 def test_reported_speech_with_that(nlp) -> None:
     text = "Officials said that the talks had failed."
     a = _one(_run(nlp, text), "said")

@@ -385,6 +385,13 @@ class _Builder:
         span = self.doc.char_span(start, end, alignment_mode="contract")
         return span is not None and any(t.pos_ == "VERB" and t.lemma_.lower() in CUE_VERBS for t in span)
 
+    def _sentence_end(self, i: int) -> int:
+        """End offset of the sentence holding character ``i``, at most its paragraph's end."""
+        para_end = self.text.find("\n", i)
+        para_end = len(self.text) if para_end < 0 else para_end
+        tok = self.doc.char_span(i, i + 1, alignment_mode="expand")
+        return min(tok.sent.end_char, para_end) if tok is not None else para_end
+
     def _kind(self, content: tuple[int, int], *skip: tuple[int, int] | None) -> str:
         """direct: every word of the content (outside the embedded source/cue) is quoted;
         mixed: some are; indirect: none."""
@@ -424,6 +431,7 @@ class _Builder:
                         re.search(r"([.,:;!?]|[.!?][”\"'])\s*$", gap)
                         and len(re.findall(r"\w+", self.text[qs:qe])) > 1
                         and not self._has_cue(after, qs)
+                        and not self._has_cue(qe, self._sentence_end(qe - 1))  # its own cue: "B," she said
                     ):
                         e = max(e, qe)
                         after = qe
