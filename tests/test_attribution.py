@@ -222,6 +222,15 @@ def test_transcript_labels(nlp) -> None:
     assert attrs[1]["content_text"] == "We have debated many times already."
 
 
+def test_transcript_labels_inside_a_quoted_transcript(nlp) -> None:
+    text = ('Partial transcript as follows:\n\n"WALLACE: Will Gennifer Flowers be there?\n\n'
+            '"PENCE: Gennifer Flowers will not be attending the debate.\n\n"Follow Pam Key on Twitter')
+    attrs = _run(nlp, text)
+    labelled = [(a["source_text"], a["cue_text"], a["content_text"]) for a in attrs if a["source_text"]]
+    assert labelled == [("WALLACE", ":", "Will Gennifer Flowers be there?"),
+                        ("PENCE", ":", "Gennifer Flowers will not be attending the debate.")]
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(

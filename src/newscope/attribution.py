@@ -337,7 +337,9 @@ class _Builder:
         cue_lemma: str | None,
         channel: tuple[int, int] | None = None,
         source_tok: Token | None = None,
+        expand: bool = True,
     ) -> None:
+        """Record one attribution; ``expand``: widen the content to the quotes it touches."""
         if content[1] - content[0] < 2:
             return
         if source is not None and source[1] <= source[0]:
@@ -354,7 +356,8 @@ class _Builder:
             if hi - lo < 2:
                 return
             content = _trim_ws(self.text, *_lstrip_ws(self.text, lo, hi))
-        content = self._expand_quotes(content, cue, source)
+        if expand:
+            content = self._expand_quotes(content, cue, source)
         if cue is not None and content[0] > cue[1] and self.text[cue[1] : content[0]].strip() == ":":
             # "The governor added: It's typical ... ." runs to the end of the paragraph
             end = self.text.find("\n", content[0])
@@ -727,11 +730,12 @@ def _framed_quotes(b: _Builder) -> None:
         covered.append((qs, qe))
 
 
-_LABEL = re.compile(r"^[ \t]*((?:[A-Z][\w.'’-]*\.?[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S.*)$", re.M)
+_LABEL = re.compile(r"^[ \t]*[\"“]?((?:[A-Z][\w.'’-]*\.?[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S.*)$", re.M)
 
 
 def _speaker_labels(b: _Builder) -> None:
-    """Transcript lines "NAME: text" (interviews, debates, headlines "Sanders: ...")."""
+    """Transcript lines "NAME: text" (interviews, debates, headlines "Sanders: ..."), also
+    when quoted as paragraphs of one long quote ('"WALLACE: ...')."""
     covered = [(a["content_start"], a["content_end"]) for a in b.out]
     for m in _LABEL.finditer(b.text):
         cs, ce = m.start(2), m.end(2)
@@ -743,7 +747,8 @@ def _speaker_labels(b: _Builder) -> None:
         if ce - cs < 3:
             continue
         head = b.doc.char_span(name[0], name[1], alignment_mode="expand")
-        b.add(name, (colon, colon + 1), (cs, ce), "direct", ":", None, head.root if head is not None else None)
+        b.add(name, (colon, colon + 1), (cs, ce), "direct", ":", None, head.root if head is not None else None,
+              expand=False)
 
 
 _DASH = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.'’-]*\s?){1,4})")
