@@ -285,6 +285,16 @@ def test_same_name_across_articles_is_one_entity_with_stable_id():
     assert set(m2.loc[m2["text"] == "Assad", "entity_id"]) == {"person-bashar-al-assad"}
 
 
+def test_plural_group_names_join_the_singular():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Republicans", "Republicans", "NORP"), ("Americans", "Americans", "NORP"))
+        + rows("b", ("Republican", "Republican", "NORP"), ("Republicans", "Republicans", "NORP"),
+               ("Texas", "Texas", "GPE"), ("Texa", "Texa", "NORP"))))
+    assert set(m.loc[m["text"].str.startswith("Republican"), "entity_id"]) == {"norp-republicans"}
+    assert m.loc[m["text"] == "Americans", "entity_id"].item() == "norp-americans"  # no singular seen
+    assert m.loc[m["text"] == "Texas", "entity_id"].item() == "gpe-texas"  # places are not groups
+
+
 def test_builtin_aliases_merge_wire_agencies():
     m, e = resolve_entities(pd.DataFrame(rows("a1", ("AFP", "AFP", "ORG")) + rows("a2", ("U.N.", "U.N.", "ORG"))
                                          + rows("a3", ("Agence France-Presse", "Agence France-Presse", "ORG"))))

@@ -9,15 +9,17 @@ Two steps, matching the pipeline:
   tagged name are added. Mentions are then linked *within the article*: an acronym to
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells, a partial person name ("Assad") to the one full name containing it ("Bashar
-  al-Assad"), a short head ("the Observatory") to the one organisation it ends
-  ("Syrian Observatory for Human Rights"), except generic institutions that stand on
-  their own (``STANDALONE_HEADS``: "the Senate", "the Department"); place names never by
-  a part ("Virginia" is not "West Virginia"). Each linked group gets one label by vote.
+  al-Assad") but not to a thing named after the person ("Rayshard Brooks Shooting"), a
+  short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
+  Human Rights"), except generic institutions that stand on their own
+  (``STANDALONE_HEADS``: "the Senate", "the Department"); place names never by a part
+  ("Virginia" is not "West Virginia"). Each linked group gets one label by vote.
 * :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
   compared after :func:`normalize_name` (case, accents, dots and hyphens ignored).
   Person names with stray words from NER errors ("House Nancy Pelosi") join the name
   they contain (the clearly commoner one when they hold two: "Crooked Hillary Clinton"
-  -> "Hillary Clinton"); a surname or acronym left unlinked in one article follows the full
+  -> "Hillary Clinton"; not two names run together); plural group names join their
+  singular ("Republicans", "Republican"); a surname or acronym left unlinked in one article follows the full
   name it was linked to in the other articles when that link is consistent; the alias
   tables apply (the built-in ``newscope/data/aliases.yaml`` of wire agencies and
   institutions, then the user's table from ``params.yaml`` ``entities.aliases``, which
@@ -528,6 +530,13 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
     return out
 
 
+def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> dict:
+    """Plural group names -> the singular seen in the corpus ("Republicans" -> "Republican",
+    "Americans" -> "American"): for nationalities and groups (NORP) one entity, not two."""
+    groups = set(key_norm[label.eq("NORP").to_numpy()])
+    return {k: k[:-1] for k in groups if k.endswith("s") and k[:-1] in groups and k not in table.split}
+
+
 def _mode(df: pd.DataFrame, by: list[str], col: str) -> pd.Series:
     """Commonest value of ``col`` per ``by`` group (ties: alphabetically first)."""
     counts = df.groupby([*by, col], sort=False).size().reset_index(name="n")
@@ -572,6 +581,9 @@ def resolve_entities(
     contained = _contained_people(key_norm, m["label"], m["article_id"], table)
     if contained:
         key_norm = key_norm.map(contained).fillna(key_norm)
+    plurals = _group_plurals(key_norm, m["label"], table)
+    if plurals:
+        key_norm = key_norm.map(plurals).fillna(key_norm)
 
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
