@@ -94,6 +94,14 @@ def test_next_quote_with_its_own_cue_is_not_merged(nlp) -> None:
     assert any(a["content_text"].startswith("“You squeezed") and a["source_text"] == "she" for a in attrs)
 
 
+def test_writer_aside_after_a_comma_is_not_content(nlp) -> None:
+    attrs = _run(nlp, "Obama said he was worried about the reality of climate change, which makes him an "
+                      "outlier among world leaders.")
+    assert _one(attrs, "said")["content_text"] == "he was worried about the reality of climate change"
+    attrs = _run(nlp, "Clinton said that Crutcher had his hands in the air, contradicting the police account.")
+    assert _one(attrs, "said")["content_text"] == "that Crutcher had his hands in the air"
+
+
 def test_reported_speech_with_that(nlp) -> None:
     text = "Officials said that the talks had failed."
     a = _one(_run(nlp, text), "said")

@@ -177,8 +177,29 @@ def _span_chars(tokens: Span) -> tuple[int, int]:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
-def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
-    """Char span of ``tok``'s subtree; if ``exclude`` is inside, keep ``tok``'s side of it."""
+_ASIDES = frozenset({"relcl", "acl", "advcl"})
+
+
+def _cut_aside(doc: Doc, lo: int, hi: int) -> int:
+    """Last token of ``doc[lo:hi+1]`` before a trailing aside the writer added after a
+    comma (", which ...", ", who ...", ", contradicting ...", ", the latest chapter ...");
+    quoted text is kept whole."""
+    if any(t.is_quote for t in doc[lo : hi + 1]):
+        return hi
+    for k in range(lo + 1, hi):
+        if doc[k].text != ",":
+            continue
+        for d in doc[k + 1 : hi + 1]:
+            if (d.dep_ in _ASIDES and d.left_edge.i == k + 1 and d.right_edge.i >= hi - 1 and lo <= d.head.i < k
+                    and not any(c.dep_ == d.dep_ and c.i < d.i for c in d.head.children)):  # "who ..., who ..."
+                return k - 1
+    return hi
+
+
+def _subtree_span(tok: Token, exclude: Token | None = None, cut_aside: bool = False) -> tuple[int, int]:
+    """Char span of ``tok``'s subtree; if ``exclude`` is inside, keep ``tok``'s side of it;
+    ``cut_aside``: without a trailing writer's aside (speech after its cue, see
+    :func:`_cut_aside`)."""
     doc = tok.doc
     lo, hi = tok.left_edge.i, tok.right_edge.i
     if exclude is not None and lo <= exclude.i <= hi:
@@ -187,7 +208,7 @@ def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
             hi = elo - 1
         elif tok.i > ehi:
             lo = ehi + 1
-    return _span_chars(doc[lo : hi + 1])
+    return _span_chars(doc[lo : (_cut_aside(doc, lo, hi) if cut_aside else hi) + 1])
 
 
 def _compact_np(tok: Token) -> tuple[int, int]:
@@ -278,7 +299,7 @@ def _object_content(verb: Token, channel: tuple[int, int] | None) -> tuple[int, 
     lo = first.left_edge.i if first.dep_ != "prep" else first.i + 1
     if lo > last.right_edge.i:
         return None
-    return _span_chars(verb.doc[lo : last.right_edge.i + 1])
+    return _span_chars(verb.doc[lo : _cut_aside(verb.doc, lo, last.right_edge.i) + 1])
 
 
 def _channel(verb: Token, lemma: str) -> tuple[int, int] | None:
@@ -526,7 +547,7 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             return
     content: tuple[int, int] | None = None
     if clause is not None and clause.i > verb.i:
-        content = _subtree_span(clause)
+        content = _subtree_span(clause, cut_aside=True)
     if content is None:
         content = _adjacent_quote(b, verb, subj, channel)
     if content is None and clause is not None:
