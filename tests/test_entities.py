@@ -190,6 +190,18 @@ def test_standalone_heads_and_ambiguous_heads_stay_apart(nlp):
     assert k["House"] == "House" and k["Department"] == "Department" and k["Senate"] == "Senate"
 
 
+def test_supreme_court_stays_apart_from_a_state_supreme_court(nlp):
+    text = "The California Supreme Court ruled. Later the Supreme Court agreed."
+    doc = make_doc(nlp, text, [("California Supreme Court", "ORG"), ("Supreme Court", "ORG")])
+    assert keys(article_mentions(doc, "a", LABELS))["Supreme Court"] == "Supreme Court"
+
+
+def test_surname_does_not_link_to_two_names_run_together(nlp):
+    text = "Roger Penske praised Roger Penske Trump on Monday. Trump thanked him."
+    doc = make_doc(nlp, text, [("Roger Penske", "PERSON"), ("Roger Penske Trump", "PERSON"), ("Trump", "PERSON")])
+    assert keys(article_mentions(doc, "a", LABELS))["Trump"] == "Trump"
+
+
 def test_state_stays_apart_from_a_state_nickname(nlp):
     text = "Voters in the Keystone State agree. The secretary of State disagreed."
     doc = make_doc(nlp, text, [("Keystone State", "FAC"), ("State", "FAC")])

@@ -9,10 +9,11 @@ Two steps, matching the pipeline:
   tagged name are added. Mentions are then linked *within the article*: an acronym to
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells, a partial person name ("Assad") to the one full name containing it ("Bashar
-  al-Assad") but not to a thing named after the person ("Rayshard Brooks Shooting"), a
+  al-Assad") but not to a thing named after the person ("Rayshard Brooks Shooting") nor
+  to two names run together ("Roger Penske Trump"), a
   short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
   Human Rights"), except generic institutions that stand on their own
-  (``STANDALONE_HEADS``: "the Senate", "the Department"); place names never by a part
+  (``STANDALONE_HEADS``: "the Senate", "the Supreme Court"); place names never by a part
   ("Virginia" is not "West Virginia"). Each linked group gets one label by vote.
 * :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
   compared after :func:`normalize_name` (case, accents, dots and hyphens ignored).
@@ -76,13 +77,15 @@ TITLE_WORDS = frozenset(
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Heads that stand on their own as a different institution ("the House" is not "the
 # White House", "the Senate" is not "the Democratic Senate", "the Department" is not "the
-# New Orleans Police Department", "State" is not "the Keystone State"), so they are never
-# linked to a longer name ending in them.
+# New Orleans Police Department", "State" is not "the Keystone State", "the Supreme Court"
+# is not "the California Supreme Court"), so they are never linked to a longer name ending
+# in them.
 STANDALONE_HEADS = frozenset(
     """house senate congress caucus committee department court government administration party
     legislature assembly parliament ministry agency state""".split()
-)
-_STANDALONE = {(h,) for h in STANDALONE_HEADS}
+) | {"supreme court", "appeals court", "district court", "high court", "city council", "police department",
+     "school board"}
+_STANDALONE = {tuple(h.split()) for h in STANDALONE_HEADS}
 
 # Labels by how a short form may link: person names by any part; organisation-like
 # names by their head; places never by a part ("Virginia" is not "West Virginia").
@@ -240,17 +243,25 @@ def _root(forms: dict[str, _Form], norm: str) -> str:
     return norm
 
 
+def _glued(words: tuple[str, ...], people: set[tuple[str, ...]]) -> bool:
+    """A person name with words after another person name of the article: two names run
+    together ("Roger Penske Trump", "Ilhan Omar Ilhan OmarHarris"), not a name to link to."""
+    n = len(words)
+    return any(words[i:j] in people for i in range(n - 1) for j in range(i + 2, n))
+
+
 def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
     """Set ``form.target`` (the normalised name a form stands for) by the linking rules."""
     person_parts: dict[tuple[str, ...], set[str]] = {}
     surnames: dict[tuple[str, ...], set[str]] = {}
     heads: dict[tuple[str, ...], set[str]] = {}
+    people = {tuple(w.lower() for w in f.words) for f in forms.values() if f.label == "PERSON" and len(f.words) > 1}
     for f in forms.values():
         n = len(f.words)
         if n < 2:
             continue
         low = tuple(w.lower() for w in f.words)
-        if f.label == "PERSON" and low[-1] not in _NAMED_AFTER:
+        if f.label == "PERSON" and low[-1] not in _NAMED_AFTER and not _glued(low, people):
             for i in range(n):
                 for j in range(i + 1, n + 1):
                     if j - i < n:
