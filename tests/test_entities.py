@@ -196,6 +196,18 @@ def test_supreme_court_stays_apart_from_a_state_supreme_court(nlp):
     assert keys(article_mentions(doc, "a", LABELS))["Supreme Court"] == "Supreme Court"
 
 
+def test_first_name_after_a_capitalised_word_is_someone_else(nlp):
+    text = ("Francis Rooney met Michael Avenatti. Pope Francis prayed as Hurricane Michael hit. "
+            "Francis smiled. Chairman Kim met Kim Jong Un.")
+    doc = make_doc(nlp, text, [("Francis Rooney", "PERSON"), ("Michael Avenatti", "PERSON"), ("Francis", "PERSON"),
+                               ("Michael", "PERSON"), ("Francis", "PERSON"), ("Kim", "PERSON"),
+                               ("Kim Jong Un", "PERSON")])
+    rows = article_mentions(doc, "a", LABELS)
+    linked = [(r["text"], r["key"]) for r in rows if r["text"] in ("Francis", "Michael", "Kim")]
+    assert linked == [("Francis", "Francis"), ("Michael", "Michael"), ("Francis", "Francis Rooney"),
+                      ("Kim", "Kim Jong Un")]
+
+
 def test_surname_does_not_link_to_two_names_run_together(nlp):
     text = "Roger Penske praised Roger Penske Trump on Monday. Trump thanked him."
     doc = make_doc(nlp, text, [("Roger Penske", "PERSON"), ("Roger Penske Trump", "PERSON"), ("Trump", "PERSON")])

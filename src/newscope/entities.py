@@ -10,7 +10,8 @@ Two steps, matching the pipeline:
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells, a partial person name ("Assad") to the one full name containing it ("Bashar
   al-Assad") but not to a thing named after the person ("Rayshard Brooks Shooting") nor
-  to two names run together ("Roger Penske Trump"), a
+  to two names run together ("Roger Penske Trump"), and a first name not after a
+  capitalised word other than a title ("Pope Francis" is not "Francis Rooney"), a
   short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
   Human Rights"), except generic institutions that stand on their own
   (``STANDALONE_HEADS``: "the Senate", "the Supreme Court"); place names never by a part
@@ -243,6 +244,17 @@ def _root(forms: dict[str, _Form], norm: str) -> str:
     return norm
 
 
+_CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w.]*)[ \t]+$")
+
+
+def _first_name_link(forms: dict[str, _Form], f: _Form) -> bool:
+    """Is ``f`` linked to a longer person name as its first word(s), not its surname?"""
+    if f.target is None:
+        return False
+    own, full = tuple(w.lower() for w in f.words), tuple(w.lower() for w in forms[_root(forms, f.norm)].words)
+    return full[: len(own)] == own and full[-len(own) :] != own
+
+
 def _glued(words: tuple[str, ...], people: set[tuple[str, ...]]) -> bool:
     """A person name with words after another person name of the article: two names run
     together ("Roger Penske Trump", "Ilhan Omar Ilhan OmarHarris"), not a name to link to."""
@@ -399,6 +411,16 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
         for f in members:
             key_of[f.norm], label_of[f.norm] = forms[r].surface, label
 
+    # A first name right after a capitalised word other than a title names someone else
+    # ("Pope Francis", "Hurricane Michael" are not the article's "Francis Rooney", "Michael
+    # Avenatti"; "Chairman Kim" is still "Kim Jong Un").
+    unlinked = set()
+    for (s, _, _), norm in zip(spans, norms):
+        if forms[norm].label == "PERSON" and _first_name_link(forms, forms[norm]):
+            before = _CAPITALISED_BEFORE.search(text, max(0, s - 40), s)
+            if before and before.group(1).lower().rstrip(".") not in TITLE_WORDS:
+                unlinked.add(s)
+
     sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
     para_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
     rows = [
@@ -407,10 +429,10 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
             "start": s,
             "end": e,
             "text": text[s:e],
-            "label": label_of[norm],
+            "label": forms[norm].label if s in unlinked else label_of[norm],
             "sentence": bisect.bisect_right(sent_starts, s) - 1,
             "paragraph": bisect.bisect_right(para_starts, s) - 1,
-            "key": key_of[norm],
+            "key": text[s:e] if s in unlinked else key_of[norm],
         }
         for (s, e, _), norm in zip(spans, norms)
     ]
