@@ -8,24 +8,24 @@ Two steps, matching the pipeline:
   before an inner possessive ("Fox's Megyn Kelly") are dropped). Untagged repeats of a
   tagged name are added. Mentions are then linked *within the article*: an acronym to
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
-  spells, a partial person name ("Assad") to the one full name containing it ("Bashar
-  al-Assad") but not to a thing named after the person ("Rayshard Brooks Shooting") nor
-  to two names run together ("Roger Penske Trump"), and a first name not after a
-  capitalised word other than a title ("Pope Francis" is not "Francis Rooney"), a
-  short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
-  Human Rights"), except generic institutions that stand on their own
-  (``STANDALONE_HEADS``: "the Senate", "the Supreme Court"); place names never by a part
-  ("Virginia" is not "West Virginia"). Each linked group gets one label by vote.
+  spells; a partial person name ("Assad") to the one full name containing it ("Bashar
+  al-Assad"), but not to a thing named after the person ("Rayshard Brooks Shooting"),
+  nor to two names run together ("Roger Penske Trump"), nor as a first name right after a
+  capitalised word other than a title ("Pope Francis" is not "Francis Rooney"); a short
+  head ("the Observatory") to the one organisation it ends ("Syrian Observatory for Human
+  Rights"), except generic institutions that stand on their own (``STANDALONE_HEADS``:
+  "the Senate", "the Supreme Court"); place names never by a part ("Virginia" is not
+  "West Virginia"). Each linked group gets one label by vote.
 * :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
   compared after :func:`normalize_name` (case, accents, dots and hyphens ignored).
   Person names with stray words from NER errors ("House Nancy Pelosi") join the name
   they contain (the clearly commoner one when they hold two: "Crooked Hillary Clinton"
   -> "Hillary Clinton"; not two names run together); plural group names join their
-  singular ("Republicans", "Republican"); a surname or acronym left unlinked in one article follows the full
-  name it was linked to in the other articles when that link is consistent; the alias
-  tables apply (the built-in ``newscope/data/aliases.yaml`` of wire agencies and
-  institutions, then the user's table from ``params.yaml`` ``entities.aliases``, which
-  wins).
+  singular ("Republicans", "Republican"); a surname or acronym left unlinked in one
+  article follows the full name it was linked to in the other articles when that link is
+  consistent; the alias tables apply (the built-in ``newscope/data/aliases.yaml`` of wire
+  agencies and institutions, then the user's table from ``params.yaml``
+  ``entities.aliases``, which wins).
 
 Alias table format (YAML; every section optional)::
 
