@@ -847,7 +847,9 @@ def _orphan_quotes(b: _Builder) -> None:
 def _dedupe(b: _Builder) -> None:
     """Keep one attribution per content: near-identical contents (Dice >= 0.8) come from
     a cue nested in another ("explained ... by saying", "claimed he learned"); keep the
-    one with a source, then the outer (earlier) cue."""
+    one with a source, then the outer (earlier) cue. Then drop attributions nested whole
+    (cue and content) in another's content: what a speaker said someone thinks, wants or
+    showed is part of that speaker's statement ("he said polls showed him victorious")."""
     def rank(a: dict) -> tuple:
         return (a["source_start"] is None, a["cue_start"] if a["cue_start"] is not None else a["content_start"])
 
@@ -855,7 +857,14 @@ def _dedupe(b: _Builder) -> None:
     for a in sorted(b.out, key=rank):
         if not any(dice((a["content_start"], a["content_end"]), (k["content_start"], k["content_end"])) >= 0.8 for k in keep):
             keep.append(a)
-    b.out = keep
+
+    def nested(a: dict) -> bool:
+        return a["cue_start"] is not None and any(
+            k is not a and k["content_start"] <= min(a["cue_start"], a["content_start"])
+            and max(a["cue_end"], a["content_end"]) <= k["content_end"] for k in keep
+        )
+
+    b.out = [a for a in keep if not nested(a)]
 
 
 def dice(x: tuple[int, int] | None, y: tuple[int, int] | None) -> float:
