@@ -102,6 +102,16 @@ def test_writer_aside_after_a_comma_is_not_content(nlp) -> None:
     assert _one(attrs, "said")["content_text"] == "that Crutcher had his hands in the air"
 
 
+def test_gerund_cue_after_a_preposition_takes_the_clause_subject(nlp) -> None:
+    attrs = _run(nlp, "On Tuesday they published their check by announcing that the statement was true.")
+    assert _one(attrs, "announcing")["source_text"] == "they"
+
+
+def test_nested_attribution_inside_a_statement_is_part_of_it(nlp) -> None:
+    attrs = _run(nlp, "Flynn says Trump was right in saying generals reduced Raqqa to rubble.")
+    assert [(a["source_text"], a["cue_text"]) for a in attrs] == [("Flynn", "says")]
+
+
 def test_reported_speech_with_that(nlp) -> None:
     text = "Officials said that the talks had failed."
     a = _one(_run(nlp, text), "said")

@@ -222,13 +222,14 @@ def _compact_np(tok: Token) -> tuple[int, int]:
 
 
 def _subject(verb: Token) -> Token | None:
-    """Subject of ``verb``, inherited from the governing verb for xcomp/conj/advcl."""
+    """Subject of ``verb``, inherited from the governing verb for xcomp/conj/advcl and
+    through a preposition ("they ended by announcing ...")."""
     tok = verb
     for _ in range(4):
         for c in tok.children:
             if c.dep_ in ("nsubj", "nsubjpass") and not (c.dep_ == "nsubjpass" and tok is verb and False):
                 return c
-        if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") and tok.head is not tok:
+        if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "prep") and tok.head is not tok:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 return tok.head
             tok = tok.head
