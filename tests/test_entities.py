@@ -480,3 +480,20 @@ def test_mentions_are_exact_sorted_and_disjoint_on_any_text(nlp, pieces):
         assert r["start"] >= ends  # sorted, no overlaps
         ends = r["end"]
         assert text.count("\n\n", 0, r["start"]) >= r["paragraph"]
+
+
+def test_alias_pair_script_draws_merged_pairs_with_context(tmp_path):
+    import subprocess
+    import sys
+
+    from newscope.config import PROJ_ROOT
+
+    text = "Bashar al-Assad spoke in Damascus. Assad left."
+    pd.DataFrame({"article_id": ["a"], "text": [text]}).to_parquet(tmp_path / "articles.parquet")
+    pd.DataFrame(rows("a", ("Bashar al-Assad", "Bashar al-Assad", "PERSON"), ("Damascus", "Damascus", "GPE"),
+                      ("Assad", "Bashar al-Assad", "PERSON"))).to_parquet(tmp_path / "mentions.parquet")
+    done = subprocess.run([sys.executable, str(PROJ_ROOT / "scripts" / "draw_alias_pairs.py"), str(tmp_path),
+                           "-o", str(tmp_path / "pairs.txt")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "1 distinct merged pairs" in done.stdout
+    assert (tmp_path / "pairs.txt").read_text().startswith("#1: 'Assad' -> 'Bashar al-Assad' (label PERSON, 1 mentions)")
