@@ -182,8 +182,7 @@ _ASIDES = frozenset({"relcl", "acl", "advcl"})
 
 def _cut_aside(doc: Doc, lo: int, hi: int) -> int:
     """Last token of ``doc[lo:hi+1]`` before a trailing aside the writer added after a
-    comma (", which ...", ", who ...", ", contradicting ...", ", the latest chapter ...");
-    quoted text is kept whole."""
+    comma (", which ...", ", who ...", ", contradicting ..."); quoted text is kept whole."""
     if any(t.is_quote for t in doc[lo : hi + 1]):
         return hi
     for k in range(lo + 1, hi):
