@@ -202,6 +202,15 @@ def test_first_name_after_a_capitalised_word_is_someone_else(nlp):
                       ("Kim", "Kim Jong Un")]
 
 
+def test_heads_of_possessive_phrases_and_people_do_not_link(nlp):
+    text = ("Lessig's Electoral College plan failed; the Electoral College met. "
+            "Jeb Bush & Associates paid Jeb Bush.")
+    doc = make_doc(nlp, text, [("Lessig's Electoral College", "ORG"), ("Electoral College", "ORG"),
+                               ("Jeb Bush & Associates", "ORG"), ("Jeb Bush", "PERSON")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert k["Electoral College"] == "Electoral College" and k["Jeb Bush"] == "Jeb Bush"
+
+
 def test_surname_does_not_link_to_two_names_run_together(nlp):
     text = "Roger Penske praised Roger Penske Trump on Monday. Trump thanked him."
     doc = make_doc(nlp, text, [("Roger Penske", "PERSON"), ("Roger Penske Trump", "PERSON"), ("Trump", "PERSON")])

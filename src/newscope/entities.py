@@ -14,8 +14,10 @@ Two steps, matching the pipeline:
   capitalised word other than a title ("Pope Francis" is not "Francis Rooney"); a short
   head ("the Observatory") to the one organisation it ends ("Syrian Observatory for Human
   Rights"), except generic institutions that stand on their own (``STANDALONE_HEADS``:
-  "the Senate", "the Supreme Court"); place names never by a part ("Virginia" is not
-  "West Virginia"). Each linked group gets one label by vote.
+  "the Senate", "the Supreme Court") and heads of a possessive phrase ("Lessig's
+  Electoral College"), and never from a person's full name ("Jeb Bush" is not "Jeb Bush &
+  Associates"); place names never by a part ("Virginia" is not "West Virginia"). Each
+  linked group gets one label by vote.
 * :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
   compared after :func:`normalize_name` (case, accents, dots and hyphens ignored).
   Person names with stray words from NER errors ("House Nancy Pelosi") join the name
@@ -280,10 +282,12 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
                         person_parts.setdefault(low[i:j], set()).add(f.norm)
             for i in range(1, n):
                 surnames.setdefault(low[i:], set()).add(f.norm)
-        elif f.label in _HEAD_LABELS and len(f.spaced) > 1:
+        elif f.label in _HEAD_LABELS and len(f.spaced) > 1 and not any(w.endswith(tuple(POSSESSIVE))
+                                                                     for w in f.spaced):
             # heads: the final words before any connector ("Syrian Observatory for Human
             # Rights" -> "Syrian Observatory", "Observatory"); a one-word part before a
-            # connector is too generic ("State of the Union" -> "State").
+            # connector is too generic ("State of the Union" -> "State"); none from a
+            # possessive phrase ("Lessig's Electoral College" is not the Electoral College).
             sp = f.spaced
             k = next((i for i, w in enumerate(sp) if not w[0].isupper()), len(sp))
             for i in range(1, k) if k == len(sp) else range(k if k > 1 else 0):
@@ -292,6 +296,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
                     heads.setdefault(part, set()).add(f.norm)
 
     for f in sorted(forms.values(), key=lambda f: -len(f.words)):
+        n = len(f.words)
         low = tuple(w.lower() for w in f.words)
         compact = "".join(f.words).replace(".", "")
         if f.norm in definitions and definitions[f.norm] in forms:
@@ -306,7 +311,8 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
             candidates = person_parts[low]
         elif f.label not in _PLACE_LABELS and low in surnames:
             candidates = surnames[low]
-        elif f.label not in _PLACE_LABELS | {"NORP"} and tuple(w.lower() for w in f.spaced) in heads:
+        elif (f.label not in _PLACE_LABELS | {"NORP"} and not (f.label == "PERSON" and n > 1)
+              and tuple(w.lower() for w in f.spaced) in heads):
             candidates = heads[tuple(w.lower() for w in f.spaced)]
         else:
             continue
