@@ -371,9 +371,7 @@ class _Builder:
             # the parser sometimes runs a sentence over a paragraph break: clip to the cue's
             # paragraph (quotes spanning paragraphs are restored by the quote expansion)
             p_start = self.text.rfind("\n", 0, cue[0]) + 1
-            p_end = self.text.find("\n", cue[1])
-            p_end = len(self.text) if p_end < 0 else p_end
-            lo, hi = max(content[0], p_start), min(content[1], p_end)
+            lo, hi = max(content[0], p_start), min(content[1], self._paragraph_end(cue[1]))
             if hi - lo < 2:
                 return
             content = _trim_ws(self.text, *_lstrip_ws(self.text, lo, hi))
@@ -381,8 +379,7 @@ class _Builder:
             content = self._expand_quotes(content, cue, source)
         if cue is not None and content[0] > cue[1] and self.text[cue[1] : content[0]].strip() == ":":
             # "The governor added: It's typical ... ." runs to the end of the paragraph
-            end = self.text.find("\n", content[0])
-            content = (content[0], max(content[1], _trim_ws(self.text, content[0], len(self.text) if end < 0 else end)[1]))
+            content = (content[0], max(content[1], _trim_ws(self.text, content[0], self._paragraph_end(content[0]))[1]))
         if kind not in ("according-to", "continuation"):
             kind = self._kind(content, source, cue, channel)
         t = self.text
@@ -409,10 +406,14 @@ class _Builder:
         span = self.doc.char_span(start, end, alignment_mode="contract")
         return span is not None and any(t.pos_ == "VERB" and t.lemma_.lower() in CUE_VERBS for t in span)
 
+    def _paragraph_end(self, i: int) -> int:
+        """Offset of the first line break at or after ``i`` (or the text's end)."""
+        end = self.text.find("\n", i)
+        return len(self.text) if end < 0 else end
+
     def _sentence_end(self, i: int) -> int:
         """End offset of the sentence holding character ``i``, at most its paragraph's end."""
-        para_end = self.text.find("\n", i)
-        para_end = len(self.text) if para_end < 0 else para_end
+        para_end = self._paragraph_end(i)
         tok = self.doc.char_span(i, i + 1, alignment_mode="expand")
         return min(tok.sent.end_char, para_end) if tok is not None else para_end
 
@@ -444,8 +445,7 @@ class _Builder:
                     s = qs
         if marks and self.text[s : s + 1] in "“\"'`" and max(m[1] for m in marks) > e:
             after = max(m[1] for m in marks)
-            para_end = self.text.find("\n", after)
-            para_end = len(self.text) if para_end < 0 else para_end
+            para_end = self._paragraph_end(after)
             for qs, qe in self.quotes:
                 if after <= qs < para_end and qe <= para_end:
                     gap = self.text[after:qs]
@@ -810,8 +810,7 @@ def _orphan_quotes(b: _Builder) -> None:
         para_start = text.rfind("\n", 0, qs) + 1
         if text[para_start:qs].strip():
             continue  # quote inside running text: scare quotes or unmarked speech
-        nxt = text.find("\n", qe)
-        rest = text[qe : len(text) if nxt < 0 else nxt]
+        rest = text[qe : b._paragraph_end(qe)]
         if len(re.findall(r"\w+", rest)) > 3:
             continue
         if len(re.findall(r"\w+", text[qs:qe])) < 4:
