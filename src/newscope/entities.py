@@ -227,6 +227,11 @@ class _Form:
     target: str | None = None
 
     @cached_property
+    def low(self) -> tuple[str, ...]:
+        """``words`` in lower case."""
+        return tuple(w.lower() for w in self.words)
+
+    @cached_property
     def label(self) -> str:
         """Majority NER label (read once all mentions are counted)."""
         return self.labels.most_common(1)[0][0]
@@ -253,7 +258,7 @@ def _first_name_link(forms: dict[str, _Form], f: _Form) -> bool:
     """Is ``f`` linked to a longer person name as its first word(s), not its surname?"""
     if f.target is None:
         return False
-    own, full = tuple(w.lower() for w in f.words), tuple(w.lower() for w in forms[_root(forms, f.norm)].words)
+    own, full = f.low, forms[_root(forms, f.norm)].low
     return full[: len(own)] == own and full[-len(own) :] != own
 
 
@@ -269,12 +274,12 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
     person_parts: dict[tuple[str, ...], set[str]] = {}
     surnames: dict[tuple[str, ...], set[str]] = {}
     heads: dict[tuple[str, ...], set[str]] = {}
-    people = {tuple(w.lower() for w in f.words) for f in forms.values() if f.label == "PERSON" and len(f.words) > 1}
+    people = {f.low for f in forms.values() if f.label == "PERSON" and len(f.words) > 1}
     for f in forms.values():
         n = len(f.words)
         if n < 2:
             continue
-        low = tuple(w.lower() for w in f.words)
+        low = f.low
         if f.label == "PERSON" and low[-1] not in _NAMED_AFTER and not _glued(low, people):
             for i in range(n):
                 for j in range(i + 1, n + 1):
@@ -296,8 +301,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
                     heads.setdefault(part, set()).add(f.norm)
 
     for f in sorted(forms.values(), key=lambda f: -len(f.words)):
-        n = len(f.words)
-        low = tuple(w.lower() for w in f.words)
+        low = f.low
         compact = "".join(f.words).replace(".", "")
         if f.norm in definitions and definitions[f.norm] in forms:
             candidates = {definitions[f.norm]}
@@ -311,7 +315,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
             candidates = person_parts[low]
         elif f.label not in _PLACE_LABELS and low in surnames:
             candidates = surnames[low]
-        elif (f.label not in _PLACE_LABELS | {"NORP"} and not (f.label == "PERSON" and n > 1)
+        elif (f.label not in _PLACE_LABELS | {"NORP"} and not (f.label == "PERSON" and len(f.words) > 1)
               and tuple(w.lower() for w in f.spaced) in heads):
             candidates = heads[tuple(w.lower() for w in f.spaced)]
         else:
