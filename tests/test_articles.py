@@ -85,6 +85,9 @@ def test_allsides_sample(shared_data):
                  "\n\n\n"):
         assert not arts["text"].str.contains(line, regex=False).any(), line
     assert result.summary["removed_lines"]["furniture"] > 0
+    # The Hill's hover name boxes ("... Kamala Devi HarrisHeadline ... MORE (D-Calif.)") are cut
+    assert result.summary["removed_lines"]["name box"] > 20
+    assert not arts["text"].str.contains(r"[a-z0-9'’] MORE \(", regex=True).any()
     # every kept paragraph is a paragraph (or part) of the input: cleaning removes, it does not rewrite
     by_id = raw.set_index("id")["text"]
     for row in arts.head(40).itertuples():

@@ -157,6 +157,17 @@ def test_cnn_story_highlights_block_removed():
     assert clean_article(text).text == "NATO has grappled with many perilous issues.\n\nIt met in Wales."
 
 
+def test_hover_name_box_cut_back_to_the_name():
+    text = ("Sen. Orrin Hatch Orrin Grant HatchTrump to award racing legend Roger Penske with Presidential Medal of "
+            "Freedom Second ex-Senate staffer charged in aiding doxxing of GOP senators MORE (R-Utah) said so. "
+            "Speaker Paul Ryan Paul Davis Ryan Retirees should say 'no thanks' to Romney's plan MORE told them.")
+    art = clean_article(text)
+    assert art.text == "Sen. Orrin Hatch (R-Utah) said so. Speaker Paul Ryan told them."
+    assert art.count("name box") == 2
+    headline = "WHY TRUMP'S MOVES AGAINST NORTH KOREA MAY DO MORE TO TAME KIM THAN ANY INSULT"
+    assert clean_article(headline).text == headline
+
+
 def test_switches_turn_steps_off(example_text):
     off = CleanSettings(furniture=False, learned_boilerplate=False, dedup_paragraphs=False, capture_credits=False)
     art = clean_article(_body(example_text), off)

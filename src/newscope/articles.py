@@ -157,7 +157,7 @@ class IngestResult:
 
     ``summary`` holds ``files``, ``read``, ``ingested``, ``rejected_total``, ``rejected``
     (by reason), ``duplicates`` (exact/near groups and articles), ``keep``, ``removed_lines``
-    (furniture, learned, credit, duplicate), ``learned_lines``, ``captured`` (agency, dateline,
+    (furniture, name box, learned, credit, duplicate), ``learned_lines``, ``captured`` (agency, dateline,
     credit), ``dates`` (parsed, nulled, unparsed, missing), ``decoding`` (replacements,
     detected_files) and ``skipped_hidden``. ``boilerplate`` has one row per removed line and
     outlet (``outlet`` is the domain, or the name when there is no domain; ``kind`` is
@@ -180,7 +180,8 @@ class IngestResult:
         lines.append(f"duplicates: {d['exact_groups']} exact groups ({d['exact_articles']} articles), "
                      f"{d['near_groups']} near groups ({d['near_articles']} articles); keep={s['keep']}")
         b = s["removed_lines"]
-        lines.append(f"removed lines: {b['furniture']} furniture, {b['learned']} learned boilerplate "
+        lines.append(f"removed lines: {b['furniture']} furniture ({b['name box']} inline name boxes), "
+                     f"{b['learned']} learned boilerplate "
                      f"({s['learned_lines']} lines learned), {b['credit']} credit/dateline, "
                      f"{b['duplicate']} in repeated paragraphs")
         lines.append(f"captured: agency {s['captured']['agency']}, dateline {s['captured']['dateline']}, "
@@ -939,7 +940,7 @@ def ingest(inputs: Sequence[str | Path], settings: CorpusSettings | None = None,
         "duplicates": {k: dup_summary[k] for k in ("exact_groups", "exact_articles", "near_groups",
                                                    "near_articles")},
         "keep": keep,
-        "removed_lines": {k: removed_counts[k] for k in ("furniture", "learned", "credit", "duplicate")},
+        "removed_lines": {k: removed_counts[k] for k in ("furniture", "name box", "learned", "credit", "duplicate")},
         "learned_lines": sum(len(v) for v in learned.values()),
         "captured": dict(captured) | {k: captured[k] for k in ("agency", "dateline", "credit")},
         "dates": {k: date_counts[k] for k in ("parsed", "nulled", "unparsed", "missing")},

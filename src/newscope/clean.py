@@ -10,7 +10,10 @@ but normalisation can be switched off in ``CleanSettings``):
 2. **furniture** (``furniture``): whole lines matching ``FURNITURE_PATTERNS`` (comment
    widgets, "Download the ... App", the AI-summary notice, share/subscribe/newsletter lines,
    copyright lines, "Story Continued Below", caption toggles, separators) are removed, and so
-   is a leading "Story highlights" block of bullet paragraphs.
+   is a leading "Story highlights" block of bullet paragraphs. Inline, a hover name box
+   (The Hill's, also in its syndicated columns) is cut back to the name it hovers over:
+   "Sen. Orrin Hatch Orrin Grant HatchTrump to award ... GOP senators MORE (R-Utah)" ->
+   "Sen. Orrin Hatch (R-Utah)".
 3. **credits** (``capture_credits``): before removing them, an agency line ("Agence
    France-Presse" -> ``agency="AFP"``), a byline ("By Jane Doe" -> ``authors``), a
    contribution line ("The Associated Press contributed to this report." -> ``agency="AP"``),
@@ -99,6 +102,12 @@ _WIDGET = re.compile(
 )
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
+# A hover name box: the shown name, the full legal name ending in the same surname, then
+# the person's latest headlines, then " MORE" (not an all-caps "DO MORE" headline).
+_NAME_BOX = re.compile(
+    r"\b(?P<name>[A-Z][\w'’-]+)(?P<box> [^\n]{0,60}?(?P=name) ?(?=[A-Z0-9'‘\"“])[^\n]{0,700}?[a-z0-9'’”\"?!:)] MORE\b)"
+)
+_CAPITAL_WORD = re.compile(r"\b[A-Z]")
 _CAPTION = re.compile(r"FILE(?: PHOTO)? ?[-–—_]+ ?(?:In this|This)\b")
 _AGENCY_LINE = re.compile(rf"(?:by |with )?(?:{_ALIAS_RE})(?: (?:news|wire|staff))?\.?", re.IGNORECASE)
 _BYLINE = re.compile(r"[Bb][Yy]\s+(?P<who>[A-Z][\w.'’-]*(?:(?:\s+|,\s*|\s+and\s+)[A-Z][\w.'’-]*){0,7})")
@@ -256,6 +265,26 @@ def is_furniture(line: str) -> bool:
     return line.startswith("FILE") and _CAPTION.match(line) is not None
 
 
+def _drop_name_boxes(art: CleanedArticle) -> None:
+    """Cut hover name boxes out of lines, keeping the name (recorded as ``name box``)."""
+
+    def shown_name(m: re.Match) -> str:
+        # "Orrin Hatch Orrin Grant Hatch...": the box opens after the last word whose
+        # repeat closes a box ending at the same " MORE" ("Hatch", not "Orrin")
+        line, box = m.string, m
+        for w in _CAPITAL_WORD.finditer(line, m.start("box"), m.start("box") + 62):
+            later = _NAME_BOX.match(line, w.start())
+            if later and later.end() == m.end():
+                box = later
+        art.removed.append(("name box", line[box.start("box"):m.end()]))
+        return line[m.start():box.start("box")]
+
+    for para in art.paragraphs:
+        for i, line in enumerate(para):
+            if " MORE" in line:
+                para[i] = _NAME_BOX.sub(shown_name, line)
+
+
 def _drop_lines(art: CleanedArticle, kind: str, drop) -> None:
     """Remove lines for which ``drop(index, line)`` is true; record them under ``kind``."""
     kept = []
@@ -374,6 +403,7 @@ def clean_article(text: str, settings: CleanSettings | None = None, title: str |
     if settings.furniture:
         _drop_lines(art, "furniture", lambda i, line: is_furniture(line))
         _drop_highlights(art)
+        _drop_name_boxes(art)
     body_start = 0
     if settings.capture_credits:
         _capture_lines(art)
