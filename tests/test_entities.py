@@ -74,11 +74,14 @@ def test_function_words_and_lowercase_spans_are_dropped(nlp):
 
 
 def test_spans_split_at_separators_but_not_inside_places_or_company_suffixes(nlp):
-    text = "Axios, Walmart and Apple, Inc. met in Washington, D.C. with ✓ Andrew Yang 12 and it’s Donald Trump."
+    text = ("Axios, Walmart and Apple, Inc. met in Washington, D.C. with ✓ Andrew Yang 12 and it’s Donald Trump. "
+            "Photo: Paul Mounce - Corbis of Jean-Paul Sartre.")
     doc = make_doc(nlp, text, [("Axios, Walmart", "ORG"), ("Apple, Inc.", "ORG"), ("Washington, D.C.", "GPE"),
-                               ("✓ Andrew Yang 12", "PERSON"), ("’s Donald Trump", "PERSON")])
+                               ("✓ Andrew Yang 12", "PERSON"), ("’s Donald Trump", "PERSON"),
+                               ("Paul Mounce - Corbis", "PERSON"), ("Jean-Paul Sartre", "PERSON")])
     assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == [
-        "Axios", "Walmart", "Apple, Inc.", "Washington, D.C.", "Andrew Yang", "Donald Trump"]
+        "Axios", "Walmart", "Apple, Inc.", "Washington, D.C.", "Andrew Yang", "Donald Trump", "Paul Mounce", "Corbis",
+        "Jean-Paul Sartre"]
 
 
 def test_leading_titles_are_cut_through(nlp):
@@ -237,6 +240,18 @@ def test_surname_does_not_link_to_an_event_or_firm_named_after_the_person(nlp):
     assert k["Brooks"] == k["Rayshard Brooks"] == "Rayshard Brooks"
     assert k["Rayshard Brooks Shooting"] == "Rayshard Brooks Shooting"
     assert k["Bush"] == k["Jeb Bush"] == "Jeb Bush"
+
+
+def test_no_link_to_spans_that_are_not_a_name_nor_from_a_case_party(nlp):
+    text = ("A pro-Obama rally cheered. Obama waved. Follow Twitter @kbaker6 on Twitter. Reno v. Flores set limits "
+            "that Reno defended. Scott Johnson cited Texas v. Johnson. Bashar al-Assad spoke; Assad left.")
+    doc = make_doc(nlp, text, [("pro-Obama", "PERSON"), ("Obama", "PERSON"), ("Twitter @kbaker6", "PERSON"),
+                               ("Twitter", "PERSON"), ("Reno v. Flores", "PERSON"), ("Reno", "PERSON"),
+                               ("Scott Johnson", "PERSON"), ("Johnson", "PERSON", "Texas v."),
+                               ("Bashar al-Assad", "PERSON"), ("Assad", "PERSON")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert [k[n] for n in ("Obama", "Twitter", "Reno", "Johnson")] == ["Obama", "Twitter", "Reno", "Johnson"]
+    assert k["Assad"] == "Bashar al-Assad"
 
 
 def test_label_vote_gives_one_label_per_entity(nlp):

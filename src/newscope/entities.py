@@ -3,15 +3,17 @@
 Two steps, matching the pipeline:
 
 * :func:`article_mentions` (per article, cached): spaCy NER spans are cleaned (line
-  breaks, list commas and symbols such as "/" or "✓" split a span; leading determiners,
+  breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a span; leading determiners,
   titles and honorifics, edge punctuation, a possessive "'s" and, for people, anything
   before an inner possessive ("Fox's Megyn Kelly") are dropped). Untagged repeats of a
   tagged name are added. Mentions are then linked *within the article*: an acronym to
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells; a partial person name ("Assad") to the one full name containing it ("Bashar
   al-Assad"), but not to a thing named after the person ("Rayshard Brooks Shooting"),
-  nor to two names run together ("Roger Penske Trump"), nor as a first name right after a
-  capitalised word other than a title ("Pope Francis" is not "Francis Rooney"); a short
+  nor to two names run together ("Roger Penske Trump"), nor to a span with a lower-case
+  word other than a particle, a handle or digits ("pro-Obama", "Reno v. Flores", "Twitter
+  @kbaker6"), nor as a first name right after a capitalised word other than a title ("Pope
+  Francis" is not "Francis Rooney"), nor as a party to a case ("Texas v. Johnson"); a short
   head ("the Observatory") to the one organisation it ends ("Syrian Observatory for Human
   Rights"), except generic institutions that stand on their own (``STANDALONE_HEADS``:
   "the Senate", "the Supreme Court") and heads of a possessive phrase ("Lessig's
@@ -100,6 +102,7 @@ _CLASS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
 # Tokens that never belong inside a name: a span across them is two names or junk
 # ("Axios, Walmart", "Mandel Ngan/AFP", "✓ Andrew Yang").
 _SEPARATOR = re.compile(r"^[;|/\\•·✓✔✗★☆©®™#@+=<>]+$")
+_DASHES = frozenset({"-", "--", "–", "—"})
 _AFTER_COMMA = frozenset({"inc", "llc", "ltd", "co", "corp", "jr", "sr", "lp", "plc", "ii", "iii"})
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 _PAREN_ACRONYM = re.compile(r"\s*\(\s*((?:[A-Z]\.?){2,6})\s*\)")
@@ -115,6 +118,14 @@ _NAMED_AFTER = frozenset(
     administration campaign family shooting killing murder death trial case scandal affair
     associates partners group company""".split()
 )
+
+# Lower-case words of people's names ("Bashar al-Assad", "Osama bin Laden", "Charles de
+# Gaulle"); any other lower-case word makes a PERSON span something else ("pro-Obama",
+# "Reno v. Flores").
+_NAME_PARTICLES = frozenset(
+    "al el bin ibn bint ben abu de del della der den di da das dos du la le van von ter ten y zu".split()
+)
+_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.])*")
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
@@ -149,12 +160,18 @@ def entity_id(name: str, label: str) -> str:
 # --------------------------------------------------------------------------- per article
 
 
+def _spaced_dash(tok: Token) -> bool:
+    """A dash with a space beside it joins two names ("Paul Mounce - Corbis"); a hyphen
+    inside a name ("Jean-Paul") has none."""
+    return tok.text in _DASHES and (bool(tok.whitespace_) or (tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)))
+
+
 def _clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
     """Character spans of ``ent`` after splitting at line breaks and trimming edges."""
     runs: list[list[Token]] = [[]]
     commas = ent.label_ not in _PLACE_LABELS | {"FAC"}  # "Washington, D.C." is one place
     for tok in ent:
-        if tok.is_space or "\n" in tok.text or _SEPARATOR.match(tok.text) or (
+        if tok.is_space or "\n" in tok.text or _SEPARATOR.match(tok.text) or _spaced_dash(tok) or (
             commas and tok.text == "," and tok.i + 1 < ent.end
             and tok.doc[tok.i + 1].lower_.rstrip(".") not in _AFTER_COMMA
         ):
@@ -252,6 +269,8 @@ def _root(forms: dict[str, _Form], norm: str) -> str:
 
 
 _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w.]*)[ \t]+$")
+_CASE_PARTY_BEFORE = re.compile(r"\bvs?\.[ \t]+$")
+_CASE_PARTY_AFTER = re.compile(r"[ \t]+vs?\.[ \t]")
 
 
 def _first_name_link(forms: dict[str, _Form], f: _Form) -> bool:
@@ -260,6 +279,16 @@ def _first_name_link(forms: dict[str, _Form], f: _Form) -> bool:
         return False
     own, full = f.low, forms[_root(forms, f.norm)].low
     return full[: len(own)] == own and full[-len(own) :] != own
+
+
+def _person_name(words: tuple[str, ...]) -> bool:
+    """Could these words be a person's name? Not with a lower-case word other than a
+    particle ("pro-Obama", "Reno v. Flores"), a handle or digits ("Twitter @kbaker6"), nor
+    when the last word names a thing after the person ("Rayshard Brooks Shooting")."""
+    return words[-1].lower() not in _NAMED_AFTER and all(
+        _NAME_WORD.fullmatch(w) and (w[0].isupper() or w.lower() in _NAME_PARTICLES or w[1:2] in ("'", "’"))
+        for w in words
+    )
 
 
 def _glued(words: tuple[str, ...], people: set[tuple[str, ...]]) -> bool:
@@ -280,7 +309,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
         if n < 2:
             continue
         low = f.low
-        if f.label == "PERSON" and low[-1] not in _NAMED_AFTER and not _glued(low, people):
+        if f.label == "PERSON" and _person_name(f.words) and not _glued(low, people):
             for i in range(n):
                 for j in range(i + 1, n + 1):
                     if j - i < n:
@@ -423,10 +452,16 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
 
     # A first name right after a capitalised word other than a title names someone else
     # ("Pope Francis", "Hurricane Michael" are not the article's "Francis Rooney", "Michael
-    # Avenatti"; "Chairman Kim" is still "Kim Jong Un").
+    # Avenatti"; "Chairman Kim" is still "Kim Jong Un"); so does a party in a case title
+    # ("Texas v. Johnson" is not the article's "Scott Johnson").
     unlinked = set()
-    for (s, _, _), norm in zip(spans, norms):
-        if forms[norm].label == "PERSON" and _first_name_link(forms, forms[norm]):
+    for (s, e, _), norm in zip(spans, norms):
+        f = forms[norm]
+        if f.label != "PERSON" or f.target is None:
+            continue
+        if _CASE_PARTY_BEFORE.search(text, max(0, s - 5), s) or _CASE_PARTY_AFTER.match(text, e):
+            unlinked.add(s)
+        elif _first_name_link(forms, f):
             before = _CAPITALISED_BEFORE.search(text, max(0, s - 40), s)
             if before and before.group(1).lower().rstrip(".") not in TITLE_WORDS:
                 unlinked.add(s)
