@@ -218,6 +218,12 @@ def test_surname_does_not_link_to_two_names_run_together(nlp):
     text = "Roger Penske praised Roger Penske Trump on Monday. Trump thanked him."
     doc = make_doc(nlp, text, [("Roger Penske", "PERSON"), ("Roger Penske Trump", "PERSON"), ("Trump", "PERSON")])
     assert keys(article_mentions(doc, "a", LABELS))["Trump"] == "Trump"
+    text = ("The Trump Twitter offensive began. Trump posted on Twitter. Reagan Conservative voters love Reagan, "
+            "a Conservative.")
+    doc = make_doc(nlp, text, [("Trump Twitter", "PERSON"), ("Trump", "PERSON"), ("Twitter", "ORG"),
+                               ("Reagan Conservative", "PERSON"), ("Reagan", "PERSON"), ("Conservative", "NORP")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert (k["Trump"], k["Twitter"], k["Reagan"]) == ("Trump", "Twitter", "Reagan")
 
 
 @pytest.mark.parametrize(("text", "full", "short", "label"), [

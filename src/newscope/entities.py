@@ -291,11 +291,17 @@ def _person_name(words: tuple[str, ...]) -> bool:
     )
 
 
-def _glued(words: tuple[str, ...], people: set[tuple[str, ...]]) -> bool:
-    """A person name with words after another person name of the article: two names run
-    together ("Roger Penske Trump", "Ilhan Omar Ilhan OmarHarris"), not a name to link to."""
+def _glued(words: tuple[str, ...], labels: dict[tuple[str, ...], str]) -> bool:
+    """Two names run together, not a name to link to: a person name with words after
+    another person name of the article ("Roger Penske Trump", "Ilhan Omar Ilhan
+    OmarHarris"), or a person name followed by an organisation or group the article names
+    on its own ("Trump Twitter", "Reagan Conservative"). ``labels``: the article's forms
+    (lower-case words -> label)."""
     n = len(words)
-    return any(words[i:j] in people for i in range(n - 1) for j in range(i + 2, n))
+    person_inside = any(labels.get(words[i:j]) == "PERSON" for i in range(n - 1) for j in range(i + 2, n))
+    return person_inside or any(
+        labels.get(words[:i]) == "PERSON" and labels.get(words[i:]) in ("ORG", "NORP") for i in range(1, n)
+    )
 
 
 def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
@@ -303,13 +309,13 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
     person_parts: dict[tuple[str, ...], set[str]] = {}
     surnames: dict[tuple[str, ...], set[str]] = {}
     heads: dict[tuple[str, ...], set[str]] = {}
-    people = {f.low for f in forms.values() if f.label == "PERSON" and len(f.words) > 1}
+    labels = {f.low: f.label for f in forms.values()}
     for f in forms.values():
         n = len(f.words)
         if n < 2:
             continue
         low = f.low
-        if f.label == "PERSON" and _person_name(f.words) and not _glued(low, people):
+        if f.label == "PERSON" and _person_name(f.words) and not _glued(low, labels):
             for i in range(n):
                 for j in range(i + 1, n + 1):
                     if j - i < n:
