@@ -180,6 +180,14 @@ def test_parenthetical_cue_keeps_source(nlp) -> None:
     assert a["content_start"] == 0
 
 
+def test_cue_set_off_by_commas_inside_its_content(nlp) -> None:
+    text = ("The middle fifth paid 8.9 percent, the agency said in a June report, and those in the bottom fifth "
+            "paid 0.8 percent.")
+    a = _one(_run(nlp, text), "said")
+    assert a["source_text"] == "the agency"
+    assert a["content_text"] == text.rstrip(".")
+
+
 def test_speaker_after_indirect_content(nlp) -> None:
     text = "The army took control of the village on Sunday, the Observatory said."
     a = _one(_run(nlp, text), "said")

@@ -226,9 +226,9 @@ def _subject(verb: Token) -> Token | None:
     tok = verb
     for _ in range(4):
         for c in tok.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and not (c.dep_ == "nsubjpass" and tok is verb and False):
+            if c.dep_ in ("nsubj", "nsubjpass"):
                 return c
-        if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "prep") and tok.head is not tok:
+        if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "prep") and tok.head != tok:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 return tok.head
             tok = tok.head
@@ -551,15 +551,9 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
     if content is None:
         content = _adjacent_quote(b, verb, subj, channel)
     if content is None and clause is not None:
-        content = _subtree_span(clause)
-    if content is None and verb.dep_ in ("parataxis", "ccomp", "advcl"):
-        # "We will win," he said. / "Mrs. Clinton, these people said, would ..." -> head clause
-        head = verb.head
-        if subj is not None and subj.head is verb:
-            if head.i < verb.i and head.right_edge.i <= verb.right_edge.i:
-                content = _subtree_span(head, exclude=verb)
-            else:
-                content = _span_chars(head.doc[head.left_edge.i : head.right_edge.i + 1])
+        # "The middle fifth paid 8.9 percent, the agency said in a report, and ...": a cue
+        # set off by commas inside its content
+        content = _span_chars(verb.sent) if subj is not None and _set_off(verb, subj) else _subtree_span(clause)
     if content is None and subj is not None and source is not None:
         # "African-Americans, he said, can ...": a parenthetical cue inside its content
         sent = verb.sent
@@ -585,6 +579,25 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
     if source is not None and content[0] <= source[0] < content[1] and not content[0] <= cue[0] < content[1]:
         source = None  # the "subject" is inside what was said, the cue outside: a misparse
     b.add(source, cue, content, "indirect", lemma, channel, subj)
+
+
+_CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "nsubj", "punct", "agent"})
+
+
+def _set_off(verb: Token, subj: Token) -> bool:
+    """Is the cue set off by commas inside its content ("Lenox was a juggernaut, Mr.
+    Clarke said, until it went bankrupt")? Then the whole sentence is the content."""
+    doc, sent = verb.doc, verb.sent
+    lo = subj.left_edge.i
+    if lo < sent.start + 2 or doc[lo - 1].text != ",":
+        return False
+    for j in range(verb.i + 1, min(verb.i + 8, sent.end)):
+        if doc[j].text == ",":
+            return sum(not t.is_punct for t in doc[j + 1 : sent.end]) >= 2
+        child = next((a for a in [doc[j], *doc[j].ancestors] if a.head == verb), None)
+        if child is None or child.dep_ not in _CUE_ADJUNCTS:
+            return False
+    return False
 
 
 def _source_span(b: _Builder, subj: Token, verb: Token) -> tuple[tuple[int, int], Token]:
@@ -637,7 +650,7 @@ def _noun_cue(b: _Builder, noun: Token, lemma: str) -> None:
     if holder is None:
         agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
         holder = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
-    if holder is None or holder.lower_ in ("its", "their") and holder.head is not noun:
+    if holder is None or holder.lower_ in ("its", "their") and holder.head != noun:
         return
     content = None
     cue_end = noun.idx + len(noun.text)
