@@ -372,6 +372,28 @@ def test_unlinked_short_form_follows_consistent_corpus_link():
     assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-clinton"
 
 
+def test_mislabelled_surname_follows_a_person_it_is_mostly_linked_to():
+    linked = [rows(f"a{i}", ("Donald Trump", "Donald Trump", "PERSON"), ("Trump", "Donald Trump", "PERSON"),
+                   ("Jim Jordan", "Jim Jordan", "PERSON"), ("Jordan", "Jim Jordan", "PERSON")) for i in range(3)]
+    alone = rows("b", ("Trump", "Trump", "ORG"), ("Jordan", "Jordan", "GPE"))
+    countries = [rows(f"c{i}", ("Jordan", "Jordan", "GPE")) for i in range(4)]  # alone in more articles
+    m, e = resolve_entities(pd.DataFrame(sum(linked, []) + alone + sum(countries, [])))
+    b = m[m["article_id"] == "b"].set_index("text")
+    assert (b.loc["Trump", "entity_id"], b.loc["Trump", "label"]) == ("person-donald-trump", "PERSON")
+    assert b.loc["Jordan", "entity_id"] == "gpe-jordan"
+    assert e.set_index("name").loc["Donald Trump", "label"] == "PERSON"
+
+
+def test_well_known_name_is_not_merged_into_a_rare_longer_one():
+    fed = [rows(f"f{i}", ("Fed", "Fed", "ORG")) for i in range(10)]
+    dallas = rows("d", ("Dallas Fed", "Dallas Fed", "ORG"), ("Fed", "Dallas Fed", "ORG"))
+    guard = rows("g", ("Syrian Observatory", "Syrian Observatory", "ORG"), ("Observatory", "Syrian Observatory", "ORG"))
+    m, _ = resolve_entities(pd.DataFrame(sum(fed, []) + dallas + guard))
+    d = m[m["article_id"].isin(["d", "g"])].set_index("text")["entity_id"]
+    assert (d["Fed"], d["Dallas Fed"]) == ("org-federal-reserve", "org-dallas-fed")  # built-in alias
+    assert d["Observatory"] == "org-syrian-observatory"  # a head not known on its own keeps its link
+
+
 def test_first_names_do_not_follow_corpus_links():
     linked = [rows(f"a{i}", ("Charlie Sykes", "Charlie Sykes", "PERSON"), ("Charlie", "Charlie Sykes", "PERSON"))
               for i in range(3)]

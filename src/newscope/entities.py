@@ -25,9 +25,11 @@ Two steps, matching the pipeline:
   Person names with stray words from NER errors ("House Nancy Pelosi") join the name
   they contain (the clearly commoner one when they hold two: "Crooked Hillary Clinton"
   -> "Hillary Clinton"; not two names run together); plural group names join their
-  singular ("Republicans", "Republican"); a surname or acronym left unlinked in one
-  article follows the full name it was linked to in the other articles when that link is
-  consistent; the alias tables apply (the built-in ``newscope/data/aliases.yaml`` of wire
+  singular ("Republicans", "Republican"); a name known on its own across the corpus is
+  not merged into a rare longer name an article linked it to ("the Fed" is not "Dallas
+  Fed"); a surname or acronym left unlinked in one article follows the full name it was
+  linked to in the other articles when that link is consistent (a surname the tagger
+  mislabelled, "Trump" as ORG, too, when it is mostly linked); the alias tables apply (the built-in ``newscope/data/aliases.yaml`` of wire
   agencies and institutions, then the user's table from ``params.yaml``
   ``entities.aliases``, which wins).
 
@@ -129,6 +131,8 @@ _NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.])*")
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
+_WELL_KNOWN_MIN_ARTICLES = 10
+_WELL_KNOWN_RATIO = 5
 
 
 def normalize_name(name: str) -> str:
@@ -614,6 +618,34 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
     return out
 
 
+def _well_known_heads(text_norm: pd.Series, key_norm: pd.Series, label: pd.Series, article: pd.Series) -> pd.Series:
+    """Mentions an article linked by their head to a rare longer name although the head is
+    an entity of its own across the corpus ("the Fed" -> "Dallas Fed", "Medicare" ->
+    "Privatizing Medicare", "White House" -> "Top White House"): the head named alone in
+    at least ``_WELL_KNOWN_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO`` times as many
+    as the longer name; not people ("Ford" stays "Christine Ford")."""
+    linked = (text_norm != key_norm).to_numpy()
+    if not linked.any():
+        return pd.Series(False, index=text_norm.index)
+    pairs = pd.DataFrame({"t": text_norm, "k": key_norm, "a": article, "label": label})
+    alone = pairs[~linked].drop_duplicates(["t", "a"]).groupby("t").size()
+    n_key = pairs.drop_duplicates(["k", "a"]).groupby("k").size()
+    pairs["person"] = pairs["label"].eq("PERSON")
+    person = pairs.groupby("t")["person"].mean() >= 0.5
+    person_key = pairs.groupby("k")["person"].mean() >= 0.5
+    cand = pairs[linked].drop_duplicates(["t", "k"])
+    n_alone = cand["t"].map(alone).fillna(0)
+    keep = (
+        np.array([f" {k}".endswith(f" {t}") for t, k in zip(cand["t"], cand["k"])], dtype=bool)
+        & (n_alone >= _WELL_KNOWN_MIN_ARTICLES).to_numpy()
+        & (n_alone >= _WELL_KNOWN_RATIO * cand["k"].map(n_key)).to_numpy()
+        & ~cand["t"].map(person).to_numpy(dtype=bool)
+        & ~cand["k"].map(person_key).to_numpy(dtype=bool)
+    )
+    heads = pd.MultiIndex.from_frame(cand.loc[keep, ["t", "k"]])
+    return pd.Series(pd.MultiIndex.from_arrays([text_norm, key_norm]).isin(heads), index=text_norm.index)
+
+
 def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> dict:
     """Plural group names -> the singular seen in the corpus ("Republicans" -> "Republican",
     "Americans" -> "American"): for nationalities and groups (NORP) one entity, not two."""
@@ -660,6 +692,10 @@ def resolve_entities(
         hit = canon.notna()
         return norm.mask(hit, _map_norms(canon[hit], normalize_name)), surf.mask(hit, canon)
 
+    heads = _well_known_heads(text_norm, key_norm, m["label"], m["article_id"])
+    if heads.any():
+        log.info("resolve_entities: %d mentions of well-known names unlinked from rare longer names", heads.sum())
+        key_norm, surface = key_norm.mask(heads, text_norm), surface.mask(heads, m["text"])
     key_norm, surface = aliased(key_norm, surface)
 
     contained = _contained_people(key_norm, m["label"], m["article_id"], table)
@@ -672,14 +708,16 @@ def resolve_entities(
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
     # (Not first names, "Robert", nor heads, "Court": they name different ones elsewhere.)
+    # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
+    # too, as a person, when it is linked in at least as many articles as it stands alone.
     linked = text_norm != key_norm
     acronym = m["text"].str.fullmatch(_ACRONYM.pattern).fillna(False)
-    can_follow = m["label"].eq("PERSON") | acronym
     links = (
-        pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface, "acr": acronym})[linked]
+        pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface, "acr": acronym,
+                      "person": m["label"].eq("PERSON")})[linked]
         .drop_duplicates(["a", "s", "k"])
         .groupby(["s", "k"], sort=False)
-        .agg(n=("a", "size"), surf=("surf", "first"), acr=("acr", "max"))
+        .agg(n=("a", "size"), surf=("surf", "first"), acr=("acr", "max"), person=("person", "mean"))
         .reset_index()
     )
     if len(links):
@@ -688,9 +726,13 @@ def resolve_entities(
         links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
                       & (links["acr"] | surname)]
         links = links[~links["s"].isin(table.split)].set_index("s")
-        alone = ~linked & can_follow & key_norm.isin(links.index)
+        n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[~linked].drop_duplicates().groupby("s").size()
+        person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
+        mislabelled = key_norm.map(person_link).eq(True) & ~m["label"].eq("PERSON")
+        alone = ~linked & (m["label"].eq("PERSON") | acronym | mislabelled) & key_norm.isin(links.index)
         if alone.any():
             log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link", alone.sum())
+            m.loc[alone & mislabelled, "label"] = "PERSON"
             short = key_norm[alone]
             key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
             key_norm, surface = aliased(key_norm, surface)
