@@ -337,6 +337,16 @@ def test_same_name_across_articles_is_one_entity_with_stable_id():
     assert set(m2.loc[m2["text"] == "Assad", "entity_id"]) == {"person-bashar-al-assad"}
 
 
+def test_person_names_differing_only_in_particles_are_one():
+    full = ("Bashar al-Assad", "Bashar al-Assad", "PERSON")
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", full) + rows("b", full)
+        + rows("c", ("Bashar Assad", "Bashar Assad", "PERSON"), ("Ben Carson", "Ben Carson", "PERSON"))
+        + rows("d", ("Carson", "Carson", "PERSON"))))
+    assert set(m.loc[m["text"].str.startswith("Bashar"), "entity_id"]) == {"person-bashar-al-assad"}
+    assert set(e["name"]) == {"Bashar al-Assad", "Ben Carson", "Carson"}  # a first name is not a particle
+
+
 def test_plural_group_names_join_the_singular():
     m, e = resolve_entities(pd.DataFrame(
         rows("a", ("Republicans", "Republicans", "NORP"), ("Americans", "Americans", "NORP"))

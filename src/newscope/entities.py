@@ -25,13 +25,14 @@ Two steps, matching the pipeline:
   Person names with stray words from NER errors ("House Nancy Pelosi") join the name
   they contain (the clearly commoner one when they hold two: "Crooked Hillary Clinton"
   -> "Hillary Clinton"; not two names run together); plural group names join their
-  singular ("Republicans", "Republican"); a name known on its own across the corpus is
+  singular ("Republicans", "Republican"); person names differing only in particles are
+  one ("Bashar Assad", "Bashar al-Assad"); a name known on its own across the corpus is
   not merged into a rare longer name an article linked it to ("the Fed" is not "Dallas
   Fed"); a surname or acronym left unlinked in one article follows the full name it was
-  linked to in the other articles when that link is consistent (a surname the tagger
-  mislabelled, "Trump" as ORG, too, when it is mostly linked); the alias tables apply (the built-in ``newscope/data/aliases.yaml`` of wire
-  agencies and institutions, then the user's table from ``params.yaml``
-  ``entities.aliases``, which wins).
+  linked to in the other articles when that link is consistent (so does a surname the
+  tagger mislabelled, "Trump" as ORG, when it is mostly linked); the alias tables apply
+  (the built-in ``newscope/data/aliases.yaml`` of wire agencies and institutions, then
+  the user's table from ``params.yaml`` ``entities.aliases``, which wins).
 
 Alias table format (YAML; every section optional)::
 
@@ -653,6 +654,23 @@ def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> 
     return {k: k[:-1] for k in groups if k.endswith("s") and k[:-1] in groups and k not in table.split}
 
 
+def _particle_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+    """Person names that differ only in particles after the first name ("Bashar Assad",
+    "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") -> the one in most
+    articles."""
+    people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()].drop_duplicates()
+    n_art = people.groupby("k").size()
+    names = n_art[[len(k.split()) > 1 and k not in table.split and k not in table.merge for k in n_art.index]]
+    bare = pd.Series([" ".join([k.split()[0], *(w for w in k.split()[1:] if w not in _NAME_PARTICLES)])
+                      for k in names.index], index=names.index)
+    out = {}
+    for _, keys in names.groupby(bare):
+        if len(keys) > 1:
+            best = keys.idxmax()
+            out.update({k: best for k in keys.index if k != best})
+    return out
+
+
 def _mode(df: pd.DataFrame, by: list[str], col: str) -> pd.Series:
     """Commonest value of ``col`` per ``by`` group (ties: alphabetically first)."""
     counts = df.groupby([*by, col], sort=False).size().reset_index(name="n")
@@ -704,6 +722,9 @@ def resolve_entities(
     plurals = _group_plurals(key_norm, m["label"], table)
     if plurals:
         key_norm = key_norm.map(plurals).fillna(key_norm)
+    variants = _particle_variants(key_norm, m["label"], m["article_id"], table)
+    if variants:
+        key_norm = key_norm.map(variants).fillna(key_norm)
 
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
