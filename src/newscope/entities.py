@@ -13,13 +13,16 @@ Two steps, matching the pipeline:
   nor to two names run together ("Roger Penske Trump"), nor to a span with a lower-case
   word other than a particle, a handle or digits ("pro-Obama", "Reno v. Flores", "Twitter
   @kbaker6"), nor as a first name right after a capitalised word other than a title ("Pope
-  Francis" is not "Francis Rooney"), nor as a party to a case ("Texas v. Johnson"); a short
-  head ("the Observatory") to the one organisation it ends ("Syrian Observatory for Human
-  Rights"), except generic institutions that stand on their own (``STANDALONE_HEADS``:
-  "the Senate", "the Supreme Court") and heads of a possessive phrase ("Lessig's
-  Electoral College"), and never from a person's full name ("Jeb Bush" is not "Jeb Bush &
-  Associates"); place names never by a part ("Virginia" is not "West Virginia"). Each
-  linked group gets one label by vote.
+  Francis" is not "Francis Rooney"), nor as a party to a case ("Texas v. Johnson"), nor
+  under the other courtesy title than its first titled mention ("Ms. Craig" after "Mr.
+  Craig"); a short head ("the Observatory") to the one organisation it ends ("Syrian
+  Observatory for Human Rights"), except generic institutions that stand on their own
+  (``STANDALONE_HEADS``: "the Senate", "the Supreme Court"), heads of a possessive phrase
+  ("Lessig's Electoral College"), a plural word before a connector ("Veterans" is not
+  "Concerned Veterans for America"), parts of two names joined by "and", and never from a
+  person's full name ("Jeb Bush" is not "Jeb Bush & Associates"); place names never by a
+  part ("Virginia" is not "West Virginia"). An acronym links by its initials only with
+  three letters or more ("TP" may be anything). Each linked group gets one label by vote.
 * :func:`resolve_entities` (corpus): one ``entity_id`` per canonical name. Names are
   compared after :func:`normalize_name` (case, accents, dots and hyphens ignored).
   Person names with stray words from NER errors ("House Nancy Pelosi") join the name
@@ -80,7 +83,8 @@ TITLE_WORDS = frozenset(
     ambassador envoy judge justice chief director commissioner officer detective sheriff
     spokesman spokeswoman spokesperson candidate nominee president-elect ex former late
     first treasurer comptroller auditor lawmaker delegate assemblyman assemblywoman councilman
-    councilwoman councilmember superintendent inspector prosecutor secretary-general""".split()
+    councilwoman councilmember superintendent inspector prosecutor secretary-general brig
+    brigadier""".split()
 )
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Heads that stand on their own as a different institution ("the House" is not "the
@@ -104,6 +108,7 @@ _CLASS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
 
 # Tokens that never belong inside a name: a span across them is two names or junk
 # ("Axios, Walmart", "Mandel Ngan/AFP", "✓ Andrew Yang").
+_PLURAL = re.compile(r"[^su]s$")
 _SEPARATOR = re.compile(r"^[;|/\\•·✓✔✗★☆©®™#@+=<>]+$")
 _DASHES = frozenset({"-", "--", "–", "—"})
 _AFTER_COMMA = frozenset({"inc", "llc", "ltd", "co", "corp", "jr", "sr", "lp", "plc", "ii", "iii"})
@@ -119,7 +124,7 @@ _NAMED_AFTER = frozenset(
     """day act foundation center centre institute prize award library school university college
     bridge airport street avenue boulevard memorial park stadium hall doctrine rule amendment
     administration campaign family shooting killing murder death trial case scandal affair
-    associates partners group company""".split()
+    associates partners group company debate speech interview controversy era presidency""".split()
 )
 
 # Lower-case words of people's names ("Bashar al-Assad", "Osama bin Laden", "Charles de
@@ -274,6 +279,7 @@ def _root(forms: dict[str, _Form], norm: str) -> str:
 
 
 _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w.]*)[ \t]+$")
+_COURTESY_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t]+$")
 _CASE_PARTY_BEFORE = re.compile(r"\bvs?\.[ \t]+$")
 _CASE_PARTY_AFTER = re.compile(r"[ \t]+vs?\.[ \t]")
 
@@ -332,12 +338,16 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
             # heads: the final words before any connector ("Syrian Observatory for Human
             # Rights" -> "Syrian Observatory", "Observatory"); a one-word part before a
             # connector is too generic ("State of the Union" -> "State"); none from a
-            # possessive phrase ("Lessig's Electoral College" is not the Electoral College).
+            # possessive phrase ("Lessig's Electoral College" is not the Electoral College), no
+            # plural word before a connector ("Veterans" is not "Concerned Veterans for
+            # America") and none from two names joined by "and".
             sp = f.spaced
             k = next((i for i, w in enumerate(sp) if not w[0].isupper()), len(sp))
+            if k < len(sp) and sp[k].lower() in ("and", "&"):
+                continue  # two names joined: "Citadel Securities and Virtu Financial"
             for i in range(1, k) if k == len(sp) else range(k if k > 1 else 0):
                 part = tuple(w.lower() for w in sp[i:k])
-                if part not in _STANDALONE:
+                if part not in _STANDALONE and not (len(part) == 1 and k < len(sp) and _PLURAL.search(part[0])):
                     heads.setdefault(part, set()).add(f.norm)
 
     for f in sorted(forms.values(), key=lambda f: -len(f.words)):
@@ -345,7 +355,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
         compact = "".join(f.words).replace(".", "")
         if f.norm in definitions and definitions[f.norm] in forms:
             candidates = {definitions[f.norm]}
-        elif _ACRONYM.match("".join(f.words)):
+        elif _ACRONYM.match("".join(f.words)) and len(compact) > 2:  # "TP" may be anything
             candidates = {
                 g.norm for g in forms.values()
                 if len(g.words) > 1 and _CLASS.get(g.label, "other") == _CLASS.get(f.label, "other")
@@ -475,6 +485,16 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
         elif _first_name_link(forms, f):
             before = _CAPITALISED_BEFORE.search(text, max(0, s - 40), s)
             if before and before.group(1).lower().rstrip(".") not in TITLE_WORDS:
+                unlinked.add(s)
+    # "Mr. Craig" and then "Ms. Craig": a surname under the other courtesy title than its
+    # first titled mention is another member of the family, not the linked full name.
+    gender: dict[str, bool] = {}
+    for (s, _, _), norm in sorted(zip(spans, norms)):
+        f = forms[norm]
+        title = _COURTESY_TITLE.search(text, max(0, s - 6), s) if f.label == "PERSON" and f.target else None
+        if title:
+            female = title.group(1) != "Mr"
+            if gender.setdefault(_root(forms, norm), female) != female:
                 unlinked.add(s)
 
     sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
