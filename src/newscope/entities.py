@@ -3,9 +3,9 @@
 Two steps, matching the pipeline:
 
 * :func:`article_mentions` (per article, cached): spaCy NER spans are cleaned (line
-  breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a span; leading determiners,
-  titles and honorifics, edge punctuation, a possessive "'s" and, for people, anything
-  before an inner possessive ("Fox's Megyn Kelly") are dropped). Untagged repeats of a
+  breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a span;
+  leading determiners, titles and honorifics, edge punctuation, a possessive "'s" and,
+  for people, anything before an inner possessive ("Fox's Megyn Kelly") are dropped). Untagged repeats of a
   tagged name are added. Mentions are then linked *within the article*: an acronym to
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells; a partial person name ("Assad") to the one full name containing it ("Bashar
@@ -103,12 +103,12 @@ _STANDALONE = {tuple(h.split()) for h in STANDALONE_HEADS}
 # names by their head; places never by a part ("Virginia" is not "West Virginia").
 _HEAD_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
+_PLURAL = re.compile(r"[^su]s$")  # a plural head ("Veterans") is a common noun
 # An acronym stands for a name of the same class ("S.C." is not the "Supreme Court").
 _CLASS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place"}
 
 # Tokens that never belong inside a name: a span across them is two names or junk
 # ("Axios, Walmart", "Mandel Ngan/AFP", "✓ Andrew Yang").
-_PLURAL = re.compile(r"[^su]s$")
 _SEPARATOR = re.compile(r"^[;|/\\•·✓✔✗★☆©®™#@+=<>]+$")
 _DASHES = frozenset({"-", "--", "–", "—"})
 _AFTER_COMMA = frozenset({"inc", "llc", "ltd", "co", "corp", "jr", "sr", "lp", "plc", "ii", "iii"})
