@@ -63,6 +63,15 @@ def test_direct_quote_speaker_after(nlp) -> None:
     assert a["kind"] == "direct" and a["cue_lemma"] == "say"
 
 
+def test_speaker_after_a_quote_with_its_own_subject(nlp) -> None:
+    # the parser hangs "reaction" (inside the quote) on "said" too
+    text = "“My reaction, that was outrageous,” Obama's former campaign strategist said in an interview."
+    a = _one(_run(nlp, text), "said")
+    assert a["source_text"] == "Obama's former campaign strategist"
+    text = "“He would be a great senator,” Rep. Elijah E. Cummings (D-Md.) said in a phone interview."
+    assert _one(_run(nlp, text), "said")["source_text"] == "Rep. Elijah E. Cummings (D-Md.)"
+
+
 def test_quote_framed_by_verb_outside_lexicon(nlp) -> None:
     text = "“That would have been a demonstration of good faith,” Toomey fumed on Tuesday."
     a = _one(_run(nlp, text), "fumed")

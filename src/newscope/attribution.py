@@ -168,7 +168,9 @@ def _starts_word(s: str, i: int) -> bool:
 def _span_chars(tokens: Span) -> tuple[int, int]:
     """Char span of ``tokens`` without surrounding white space and non-quote punctuation."""
     toks = [t for t in tokens if not t.is_space]
-    while toks and toks[-1].is_punct and toks[-1].text not in "”\"'’":
+    while toks and toks[-1].is_punct and toks[-1].text not in "”\"'’" and not (
+        toks[-1].text == ")" and any(t.text == "(" for t in toks)  # "Rep. Elijah Cummings (D-Md.)"
+    ):
         toks.pop()
     while toks and toks[0].is_punct and toks[0].text not in "“\"'‘":
         toks.pop(0)
@@ -225,9 +227,11 @@ def _subject(verb: Token) -> Token | None:
     through a preposition ("they ended by announcing ...")."""
     tok = verb
     for _ in range(4):
-        for c in tok.children:
-            if c.dep_ in ("nsubj", "nsubjpass"):
-                return c
+        # of two subjects the nearest: in '"My reaction was ...," the strategist said' the
+        # parser may hang the quote's subject on "said" as well
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return min(subjects, key=lambda c: abs(c.i - tok.i))
         if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "prep") and tok.head != tok:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 return tok.head
@@ -604,13 +608,18 @@ def _source_span(b: _Builder, subj: Token, verb: Token) -> tuple[tuple[int, int]
     """Source span (all coordinated/split subjects) and the token naming the speaker."""
     if subj.dep_ not in ("nsubj", "nsubjpass", "pobj"):
         return _compact_np(subj), subj
-    sibs = [c for c in subj.head.children if c.dep_ == subj.dep_ and c.i < verb.i] if subj.i < verb.i else [subj]
+    doc = verb.doc
+    sibs = [
+        c for c in subj.head.children
+        if c.dep_ == subj.dep_ and c.i < verb.i  # not a subject inside the quote before it
+        and not any(t.is_quote for t in doc[min(c.right_edge.i, subj.left_edge.i) : max(c.left_edge.i, subj.right_edge.i)])
+    ] if subj.i < verb.i else [subj]
     sibs = sibs or [subj]
     lo = min(c.left_edge.i for c in sibs)
     hi = max(c.right_edge.i for c in sibs)
     if hi >= verb.i > lo:
         hi = verb.i - 1
-    span = _span_chars(verb.doc[lo : hi + 1]) if hi >= lo else _subtree_span(subj, exclude=verb)
+    span = _span_chars(doc[lo : hi + 1]) if hi >= lo else _subtree_span(subj, exclude=verb)
     named = [c for c in sibs if c.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")]
     return span, (named[-1] if named else sibs[-1])
 
