@@ -72,6 +72,15 @@ def test_speaker_after_a_quote_with_its_own_subject(nlp) -> None:
     assert _one(_run(nlp, text), "said")["source_text"] == "Rep. Elijah E. Cummings (D-Md.)"
 
 
+@pytest.mark.parametrize(("text", "source"), [
+    ("The governor held a news conference announcing that the state would reopen.", "The governor"),
+    ("Officials issued a statement saying that the talks had failed.", "Officials"),
+    ("Protesters gathered outside, with organizers saying that the march would continue.", "organizers"),
+])
+def test_participle_on_an_occasion_or_document_takes_the_clause_subject(nlp, text: str, source: str) -> None:
+    assert _one(_run(nlp, text), "ing")["source_text"] == source
+
+
 def test_quote_framed_by_verb_outside_lexicon(nlp) -> None:
     text = "“That would have been a demonstration of good faith,” Toomey fumed on Tuesday."
     a = _one(_run(nlp, text), "fumed")

@@ -234,13 +234,32 @@ def _subject(verb: Token) -> Token | None:
             return min(subjects, key=lambda c: abs(c.i - tok.i))
         if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "prep") and tok.head != tok:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                return tok.head
+                if _can_speak(tok.head):
+                    return tok.head
+                # "at a news conference announcing ...": the speaker is the clause's subject
+                tok = next((a for a in tok.head.ancestors if a.pos_ in ("VERB", "AUX")), tok.head)
+                continue
             tok = tok.head
             continue
         if tok.dep_ == "relcl":
             return tok.head
         break
     return None
+
+
+# Things a participle may hang on whose speaker is the clause's subject ("held a news
+# conference announcing ...", "filed legal papers opposing ...").
+_SPEECH_EVENTS = frozenset(
+    """conference briefing hearing meeting session interview appearance event rally speech remarks
+    statement letter memo email message tweet video ad advertisement release filing paper papers
+    response opportunity move decision""".split()
+)
+
+
+def _can_speak(tok: Token) -> bool:
+    """Can this noun be a speaker ("officials saying ...") rather than an occasion or a
+    document ("a news conference announcing ...")?"""
+    return tok.lemma_.lower() not in _SPEECH_EVENTS
 
 
 def _agent(verb: Token) -> Token | None:
