@@ -223,8 +223,9 @@ def _compact_np(tok: Token) -> tuple[int, int]:
 
 
 def _subject(verb: Token) -> Token | None:
-    """Subject of ``verb``, inherited from the governing verb for xcomp/conj/advcl and
-    through a preposition ("they ended by announcing ...")."""
+    """Subject of ``verb``, inherited from the governing verb for xcomp/conj/advcl, through
+    a preposition ("they ended by announcing ...") and past an occasion or document a
+    participle hangs on ("the governor held a news conference announcing ...")."""
     tok = verb
     for _ in range(4):
         # of two subjects the nearest: in '"My reaction was ...," the strategist said' the
