@@ -76,6 +76,8 @@ def test_speaker_after_a_quote_with_its_own_subject(nlp) -> None:
     ("The governor held a news conference announcing that the state would reopen.", "The governor"),
     ("Officials issued a statement saying that the talks had failed.", "Officials"),
     ("Protesters gathered outside, with organizers saying that the march would continue.", "organizers"),
+    ("The Times obtained a memo saying that the agency had been warned.", "a memo"),  # not its author
+    ("The newspaper published a letter from the mayor saying that she would resign.", "the mayor"),
 ])
 def test_participle_on_an_occasion_or_document_takes_the_clause_subject(nlp, text: str, source: str) -> None:
     assert _one(_run(nlp, text), "ing")["source_text"] == source
@@ -204,6 +206,14 @@ def test_cue_set_off_by_commas_inside_its_content(nlp) -> None:
     a = _one(_run(nlp, text), "said")
     assert a["source_text"] == "the agency"
     assert a["content_text"] == text.rstrip(".")
+
+
+@pytest.mark.parametrize("text", [
+    "The economy is strong, the official said on Tuesday, citing new data.",
+    "The economy is strong, the minister said, adding that growth would continue.",
+])
+def test_cue_followed_by_its_own_adjunct_is_not_set_off(nlp, text: str) -> None:
+    assert _one(_run(nlp, text), "said")["content_text"] == "The economy is strong"
 
 
 def test_speaker_after_indirect_content(nlp) -> None:

@@ -164,8 +164,11 @@ def test_hover_name_box_cut_back_to_the_name():
     art = clean_article(text)
     assert art.text == "Sen. Orrin Hatch (R-Utah) said so. Speaker Paul Ryan told them."
     assert art.count("name box") == 2
-    headline = "WHY TRUMP'S MOVES AGAINST NORTH KOREA MAY DO MORE TO TAME KIM THAN ANY INSULT"
-    assert clean_article(headline).text == headline
+    assert clean_article("Reps. Jason CrowJason CrowHouse delivers articles MORE (Colo.) spoke.").text == (
+        "Reps. Jason Crow (Colo.) spoke.")
+    for kept in ("WHY TRUMP'S MOVES AGAINST NORTH KOREA MAY DO MORE TO TAME KIM THAN ANY INSULT",
+                 "Police said Smith told Smith County officials he needed 10 MORE officers."):
+        assert clean_article(kept).text == kept
 
 
 def test_switches_turn_steps_off(example_text):

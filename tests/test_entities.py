@@ -198,7 +198,10 @@ def test_other_courtesy_title_is_another_family_member(nlp):
     doc = make_doc(nlp, text, [("Bill Craig", "PERSON"), ("Craig", "PERSON"), ("Craig", "PERSON"),
                                ("Craig", "PERSON")])
     rows = article_mentions(doc, "a", LABELS)
-    assert [r["key"] for r in rows] == ["Bill Craig", "Bill Craig", "Craig", "Bill Craig"]
+    assert [r["key"] for r in rows] == ["Bill Craig", "Craig", "Craig", "Craig"]  # which one is Bill?
+    text = "Bill Craig voted early. “It matters,” Mr. Craig said. Mr. Craig left."
+    doc = make_doc(nlp, text, [("Bill Craig", "PERSON"), ("Craig", "PERSON"), ("Craig", "PERSON")])
+    assert {r["key"] for r in article_mentions(doc, "a", LABELS)} == {"Bill Craig"}
 
 
 def test_standalone_heads_and_ambiguous_heads_stay_apart(nlp):
@@ -263,6 +266,18 @@ def test_surname_does_not_link_to_an_event_or_firm_named_after_the_person(nlp):
     assert k["Brooks"] == k["Rayshard Brooks"] == "Rayshard Brooks"
     assert k["Rayshard Brooks Shooting"] == "Rayshard Brooks Shooting"
     assert k["Bush"] == k["Jeb Bush"] == "Jeb Bush"
+
+
+def test_hyphenated_names_link_but_english_compounds_do_not(nlp):
+    text = ("Kim Jong-un met Moon Jae-in. Kim smiled and Moon agreed. The George W. Bush-era policy ended; "
+            "Bush said so. The Clinton vs. Trump matchup pitted Hillary Clinton against Donald Trump.")
+    doc = make_doc(nlp, text, [("Kim Jong-un", "PERSON"), ("Moon Jae-in", "PERSON"), ("Kim", "PERSON"),
+                               ("Moon", "PERSON"), ("George W. Bush-era", "PERSON"), ("Bush", "PERSON"),
+                               ("Clinton", "PERSON"), ("Trump", "PERSON"), ("Hillary Clinton", "PERSON"),
+                               ("Donald Trump", "PERSON")])
+    k = keys(article_mentions(doc, "a", LABELS))
+    assert (k["Kim"], k["Moon"], k["Bush"]) == ("Kim Jong-un", "Moon Jae-in", "Bush")
+    assert (k["Clinton"], k["Trump"]) == ("Hillary Clinton", "Donald Trump")  # "vs." is not a court case
 
 
 def test_no_link_to_spans_that_are_not_a_name_nor_from_a_case_party(nlp):
@@ -404,7 +419,8 @@ def test_mislabelled_surname_follows_a_person_it_is_mostly_linked_to():
                    ("Jim Jordan", "Jim Jordan", "PERSON"), ("Jordan", "Jim Jordan", "PERSON")) for i in range(3)]
     alone = rows("b", ("Trump", "Trump", "ORG"), ("Jordan", "Jordan", "GPE"))
     countries = [rows(f"c{i}", ("Jordan", "Jordan", "GPE")) for i in range(4)]  # alone in more articles
-    m, e = resolve_entities(pd.DataFrame(sum(linked, []) + alone + sum(countries, [])))
+    bare = [rows(f"p{i}", ("Trump", "Trump", "PERSON")) for i in range(4)]  # alone as a person: no evidence against
+    m, e = resolve_entities(pd.DataFrame(sum(linked, []) + alone + sum(countries, []) + sum(bare, [])))
     b = m[m["article_id"] == "b"].set_index("text")
     assert (b.loc["Trump", "entity_id"], b.loc["Trump", "label"]) == ("person-donald-trump", "PERSON")
     assert b.loc["Jordan", "entity_id"] == "gpe-jordan"

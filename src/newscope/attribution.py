@@ -235,10 +235,17 @@ def _subject(verb: Token) -> Token | None:
             return min(subjects, key=lambda c: abs(c.i - tok.i))
         if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "prep") and tok.head != tok:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                if _can_speak(tok.head):
-                    return tok.head
-                # "at a news conference announcing ...": the speaker is the clause's subject
-                tok = next((a for a in tok.head.ancestors if a.pos_ in ("VERB", "AUX")), tok.head)
+                noun = tok.head
+                author = _document_author(noun)
+                if author is not None:
+                    return author
+                governor = next((a for a in noun.ancestors if a.pos_ in ("VERB", "AUX")), None)
+                lemma = noun.lemma_.lower()
+                if governor is None or not (lemma in _OCCASIONS or lemma in _DOCUMENTS and governor.lemma_ in _ISSUE):
+                    return noun
+                # "held a news conference announcing ...", "issued a statement saying ...":
+                # the speaker is the subject of the clause the occasion or document is in
+                tok = governor
                 continue
             tok = tok.head
             continue
@@ -248,19 +255,22 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-# Things a participle may hang on whose speaker is the clause's subject ("held a news
-# conference announcing ...", "filed legal papers opposing ...").
-_SPEECH_EVENTS = frozenset(
-    """conference briefing hearing meeting session interview appearance event rally speech remarks
-    statement letter memo email message tweet video ad advertisement release filing paper papers
-    response opportunity move decision""".split()
+# Occasions and documents a participle may hang on ("held a news conference announcing
+# ...", "issued a statement saying ..."): the speaker is the subject of the clause they are
+# in (for documents only when it issued them, not when it "obtained a memo saying ...").
+_OCCASIONS = frozenset(
+    "conference briefing hearing meeting session interview appearance event rally speech remarks".split()
 )
+_DOCUMENTS = frozenset("statement letter memo email message tweet video ad advertisement release filing paper".split())
+_ISSUE = frozenset("issue release file send post tweet write sign deliver air run put publish".split())
 
 
-def _can_speak(tok: Token) -> bool:
-    """Can this noun be a speaker ("officials saying ...") rather than an occasion or a
-    document ("a news conference announcing ...")?"""
-    return tok.lemma_.lower() not in _SPEECH_EVENTS
+def _document_author(noun: Token) -> Token | None:
+    """X in "a letter from X saying ..."."""
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "from":
+            return next((g for g in prep.children if g.dep_ == "pobj"), None)
+    return None
 
 
 def _agent(verb: Token) -> Token | None:
@@ -617,7 +627,16 @@ def _set_off(verb: Token, subj: Token) -> bool:
         return False
     for j in range(verb.i + 1, min(verb.i + 8, sent.end)):
         if doc[j].text == ",":
-            return sum(not t.is_punct for t in doc[j + 1 : sent.end]) >= 2
+            rest = [t for t in doc[j + 1 : sent.end] if not t.is_punct]
+            if len(rest) < 2:
+                return False
+            # what follows continues the content ("..., and those ... paid"), not the cue
+            # (", citing new data", ", adding that ...", ", according to ...", ", as ...")
+            child = next((a for a in [rest[0], *rest[0].ancestors] if a.head == verb and a != verb), None)
+            if child is not None and child.dep_ == "cc":
+                child = next((c for c in verb.rights if c.dep_ == "conj" and c.i > rest[0].i), None)
+                return child is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+            return child is None
         child = next((a for a in [doc[j], *doc[j].ancestors] if a.head == verb), None)
         if child is None or child.dep_ not in _CUE_ADJUNCTS:
             return False

@@ -102,10 +102,13 @@ _WIDGET = re.compile(
 )
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE)
 
-# A hover name box: the shown name, the full legal name ending in the same surname, then
-# the person's latest headlines, then " MORE" (not an all-caps "DO MORE" headline).
+# A hover name box: the shown name, the full legal name (capitalised words) ending in the
+# same surname, then the person's latest headlines, then " MORE" (not an all-caps "DO
+# MORE" headline).
+_BOX_WORD = r"(?:[A-Z(][\w.'’()-]*|de|la|van|von|der|del|da|di|du|le)"
 _NAME_BOX = re.compile(
-    r"\b(?P<name>[A-Z][\w'’-]+)(?P<box> [^\n]{0,60}?(?P=name) ?(?=[A-Z0-9'‘\"“])[^\n]{0,700}?[a-z0-9'’”\"?!:)] MORE\b)"
+    rf"\b(?P<name>[A-Z][\w'’-]+)(?P<box> ?{_BOX_WORD}(?: {_BOX_WORD}){{0,4}}? (?P=name) ?(?=[A-Z0-9'‘\"“])"
+    r"[^\n]{0,700}?[a-z0-9'’”\"?!:)] MORE\b)"
 )
 _CAPITAL_WORD = re.compile(r"\b[A-Z]")
 _CAPTION = re.compile(r"FILE(?: PHOTO)? ?[-–—_]+ ?(?:In this|This)\b")

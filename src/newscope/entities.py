@@ -14,8 +14,8 @@ Two steps, matching the pipeline:
   word other than a particle, a handle or digits ("pro-Obama", "Reno v. Flores", "Twitter
   @kbaker6"), nor as a first name right after a capitalised word other than a title ("Pope
   Francis" is not "Francis Rooney"), nor as a party to a case ("Texas v. Johnson"), nor
-  under the other courtesy title than its first titled mention ("Ms. Craig" after "Mr.
-  Craig"); a short head ("the Observatory") to the one organisation it ends ("Syrian
+  under a courtesy title when the article uses both "Mr." and "Ms." with the surname ("Mr.
+  Craig", "Ms. Craig"); a short head ("the Observatory") to the one organisation it ends ("Syrian
   Observatory for Human Rights"), except generic institutions that stand on their own
   (``STANDALONE_HEADS``: "the Senate", "the Supreme Court"), heads of a possessive phrase
   ("Lessig's Electoral College"), a plural word before a connector ("Veterans" is not
@@ -133,7 +133,8 @@ _NAMED_AFTER = frozenset(
 _NAME_PARTICLES = frozenset(
     "al el bin ibn bint ben abu de del della der den di da das dos du la le van von ter ten y zu".split()
 )
-_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.])*")
+_NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.\-‐‑])*")
+_COMPOUND_ENDS = frozenset("era backed led style like based linked aligned allied appointed friendly".split())
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
@@ -280,8 +281,8 @@ def _root(forms: dict[str, _Form], norm: str) -> str:
 
 _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w.]*)[ \t]+$")
 _COURTESY_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t]+$")
-_CASE_PARTY_BEFORE = re.compile(r"\bvs?\.[ \t]+$")
-_CASE_PARTY_AFTER = re.compile(r"[ \t]+vs?\.[ \t]")
+_CASE_PARTY_BEFORE = re.compile(r"\bv\.[ \t]+$")  # "vs." is for races and games
+_CASE_PARTY_AFTER = re.compile(r"[ \t]+v\.[ \t]")
 
 
 def _first_name_link(forms: dict[str, _Form], f: _Form) -> bool:
@@ -292,13 +293,15 @@ def _first_name_link(forms: dict[str, _Form], f: _Form) -> bool:
     return full[: len(own)] == own and full[-len(own) :] != own
 
 
-def _person_name(words: tuple[str, ...]) -> bool:
-    """Could these words be a person's name? Not with a lower-case word other than a
-    particle ("pro-Obama", "Reno v. Flores"), a handle or digits ("Twitter @kbaker6"), nor
-    when the last word names a thing after the person ("Rayshard Brooks Shooting")."""
-    return words[-1].lower() not in _NAMED_AFTER and all(
-        _NAME_WORD.fullmatch(w) and (w[0].isupper() or w.lower() in _NAME_PARTICLES or w[1:2] in ("'", "’"))
-        for w in words
+def _person_name(f: _Form) -> bool:
+    """Could this be a person's name? Not with a word that starts in lower case other than a
+    particle ("pro-Obama", "Reno v. Flores"; "al-Assad" is fine), an English compound
+    ("Bush-era"; "Kim Jong-un" is fine), a handle or digits ("Twitter @kbaker6"), nor when
+    the last word names a thing after the person ("Rayshard Brooks Shooting")."""
+    return f.low[-1] not in _NAMED_AFTER and not any(w in _COMPOUND_ENDS for w in f.low[1:]) and all(
+        _NAME_WORD.fullmatch(w)
+        and (w[0].isupper() or _WORD_SPLIT.split(w)[0].lower() in _NAME_PARTICLES or w[1:2] in ("'", "’"))
+        for w in f.spaced
     )
 
 
@@ -326,7 +329,7 @@ def _link_forms(forms: dict[str, _Form], definitions: dict[str, str]) -> None:
         if n < 2:
             continue
         low = f.low
-        if f.label == "PERSON" and _person_name(f.words) and not _glued(low, labels):
+        if f.label == "PERSON" and _person_name(f) and not _glued(low, labels):
             for i in range(n):
                 for j in range(i + 1, n + 1):
                     if j - i < n:
@@ -486,16 +489,17 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
             before = _CAPITALISED_BEFORE.search(text, max(0, s - 40), s)
             if before and before.group(1).lower().rstrip(".") not in TITLE_WORDS:
                 unlinked.add(s)
-    # "Mr. Craig" and then "Ms. Craig": a surname under the other courtesy title than its
-    # first titled mention is another member of the family, not the linked full name.
-    gender: dict[str, bool] = {}
-    for (s, _, _), norm in sorted(zip(spans, norms)):
+    # "Mr. Craig" and "Ms. Craig" in one article are two members of a family: which one the
+    # full name is cannot be told, so neither titled surname is linked to it.
+    titled: dict[str, list[tuple[int, bool]]] = {}
+    for (s, _, _), norm in zip(spans, norms):
         f = forms[norm]
         title = _COURTESY_TITLE.search(text, max(0, s - 6), s) if f.label == "PERSON" and f.target else None
         if title:
-            female = title.group(1) != "Mr"
-            if gender.setdefault(_root(forms, norm), female) != female:
-                unlinked.add(s)
+            titled.setdefault(_root(forms, norm), []).append((s, title.group(1) != "Mr"))
+    for found in titled.values():
+        if len({female for _, female in found}) == 2:
+            unlinked.update(s for s, _ in found)
 
     sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
     para_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
@@ -750,7 +754,8 @@ def resolve_entities(
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
     # (Not first names, "Robert", nor heads, "Court": they name different ones elsewhere.)
     # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
-    # too, as a person, when it is linked in at least as many articles as it stands alone.
+    # too, as a person, when it is linked in at least as many articles as it stands alone
+    # under another label.
     linked = text_norm != key_norm
     acronym = m["text"].str.fullmatch(_ACRONYM.pattern).fillna(False)
     links = (
@@ -767,7 +772,8 @@ def resolve_entities(
         links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
                       & (links["acr"] | surname)]
         links = links[~links["s"].isin(table.split)].set_index("s")
-        n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[~linked].drop_duplicates().groupby("s").size()
+        lone = ~linked & ~m["label"].eq("PERSON")
+        n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[lone].drop_duplicates().groupby("s").size()
         person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
         mislabelled = key_norm.map(person_link).eq(True) & ~m["label"].eq("PERSON")
         alone = ~linked & (m["label"].eq("PERSON") | acronym | mislabelled) & key_norm.isin(links.index)
