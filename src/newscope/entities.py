@@ -3,20 +3,21 @@
 Two steps, matching the pipeline:
 
 * :func:`article_mentions` (per article, cached): spaCy NER spans are cleaned (line
-  breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a span;
-  leading determiners, titles and honorifics, edge punctuation, a possessive "'s" and,
-  for people, anything before an inner possessive ("Fox's Megyn Kelly") are dropped). Untagged repeats of a
-  tagged name are added. Mentions are then linked *within the article*: an acronym to
+  breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a span; leading
+  determiners, titles and honorifics, edge punctuation, a possessive "'s" and, for people,
+  anything before an inner possessive ("Fox's Megyn Kelly") are dropped). Untagged repeats
+  of a tagged name are added. Mentions are then linked *within the article*: an acronym to
   the expansion the text defines ("Syrian National Council (SNC)") or whose initials it
   spells; a partial person name ("Assad") to the one full name containing it ("Bashar
-  al-Assad"), but not to a thing named after the person ("Rayshard Brooks Shooting"),
-  nor to two names run together ("Roger Penske Trump"), nor to a span with a lower-case
-  word other than a particle, a handle or digits ("pro-Obama", "Reno v. Flores", "Twitter
-  @kbaker6"), nor as a first name right after a capitalised word other than a title ("Pope
-  Francis" is not "Francis Rooney"), nor as a party to a case ("Texas v. Johnson"), nor
-  under a courtesy title when the article uses both "Mr." and "Ms." with the surname ("Mr.
-  Craig", "Ms. Craig"); a short head ("the Observatory") to the one organisation it ends ("Syrian
-  Observatory for Human Rights"), except generic institutions that stand on their own
+  al-Assad"), but not to a thing named after the person ("Rayshard Brooks Shooting"), nor
+  to two names run together ("Roger Penske Trump"), nor to a span with a lower-case word
+  other than a particle, an English compound, a handle or digits ("pro-Obama", "Reno v.
+  Flores", "Bush-era", "Twitter @kbaker6"; "Kim Jong-un" is a name), nor as a first name
+  right after a capitalised word other than a title ("Pope Francis" is not "Francis
+  Rooney"), nor as a party to a case ("Texas v. Johnson"), nor under a courtesy title when
+  the article uses both "Mr." and "Ms." with the surname ("Mr. Craig", "Ms. Craig"); a
+  short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
+  Human Rights"), except generic institutions that stand on their own
   (``STANDALONE_HEADS``: "the Senate", "the Supreme Court"), heads of a possessive phrase
   ("Lessig's Electoral College"), a plural word before a connector ("Veterans" is not
   "Concerned Veterans for America"), parts of two names joined by "and", and never from a
