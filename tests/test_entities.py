@@ -250,6 +250,8 @@ def test_surname_does_not_link_to_two_names_run_together(nlp):
     ("The California Supreme Court ruled. Later the Supreme Court agreed.", "California Supreme Court",
      "Supreme Court", "ORG"),
     ("Voters in the Keystone State agree. The secretary of State disagreed.", "Keystone State", "State", "FAC"),
+    ("The Associated Press reported it. Deputy Press Secretary Sarah Sanders denied it.", "Associated Press",
+     "Press", "ORG"),
 ])
 def test_generic_head_stays_apart_from_a_longer_name(nlp, text, full, short, label):
     doc = make_doc(nlp, text, [(full, label), (short, label)])
@@ -278,6 +280,13 @@ def test_hyphenated_names_link_but_english_compounds_do_not(nlp):
     k = keys(article_mentions(doc, "a", LABELS))
     assert (k["Kim"], k["Moon"], k["Bush"]) == ("Kim Jong-un", "Moon Jae-in", "Bush")
     assert (k["Clinton"], k["Trump"]) == ("Hillary Clinton", "Donald Trump")  # "vs." is not a court case
+
+
+def test_surname_naming_a_family_is_not_its_member(nlp):
+    text = "A.G. Sulzberger runs the paper. The Sulzberger family controls it; Sulzberger said so."
+    doc = make_doc(nlp, text, [("A.G. Sulzberger", "PERSON"), ("Sulzberger", "PERSON"), ("Sulzberger", "PERSON")])
+    rows = article_mentions(doc, "a", LABELS)
+    assert [r["key"] for r in rows] == ["A.G. Sulzberger", "Sulzberger", "A.G. Sulzberger"]
 
 
 def test_no_link_to_spans_that_are_not_a_name_nor_from_a_case_party(nlp):

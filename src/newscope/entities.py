@@ -91,11 +91,12 @@ POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Heads that stand on their own as a different institution ("the House" is not "the
 # White House", "the Senate" is not "the Democratic Senate", "the Department" is not "the
 # New Orleans Police Department", "State" is not "the Keystone State", "the Supreme Court"
-# is not "the California Supreme Court"), so they are never linked to a longer name ending
-# in them.
+# is not "the California Supreme Court", "Press" in "Press Secretary" is not the Associated
+# Press, "the Union" is not always the European Union), so they are never linked to a
+# longer name ending in them.
 STANDALONE_HEADS = frozenset(
     """house senate congress caucus committee department court government administration party
-    legislature assembly parliament ministry agency state""".split()
+    legislature assembly parliament ministry agency state press union""".split()
 ) | {"supreme court", "appeals court", "district court", "high court", "city council", "police department",
      "school board"}
 _STANDALONE = {tuple(h.split()) for h in STANDALONE_HEADS}
@@ -284,6 +285,7 @@ _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w.]*)[ \t]+$")
 _COURTESY_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t]+$")
 _CASE_PARTY_BEFORE = re.compile(r"\bv\.[ \t]+$")  # "vs." is for races and games
 _CASE_PARTY_AFTER = re.compile(r"[ \t]+v\.[ \t]")
+_KIN_AFTER = re.compile(r"[ \t]+(?:family|families|brothers|sisters|clan|dynasty|siblings)\b", re.IGNORECASE)
 
 
 def _first_name_link(forms: dict[str, _Form], f: _Form) -> bool:
@@ -478,13 +480,15 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
     # A first name right after a capitalised word other than a title names someone else
     # ("Pope Francis", "Hurricane Michael" are not the article's "Francis Rooney", "Michael
     # Avenatti"; "Chairman Kim" is still "Kim Jong Un"); so does a party in a case title
-    # ("Texas v. Johnson" is not the article's "Scott Johnson").
+    # ("Texas v. Johnson" is not the article's "Scott Johnson"), and a surname naming a
+    # family ("the Sulzberger family", "the Wright brothers") is not one of its members.
     unlinked = set()
     for (s, e, _), norm in zip(spans, norms):
         f = forms[norm]
         if f.label != "PERSON" or f.target is None:
             continue
-        if _CASE_PARTY_BEFORE.search(text, max(0, s - 5), s) or _CASE_PARTY_AFTER.match(text, e):
+        if (_CASE_PARTY_BEFORE.search(text, max(0, s - 5), s) or _CASE_PARTY_AFTER.match(text, e)
+                or _KIN_AFTER.match(text, e)):
             unlinked.add(s)
         elif _first_name_link(forms, f):
             before = _CAPITALISED_BEFORE.search(text, max(0, s - 40), s)
