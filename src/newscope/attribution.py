@@ -618,6 +618,11 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
 _CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "nsubj", "punct", "agent"})
 
 
+def _branch(verb: Token, tok: Token) -> Token | None:
+    """The child of ``verb`` whose subtree holds ``tok`` (None outside the verb's subtree)."""
+    return next((a for a in [tok, *tok.ancestors] if a.head == verb and a != verb), None)
+
+
 def _set_off(verb: Token, subj: Token) -> bool:
     """Is the cue set off by commas inside its content ("Lenox was a juggernaut, Mr.
     Clarke said, until it went bankrupt")? Then the whole sentence is the content."""
@@ -632,12 +637,12 @@ def _set_off(verb: Token, subj: Token) -> bool:
                 return False
             # what follows continues the content ("..., and those ... paid"), not the cue
             # (", citing new data", ", adding that ...", ", according to ...", ", as ...")
-            child = next((a for a in [rest[0], *rest[0].ancestors] if a.head == verb and a != verb), None)
+            child = _branch(verb, rest[0])
             if child is not None and child.dep_ == "cc":
                 child = next((c for c in verb.rights if c.dep_ == "conj" and c.i > rest[0].i), None)
                 return child is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
             return child is None
-        child = next((a for a in [doc[j], *doc[j].ancestors] if a.head == verb), None)
+        child = _branch(verb, doc[j])
         if child is None or child.dep_ not in _CUE_ADJUNCTS:
             return False
     return False

@@ -482,7 +482,10 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
     # Avenatti"; "Chairman Kim" is still "Kim Jong Un"); so does a party in a case title
     # ("Texas v. Johnson" is not the article's "Scott Johnson"), and a surname naming a
     # family ("the Sulzberger family", "the Wright brothers") is not one of its members.
+    # "Mr. Craig" and "Ms. Craig" in one article are two members of a family: which one the
+    # full name is cannot be told, so neither titled surname is linked to it.
     unlinked = set()
+    titled: dict[str, list[tuple[int, bool]]] = {}
     for (s, e, _), norm in zip(spans, norms):
         f = forms[norm]
         if f.label != "PERSON" or f.target is None:
@@ -494,13 +497,7 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
             before = _CAPITALISED_BEFORE.search(text, max(0, s - 40), s)
             if before and before.group(1).lower().rstrip(".") not in TITLE_WORDS:
                 unlinked.add(s)
-    # "Mr. Craig" and "Ms. Craig" in one article are two members of a family: which one the
-    # full name is cannot be told, so neither titled surname is linked to it.
-    titled: dict[str, list[tuple[int, bool]]] = {}
-    for (s, _, _), norm in zip(spans, norms):
-        f = forms[norm]
-        title = _COURTESY_TITLE.search(text, max(0, s - 6), s) if f.label == "PERSON" and f.target else None
-        if title:
+        if title := _COURTESY_TITLE.search(text, max(0, s - 6), s):
             titled.setdefault(_root(forms, norm), []).append((s, title.group(1) != "Mr"))
     for found in titled.values():
         if len({female for _, female in found}) == 2:
@@ -648,6 +645,12 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
     return out
 
 
+def _ends_with(longs: pd.Series, shorts: pd.Series) -> np.ndarray:
+    """Is each short name the last word(s) of the long name beside it ("assad" of "bashar
+    al assad")? Normalised names, compared word-wise."""
+    return np.array([f" {k}".endswith(f" {t}") for t, k in zip(shorts, longs)], dtype=bool)
+
+
 def _well_known_heads(text_norm: pd.Series, key_norm: pd.Series, label: pd.Series, article: pd.Series) -> pd.Series:
     """Mentions an article linked by their head to a rare longer name although the head is
     an entity of its own across the corpus ("the Fed" -> "Dallas Fed", "Medicare" ->
@@ -666,7 +669,7 @@ def _well_known_heads(text_norm: pd.Series, key_norm: pd.Series, label: pd.Serie
     cand = pairs[linked].drop_duplicates(["t", "k"])
     n_alone = cand["t"].map(alone).fillna(0)
     keep = (
-        np.array([f" {k}".endswith(f" {t}") for t, k in zip(cand["t"], cand["k"])], dtype=bool)
+        _ends_with(cand["k"], cand["t"])
         & (n_alone >= _WELL_KNOWN_MIN_ARTICLES).to_numpy()
         & (n_alone >= _WELL_KNOWN_RATIO * cand["k"].map(n_key)).to_numpy()
         & ~cand["t"].map(person).to_numpy(dtype=bool)
@@ -773,9 +776,8 @@ def resolve_entities(
     )
     if len(links):
         links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
-        surname = np.array([f" {k}".endswith(f" {s}") for s, k in zip(links["s"], links["k"])], dtype=bool)
         links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
-                      & (links["acr"] | surname)]
+                      & (links["acr"] | _ends_with(links["k"], links["s"]))]
         links = links[~links["s"].isin(table.split)].set_index("s")
         lone = ~linked & ~m["label"].eq("PERSON")
         n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[lone].drop_duplicates().groupby("s").size()
