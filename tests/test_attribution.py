@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.tokens import Doc
 
 from newscope.attribution import annotate_jsonl, extract_attributions, find_quotes, link_speakers
 
@@ -184,6 +185,38 @@ def test_nominal_cue(nlp) -> None:
     a = _one(_run(nlp, text), "claim")
     assert a["source_text"] == "Mr. Trump"
     assert a["content_text"] == "that his net worth exceeds ten billion dollars"
+
+
+def test_noun_with_a_that_clause_needs_no_holder(nlp) -> None:
+    a = _one(_run(nlp, "There are growing fears that the deal will collapse before the summit."), "fears")
+    assert a["source_text"] is None
+    assert a["content_text"] == "that the deal will collapse before the summit"
+    assert _run(nlp, "The report ignored the fact that the bill had passed.") == []
+
+
+def test_cue_the_parser_left_without_subject_takes_the_name_before_it(nlp) -> None:
+    # "Clinton" is parsed as the object of "in", "said" has no subject
+    a = _one(_run(nlp, "At a rally with supporters in Ohio Clinton said that the race would be close."), "said")
+    assert a["source_text"] == "Clinton"
+    assert a["content_text"] == "that the race would be close"
+    assert _run(nlp, "Add a comment that is kind.") == []  # an imperative has no speaker
+
+
+def test_quote_after_cue_and_comma_without_a_clause_in_the_parse(nlp) -> None:
+    # the parser sometimes leaves the quoted clause unattached ("won" labelled punct)
+    words = ["Trump", "said", ",", "“", "We", "won", "it", ".", "”"]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[True, False, True, False, True, True, False, False, False],
+        heads=[1, 1, 1, 1, 5, 1, 5, 5, 1],
+        deps=["nsubj", "ROOT", "punct", "punct", "nsubj", "punct", "dobj", "punct", "punct"],
+        pos=["PROPN", "VERB", "PUNCT", "PUNCT", "PRON", "VERB", "PRON", "PUNCT", "PUNCT"],
+        tags=["NNP", "VBD", ",", "``", "PRP", "VBD", "PRP", ".", "''"],
+        lemmas=["Trump", "say", ",", '"', "we", "win", "it", ".", '"'],
+    )
+    a = _one(extract_attributions(doc), "said")
+    assert (a["source_text"], a["content_text"]) == ("Trump", "“We won it.”")
 
 
 def test_passive_cue_without_agent(nlp) -> None:

@@ -69,7 +69,7 @@ CUE_NOUNS: frozenset[str] = frozenset(
     """
     claim criticism assertion allegation suggestion argument remark warning
     promise accusation denial insistence contention admission complaint endorsement
-    prediction
+    prediction comment announcement critique assessment declaration reply
     """.split()
 )
 # Verbs whose object is the addressee (channel), not the content.
@@ -271,6 +271,21 @@ def _document_author(noun: Token) -> Token | None:
         if prep.dep_ == "prep" and prep.lower_ == "from":
             return next((g for g in prep.children if g.dep_ == "pobj"), None)
     return None
+
+
+def _stray_subject(verb: Token) -> Span | None:
+    """The name right before a finite verb the parser left without a subject ("In a
+    meeting with the editorial board of the Post Trump said that ..."): its entity, or
+    the pronoun or proper noun itself."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return None
+    doc = verb.doc
+    prev = doc[verb.i - 1]
+    if prev.pos_ not in ("PROPN", "PRON") or prev.sent != verb.sent:
+        return None
+    if prev.ent_iob_ == "O":
+        return doc[prev.i : verb.i]
+    return next((e for e in doc.ents if e.start <= prev.i < e.end == verb.i), None)
 
 
 def _agent(verb: Token) -> Token | None:
@@ -514,7 +529,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
             _poll(b, tok)
         elif tok.pos_ == "VERB" and lemma in CUE_VERBS:
             _verb_cue(b, tok, lemma)
-        elif tok.pos_ == "NOUN" and lemma in CUE_NOUNS:
+        elif tok.pos_ == "NOUN" and (lemma in CUE_NOUNS or _that_clause(tok) is not None and lemma != "fact"):
             _noun_cue(b, tok, lemma)
     _colon_quotes(b)
     _framed_quotes(b)
@@ -558,10 +573,13 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             content = _span_chars(verb.doc[subj.left_edge.i : comp[-1].right_edge.i + 1])
             b.add(None, _cue_span(verb), content, "indirect", lemma, None, None)
         return
-    if subj is None and not passive and verb.tag_ not in ("VBG", "VBN"):
-        return  # imperative ("Add a comment") or a fragment: no one is speaking
     source = None
-    if subj is not None:
+    if subj is None and not passive and verb.tag_ not in ("VBG", "VBN"):
+        stray = _stray_subject(verb)
+        if stray is None:
+            return  # imperative ("Add a comment") or a fragment: no one is speaking
+        source, subj = _span_chars(stray), stray.root
+    elif subj is not None:
         source, subj = _source_span(b, subj, verb)
         gap = b.text[min(source[1], verb.idx) : max(source[0], verb.idx)]
         if "\n" in gap:
@@ -682,7 +700,7 @@ def _adjacent_quote(
     for qs, qe in b.quotes:
         if qe <= start and start - qe <= 4 and not re.search(r"[\w\n]", b.text[qe:start]):
             return qs, qe
-        if qs >= end and qs - end <= 4 and ":" in b.text[end:qs] and not re.search(r"\w", b.text[end:qs]):
+        if qs >= end and qs - end <= 4 and re.search(r"[:,]", b.text[end:qs]) and not re.search(r"\w", b.text[end:qs]):
             return qs, qe
     return None
 
@@ -703,12 +721,13 @@ def _noun_cue(b: _Builder, noun: Token, lemma: str) -> None:
     if holder is None:
         agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
         holder = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
-    if holder is None or holder.lower_ in ("its", "their") and holder.head != noun:
+    clause = _that_clause(noun)
+    if holder is None and clause is None or holder is not None and holder.lower_ in ("its", "their") and holder.head != noun:
         return
     content = None
     cue_end = noun.idx + len(noun.text)
     for c in noun.rights:
-        if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children):
+        if c == clause:
             content = _subtree_span(c)
             break
         if c.dep_ == "prep" and c.lower_ in ("of", "for", "on", "about", "against", "to") and lemma not in ("question",):
@@ -719,10 +738,21 @@ def _noun_cue(b: _Builder, noun: Token, lemma: str) -> None:
                 break
     if content is None:
         return
-    lo = holder.left_edge.i
-    hi = holder.i - 1 if holder.tag_ == "PRP$" else holder.i
-    source = _span_chars(noun.doc[lo : max(lo, hi) + 1]) if holder.tag_ != "PRP$" else (holder.idx, holder.idx + len(holder.text))
+    if holder is None:
+        source = None
+    elif holder.tag_ == "PRP$":
+        source = (holder.idx, holder.idx + len(holder.text))
+    else:
+        source = _span_chars(noun.doc[holder.left_edge.i : holder.i + 1])
     b.add(source, (noun.idx, cue_end), content, "indirect", lemma, None, holder)
+
+
+def _that_clause(noun: Token) -> Token | None:
+    """The "that" clause completing a noun ("fears that ...", "the suggestion that ...")."""
+    return next(
+        (c for c in noun.rights if c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" and m.dep_ == "mark" for m in c.children)),
+        None,
+    )
 
 
 def doc_text_before_comma(doc: Doc, i: int) -> bool:
