@@ -60,7 +60,8 @@ CUE_VERBS: frozenset[str] = frozenset(
     thank think threaten tout tweet underscore urge voice vouch vow warn wish witness
     wonder worry write yell observe exclaim retort scoff know see want support consider
     plan view welcome request email notice guess intend persuade chime trumpet champion
-    cheer approve determine mull paint pitch demur
+    cheer approve determine mull paint pitch demur continue share feel read understand
+    favor encourage accept issue
     """.split()
 )
 # Nouns that report speech or stance when they have a holder ("Trump's claim that ...",
