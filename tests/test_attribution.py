@@ -219,6 +219,24 @@ def test_quote_after_cue_and_comma_without_a_clause_in_the_parse(nlp) -> None:
     assert (a["source_text"], a["content_text"]) == ("Trump", "“We won it.”")
 
 
+@pytest.mark.parametrize(("text", "cue", "content"), [
+    ("The statement read: “We will appeal the ruling.”", "read", "“We will appeal the ruling.”"),
+    ("She added that the talks would resume.", "added", "that the talks would resume"),
+    ("The researchers found that the drug worked.", "found", "that the drug worked"),
+])
+def test_speech_only_cue_with_a_clause_or_quote(nlp, text: str, cue: str, content: str) -> None:
+    assert _one(_run(nlp, text), cue)["content_text"] == content
+
+
+@pytest.mark.parametrize("text", [
+    "The economy added 200,000 jobs in May.",
+    "He read the bill twice.",
+    "The researchers found a way around the rule.",
+])
+def test_speech_only_cue_with_an_object_is_not_an_attribution(nlp, text: str) -> None:
+    assert _run(nlp, text) == []
+
+
 def test_passive_cue_without_agent(nlp) -> None:
     text = "The senator was widely expected to announce her retirement."
     a = _one(_run(nlp, text), "expected")

@@ -73,6 +73,9 @@ CUE_NOUNS: frozenset[str] = frozenset(
     prediction comment announcement critique assessment declaration reply
     """.split()
 )
+# Cue verbs only when they frame a clause or a quote ("the statement read: “...”", "she
+# continued, “...”", "found that ..."), not with an object ("read the bill", "added 200 jobs").
+SPEECH_ONLY_CUES: frozenset[str] = frozenset("add continue convince determine distance find issue knock read".split())
 # Verbs whose object is the addressee (channel), not the content.
 ADDRESSEE_CUES: frozenset[str] = frozenset("tell ask inform advise assure remind warn urge".split())
 
@@ -621,7 +624,7 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
             left = subj.left_edge.i
             if left > sent.start + 2 and doc_text_before_comma(verb.doc, left):
                 content = _span_chars(sent[: left - sent.start])
-    if content is None and not passive:
+    if content is None and not passive and lemma not in SPEECH_ONLY_CUES:
         content = _object_content(verb, channel)
     if content is None and lemma in ADDRESSEE_CUES:
         objs = [c for c in verb.rights if c.dep_ in ("xcomp", "ccomp")]
