@@ -237,6 +237,11 @@ def test_speech_only_cue_with_an_object_is_not_an_attribution(nlp, text: str) ->
     assert _run(nlp, text) == []
 
 
+@pytest.mark.parametrize("text", ["The visa program is known as EB-5.", "The suspect was seen leaving the bank."])
+def test_agentless_know_and_see_describe(nlp, text: str) -> None:
+    assert _run(nlp, text) == []
+
+
 def test_passive_cue_without_agent(nlp) -> None:
     text = "The senator was widely expected to announce her retirement."
     a = _one(_run(nlp, text), "expected")

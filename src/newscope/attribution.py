@@ -555,7 +555,10 @@ def _verb_cue(b: _Builder, verb: Token, lemma: str) -> None:
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if clause is None and lemma not in ("ask", "tell", "quote") and patient is not None:
             # "Wasserman Schultz was booed", "The stakes are expected to trigger ...":
-            # what is said about the passive subject is the content
+            # what is said about the passive subject is the content ("is known as",
+            # "was seen leaving" without an agent are descriptions)
+            if agent is None and lemma in ("know", "see"):
+                return
             xcomp = next((c for c in verb.rights if c.dep_ == "xcomp"), None)
             hi = xcomp.right_edge.i if xcomp is not None else patient.right_edge.i
             content = _span_chars(verb.doc[patient.left_edge.i : hi + 1])
