@@ -65,7 +65,8 @@ CUE_VERBS: frozenset[str] = frozenset(
     """.split()
 )
 # Nouns that report speech or stance when they have a holder ("Trump's claim that ...",
-# "her criticism of ...").
+# "her criticism of ..."). Any noun completed by a "that" clause is one too, holder or not
+# ("growing fears that ..."), except "the fact that".
 CUE_NOUNS: frozenset[str] = frozenset(
     """
     claim criticism assertion allegation suggestion argument remark warning
