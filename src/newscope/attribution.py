@@ -534,7 +534,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[dict] | None = None) -> li
             _poll(b, tok)
         elif tok.pos_ == "VERB" and lemma in CUE_VERBS:
             _verb_cue(b, tok, lemma)
-        elif tok.pos_ == "NOUN" and (lemma in CUE_NOUNS or _that_clause(tok) is not None and lemma != "fact"):
+        elif tok.pos_ == "NOUN":
             _noun_cue(b, tok, lemma)
     _colon_quotes(b)
     _framed_quotes(b)
@@ -724,12 +724,15 @@ def _poll(b: _Builder, prep: Token) -> None:
 
 
 def _noun_cue(b: _Builder, noun: Token, lemma: str) -> None:
-    """"Mr. Trump's claims that ...", "her criticism of the plan": holder, noun, complement."""
+    """"Mr. Trump's claims that ...", "her criticism of the plan", "growing fears that ...":
+    holder, noun, complement (any noun with a "that" clause but "the fact that")."""
+    clause = _that_clause(noun) if lemma != "fact" else None
+    if lemma not in CUE_NOUNS and clause is None:
+        return
     holder = next((c for c in noun.children if c.dep_ == "poss"), None)
     if holder is None:
         agent = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
         holder = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
-    clause = _that_clause(noun)
     if holder is None and clause is None or holder is not None and holder.lower_ in ("its", "their") and holder.head != noun:
         return
     content = None

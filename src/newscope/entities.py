@@ -605,6 +605,12 @@ def _map_norms(values: pd.Series, func) -> pd.Series:
     return pd.Series(np.array([func(u) for u in uniques], dtype=object)[codes], index=values.index)
 
 
+def _person_article_counts(key_norm: pd.Series, label: pd.Series, article: pd.Series) -> pd.Series:
+    """Number of articles per person name (``key_norm`` of PERSON mentions)."""
+    people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
+    return people.drop_duplicates().groupby("k").size()
+
+
 def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
@@ -615,9 +621,7 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
     by one more word, which is another person's surname ("Elizabeth Ann Seton"),
     generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
     names in the alias table."""
-    people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
-    n_art = people.drop_duplicates().groupby("k").size()
-    known = n_art.to_dict()
+    known = _person_article_counts(key_norm, label, article).to_dict()
     out = {}
     for k, n in known.items():
         words = k.split()
@@ -690,8 +694,7 @@ def _particle_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series
     """Person names that differ only in particles after the first name ("Bashar Assad",
     "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") -> the one in most
     articles."""
-    people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()].drop_duplicates()
-    n_art = people.groupby("k").size()
+    n_art = _person_article_counts(key_norm, label, article)
     names = n_art[[len(k.split()) > 1 and k not in table.split and k not in table.merge for k in n_art.index]]
     bare = pd.Series([" ".join([k.split()[0], *(w for w in k.split()[1:] if w not in _NAME_PARTICLES)])
                       for k in names.index], index=names.index)
@@ -766,9 +769,10 @@ def resolve_entities(
     # under another label.
     linked = text_norm != key_norm
     acronym = m["text"].str.fullmatch(_ACRONYM.pattern).fillna(False)
+    person = m["label"].eq("PERSON")
     links = (
         pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface, "acr": acronym,
-                      "person": m["label"].eq("PERSON")})[linked]
+                      "person": person})[linked]
         .drop_duplicates(["a", "s", "k"])
         .groupby(["s", "k"], sort=False)
         .agg(n=("a", "size"), surf=("surf", "first"), acr=("acr", "max"), person=("person", "mean"))
@@ -779,11 +783,10 @@ def resolve_entities(
         links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
                       & (links["acr"] | _ends_with(links["k"], links["s"]))]
         links = links[~links["s"].isin(table.split)].set_index("s")
-        lone = ~linked & ~m["label"].eq("PERSON")
-        n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[lone].drop_duplicates().groupby("s").size()
+        n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[~linked & ~person].drop_duplicates().groupby("s").size()
         person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
-        mislabelled = key_norm.map(person_link).eq(True) & ~m["label"].eq("PERSON")
-        alone = ~linked & (m["label"].eq("PERSON") | acronym | mislabelled) & key_norm.isin(links.index)
+        mislabelled = key_norm.map(person_link).eq(True) & ~person
+        alone = ~linked & (person | acronym | mislabelled) & key_norm.isin(links.index)
         if alone.any():
             log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link", alone.sum())
             m.loc[alone & mislabelled, "label"] = "PERSON"
