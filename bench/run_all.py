@@ -78,7 +78,8 @@ def newscope(*args: str) -> list[str]:
 
 def bench_throughput(work: Path, n: int, n_process: int, batch_size: int, repeat: int) -> dict:
     from newscope.articles import ingest
-    from newscope.nlp import annotate, load_model
+    from newscope.model import load_model
+    from newscope.nlp import annotate
 
     articles = ingest([sample(n, work / f"tp-{n}.jsonl")], progress=False).articles
     settings = Settings()

@@ -27,6 +27,6 @@ def example_text() -> str:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from newscope.nlp import load_model
+    from newscope.model import load_model
 
     return load_model()

@@ -8,7 +8,7 @@ over several sentences or paragraphs, and speakerless quote paragraphs that cont
 previous speaker. Speakers are resolved from pronouns and definite descriptions to earlier
 named mentions.
 
->>> from newscope.nlp import load_model
+>>> from newscope.model import load_model
 >>> doc = load_model()("“We will win,” the senator said.")
 >>> [a["cue_lemma"] for a in extract_attributions(doc)]
 ['say']
@@ -1227,7 +1227,7 @@ def annotate_jsonl(in_path: Path, out_path: Path, nlp: Language | None = None, *
     No cleaning is applied, so offsets index the given text. A record the extractor fails
     on gets an empty list and a logged warning. Returns the number of records written.
     """
-    from newscope.nlp import load_model
+    from newscope.model import load_model
 
     in_path, out_path = Path(in_path), Path(out_path)
     nlp = nlp or load_model()

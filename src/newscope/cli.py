@@ -119,7 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_attributions(args: argparse.Namespace) -> int:
     from newscope.attribution import annotate_jsonl
-    from newscope.nlp import load_model
+    from newscope.model import load_model
 
     n = annotate_jsonl(Path(args.input), Path(args.out), load_model(_settings(args).nlp.model))
     print(f"wrote attributions for {n} records to {args.out}", file=sys.stderr)
@@ -128,7 +128,7 @@ def cmd_attributions(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from newscope.evaluate import evaluate, format_report
-    from newscope.nlp import load_model
+    from newscope.model import load_model
 
     nlp = None if args.pred else load_model(_settings(args).nlp.model)
     report = evaluate(Path(args.gold), Path(args.pred) if args.pred else None, nlp,

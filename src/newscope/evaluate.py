@@ -242,7 +242,7 @@ def evaluate(
     """Score newscope (and, with ``baseline``, textacy's ``direct_quotations``) on a gold file.
 
     Without ``pred_path`` newscope's extractor runs on each gold text (parsed once with
-    ``nlp``, default :func:`newscope.nlp.load_model`); with it, the predictions are read
+    ``nlp``, default :func:`newscope.model.load_model`); with it, the predictions are read
     from that JSONL. Articles on which a system raises count as having no predictions and
     are listed in ``n_errors`` / ``error_ids``. Returns ``{"newscope": scores, "textacy":
     scores (when ``baseline``), "gold": str, "pred": str | None, "model": str}``.
@@ -256,7 +256,7 @@ def evaluate(
             raise ValueError(f"{gold_path}: record {i + 1} (id {record.get('id')!r}) has no 'text' string")
     need_docs = baseline or pred_path is None
     if need_docs and nlp is None:
-        from newscope.nlp import load_model
+        from newscope.model import load_model
 
         nlp = load_model()
     if baseline:

