@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
+from newscope.records import Mention
 from newscope.attribution import annotate_jsonl, extract_attributions, find_quotes, link_speakers
 
 
@@ -300,7 +301,7 @@ def test_definite_description_resolves(nlp) -> None:
 
 def test_mentions_from_entity_layer_are_used(nlp) -> None:
     text = "Assad spoke on Sunday. He said the war would end soon."
-    mentions = [{"start": 0, "end": 5, "text": "Assad", "label": "PERSON", "key": "Bashar al-Assad"}]
+    mentions = [Mention(start=0, end=5, text="Assad", label="PERSON", sentence=0, paragraph=0, key="Bashar al-Assad")]
     a = _one(_run(nlp, text, mentions), "said")
     assert a["speaker"] == "Bashar al-Assad"
     assert (a["speaker_start"], a["speaker_end"]) == (0, 5)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from newscope.config import ConfigError
+from newscope.records import Mention
 from newscope.entities import (
     article_mentions,
     entity_id,
@@ -43,8 +44,8 @@ def make_doc(nlp, text: str, ents: list[tuple[str, str]], sentences: list[str] =
     return doc
 
 
-def keys(rows: list[dict]) -> dict[str, str]:
-    return {r["text"]: r["key"] for r in rows}
+def keys(rows: list[Mention]) -> dict[str, str]:
+    return {r.text: r.key for r in rows}
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -54,23 +55,23 @@ def test_spans_lose_determiners_titles_possessives_and_split_at_line_breaks(nlp)
     text = "Syrian forces storm Qusayr\n\nAgence France-Presse\n\nPresident Bashar al-Assad's army and The Arab League."
     doc = make_doc(nlp, text, [("Qusayr\n\nAgence France-Presse", "ORG"),
                                ("President Bashar al-Assad's", "PERSON"), ("The Arab League", "ORG")])
-    rows = article_mentions(doc, "a", LABELS)
-    assert [r["text"] for r in rows] == ["Qusayr", "Agence France-Presse", "Bashar al-Assad", "Arab League"]
+    rows = article_mentions(doc, LABELS)
+    assert [r.text for r in rows] == ["Qusayr", "Agence France-Presse", "Bashar al-Assad", "Arab League"]
     for r in rows:
-        assert text[r["start"]:r["end"]] == r["text"]
+        assert text[r.start:r.end] == r.text
 
 
 def test_titles_are_stripped_from_people_only(nlp):
     text = "Foreign Minister Sheikh Abdullah bin Zayed visited Sheikh Jarrah and met Mr. Smith."
     doc = make_doc(nlp, text, [("Foreign Minister Sheikh Abdullah bin Zayed", "PERSON"),
                                ("Sheikh Jarrah", "FAC"), ("Mr. Smith", "PERSON")])
-    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == ["Abdullah bin Zayed", "Sheikh Jarrah", "Smith"]
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["Abdullah bin Zayed", "Sheikh Jarrah", "Smith"]
 
 
 def test_function_words_and_lowercase_spans_are_dropped(nlp):
     text = "Summarize with AI\n\nHow jihadist groups grow"
     doc = make_doc(nlp, text, [("AI\n\nHow", "ORG"), ("jihadist", "NORP")])
-    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == ["AI"]
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["AI"]
 
 
 def test_spans_split_at_separators_but_not_inside_places_or_company_suffixes(nlp):
@@ -79,7 +80,7 @@ def test_spans_split_at_separators_but_not_inside_places_or_company_suffixes(nlp
     doc = make_doc(nlp, text, [("Axios, Walmart", "ORG"), ("Apple, Inc.", "ORG"), ("Washington, D.C.", "GPE"),
                                ("✓ Andrew Yang 12", "PERSON"), ("’s Donald Trump", "PERSON"),
                                ("Paul Mounce - Corbis", "PERSON"), ("Jean-Paul Sartre", "PERSON")])
-    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == [
+    assert [r.text for r in article_mentions(doc, LABELS)] == [
         "Axios", "Walmart", "Apple, Inc.", "Washington, D.C.", "Andrew Yang", "Donald Trump", "Paul Mounce", "Corbis",
         "Jean-Paul Sartre"]
 
@@ -88,7 +89,7 @@ def test_leading_titles_are_cut_through(nlp):
     text = "House Speaker Nancy Pelosi met U.S. District Judge Timothy Kelly, Mark Judge and Fox's Megyn Kelly."
     doc = make_doc(nlp, text, [("House Speaker Nancy Pelosi", "PERSON"), ("U.S. District Judge Timothy Kelly", "PERSON"),
                                ("Mark Judge", "PERSON"), ("Fox's Megyn Kelly", "PERSON")])
-    assert [r["text"] for r in article_mentions(doc, "a", LABELS)] == [
+    assert [r.text for r in article_mentions(doc, LABELS)] == [
         "Nancy Pelosi", "Timothy Kelly", "Mark Judge", "Megyn Kelly"]
 
 
@@ -97,25 +98,25 @@ def test_untagged_repeats_of_a_tagged_name_are_added(nlp):
     doc = make_doc(nlp, text, [("Qusayr", "GPE"), ("Qusayr Province", "GPE", "and")])
     for tok in doc:
         tok.pos_ = "PROPN" if tok.text[0].isupper() else "VERB"
-    rows = article_mentions(doc, "a", LABELS)
+    rows = article_mentions(doc, LABELS)
     starts = [m.start() for m in re.finditer(r"Qusayr\b", text)]
-    assert [(r["start"], r["text"]) for r in rows] == [(starts[0], "Qusayr"), (starts[1], "Qusayr"),
+    assert [(r.start, r.text) for r in rows] == [(starts[0], "Qusayr"), (starts[1], "Qusayr"),
                                                        (starts[2], "Qusayr Province")]
-    assert {r["key"] for r in rows[:2]} == {"Qusayr"}
+    assert {r.key for r in rows[:2]} == {"Qusayr"}
 
 
 def test_unwanted_labels_are_ignored(nlp):
     doc = make_doc(nlp, "Assad spoke on Sunday.", [("Assad", "PERSON"), ("Sunday", "DATE")])
-    assert [r["label"] for r in article_mentions(doc, "a", LABELS)] == ["PERSON"]
-    assert article_mentions(doc, "a", ["ORG"]) == []
+    assert [r.label for r in article_mentions(doc, LABELS)] == ["PERSON"]
+    assert article_mentions(doc, ["ORG"]) == []
 
 
 def test_sentence_and_paragraph_indices(nlp):
     text = "Assad spoke. Putin listened.\n\nObama left.\n\n\n\nMerkel stayed."
     doc = make_doc(nlp, text, [(n, "PERSON") for n in ("Assad", "Putin", "Obama", "Merkel")],
                    sentences=["Assad", "Putin", "Obama", "Merkel"])
-    rows = article_mentions(doc, "a", LABELS)
-    assert [(r["sentence"], r["paragraph"]) for r in rows] == [(0, 0), (1, 0), (2, 1), (3, 2)]
+    rows = article_mentions(doc, LABELS)
+    assert [(r.sentence, r.paragraph) for r in rows] == [(0, 0), (1, 0), (2, 1), (3, 2)]
 
 
 # --------------------------------------------------------------------------- linking rules
@@ -125,13 +126,13 @@ def test_surname_and_first_name_link_to_the_full_name(nlp):
     text = "Bashar al-Assad spoke. Assad said Bashar would stay. Al-Assad left."
     doc = make_doc(nlp, text, [("Bashar al-Assad", "PERSON"), ("Assad", "PERSON"),
                                ("Bashar", "PERSON"), ("Al-Assad", "PERSON")])
-    assert set(keys(article_mentions(doc, "a", LABELS)).values()) == {"Bashar al-Assad"}
+    assert set(keys(article_mentions(doc, LABELS)).values()) == {"Bashar al-Assad"}
 
 
 def test_ambiguous_surname_stays_unlinked(nlp):
     text = "Hillary Clinton and Bill Clinton arrived. Clinton spoke."
     doc = make_doc(nlp, text, [("Hillary Clinton", "PERSON"), ("Bill Clinton", "PERSON"), ("Clinton", "PERSON")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert k["Clinton"] == "Clinton"
     assert k["Hillary Clinton"] == "Hillary Clinton"
 
@@ -140,35 +141,35 @@ def test_mislabelled_surname_links_but_places_do_not(nlp):
     text = "Donald Trump spoke in West Virginia. The Trump campaign and Virginia voters."
     doc = make_doc(nlp, text, [("Donald Trump", "PERSON"), ("West Virginia", "GPE"),
                                ("Trump", "ORG"), ("Virginia", "GPE")])
-    rows = article_mentions(doc, "a", LABELS)
+    rows = article_mentions(doc, LABELS)
     k = keys(rows)
     assert k["Trump"] == "Donald Trump" and k["Virginia"] == "Virginia"
-    assert {r["label"] for r in rows if r["key"] == "Donald Trump"} == {"PERSON"}
+    assert {r.label for r in rows if r.key == "Donald Trump"} == {"PERSON"}
 
 
 def test_acronym_defined_in_parentheses(nlp):
     text = "The Syrian National Council (SNC) met. Later the SNC denounced it."
     doc = make_doc(nlp, text, [("Syrian National Council", "ORG"), ("SNC", "ORG", "Later")])
-    rows = article_mentions(doc, "a", LABELS)
+    rows = article_mentions(doc, LABELS)
     # the first "(SNC)" is not tagged by NER: the definition adds it as a mention
-    assert [(r["text"], r["key"]) for r in rows] == [
+    assert [(r.text, r.key) for r in rows] == [
         ("Syrian National Council", "Syrian National Council"),
         ("SNC", "Syrian National Council"),
         ("SNC", "Syrian National Council"),
     ]
-    assert rows[1]["start"] == text.index("SNC")
+    assert rows[1].start == text.index("SNC")
 
 
 def test_parenthesised_acronym_must_fit_the_name(nlp):
     text = "The Syrian National Council (AFP) met. The AFP said so."
     doc = make_doc(nlp, text, [("Syrian National Council", "ORG"), ("AFP", "ORG")])
-    assert keys(article_mentions(doc, "a", LABELS))["AFP"] == "AFP"
+    assert keys(article_mentions(doc, LABELS))["AFP"] == "AFP"
 
 
 def test_acronym_linked_by_initials_without_definition(nlp):
     text = "Agence France-Presse reported. A source told AFP. The Tea Party rallied; an agent wrote TP (taxpayer)."
     doc = make_doc(nlp, text, [("Agence France-Presse", "ORG"), ("AFP", "ORG"), ("Tea Party", "ORG"), ("TP", "ORG")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert k["AFP"] == "Agence France-Presse"
     assert k["TP"] == "TP"  # two letters may be anything: linked only where the text defines them
 
@@ -178,10 +179,10 @@ def test_short_head_links_to_the_organisation(nlp):
             "The Britain-based Observatory added more.")
     doc = make_doc(nlp, text, [("Syrian Observatory for Human Rights", "ORG"), ("Observatory", "PERSON"),
                                ("Observatory", "ORG")])
-    rows = article_mentions(doc, "a", LABELS)
-    assert {r["key"] for r in rows} == {"Syrian Observatory for Human Rights"}
+    rows = article_mentions(doc, LABELS)
+    assert {r.key for r in rows} == {"Syrian Observatory for Human Rights"}
     # one label by vote; a tie goes to the full name's label
-    assert {r["label"] for r in rows} == {"ORG"}
+    assert {r.label for r in rows} == {"ORG"}
 
 
 def test_no_head_from_a_plural_before_a_connector_nor_from_names_joined_by_and(nlp):
@@ -189,7 +190,7 @@ def test_no_head_from_a_plural_before_a_connector_nor_from_names_joined_by_and(n
             "Financial trade stocks; Citadel Securities grew.")
     doc = make_doc(nlp, text, [("Concerned Veterans for America", "ORG"), ("Veterans", "ORG"),
                                ("Citadel Securities and Virtu Financial", "ORG"), ("Citadel Securities", "ORG")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert (k["Veterans"], k["Citadel Securities"]) == ("Veterans", "Citadel Securities")
 
 
@@ -197,11 +198,11 @@ def test_other_courtesy_title_is_another_family_member(nlp):
     text = "Bill Craig voted early. “It matters,” Mr. Craig said. “I agree,” said Ms. Craig, 66. Mr. Craig left."
     doc = make_doc(nlp, text, [("Bill Craig", "PERSON"), ("Craig", "PERSON"), ("Craig", "PERSON"),
                                ("Craig", "PERSON")])
-    rows = article_mentions(doc, "a", LABELS)
-    assert [r["key"] for r in rows] == ["Bill Craig", "Craig", "Craig", "Craig"]  # which one is Bill?
+    rows = article_mentions(doc, LABELS)
+    assert [r.key for r in rows] == ["Bill Craig", "Craig", "Craig", "Craig"]  # which one is Bill?
     text = "Bill Craig voted early. “It matters,” Mr. Craig said. Mr. Craig left."
     doc = make_doc(nlp, text, [("Bill Craig", "PERSON"), ("Craig", "PERSON"), ("Craig", "PERSON")])
-    assert {r["key"] for r in article_mentions(doc, "a", LABELS)} == {"Bill Craig"}
+    assert {r.key for r in article_mentions(doc, LABELS)} == {"Bill Craig"}
 
 
 def test_standalone_heads_and_ambiguous_heads_stay_apart(nlp):
@@ -209,7 +210,7 @@ def test_standalone_heads_and_ambiguous_heads_stay_apart(nlp):
             "A Democratic Senate would block it, the Senate majority said.")
     doc = make_doc(nlp, text, [("White House", "ORG"), ("House", "ORG"), ("New Orleans Police Department", "ORG"),
                                ("Department", "ORG"), ("Democratic Senate", "ORG"), ("Senate", "ORG")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert k["House"] == "House" and k["Department"] == "Department" and k["Senate"] == "Senate"
 
 
@@ -219,8 +220,8 @@ def test_first_name_after_a_capitalised_word_is_someone_else(nlp):
     doc = make_doc(nlp, text, [("Francis Rooney", "PERSON"), ("Michael Avenatti", "PERSON"), ("Francis", "PERSON"),
                                ("Michael", "PERSON"), ("Francis", "PERSON"), ("Kim", "PERSON"),
                                ("Kim Jong Un", "PERSON")])
-    rows = article_mentions(doc, "a", LABELS)
-    linked = [(r["text"], r["key"]) for r in rows if r["text"] in ("Francis", "Michael", "Kim")]
+    rows = article_mentions(doc, LABELS)
+    linked = [(r.text, r.key) for r in rows if r.text in ("Francis", "Michael", "Kim")]
     assert linked == [("Francis", "Francis"), ("Michael", "Michael"), ("Francis", "Francis Rooney"),
                       ("Kim", "Kim Jong Un")]
 
@@ -230,19 +231,19 @@ def test_heads_of_possessive_phrases_and_people_do_not_link(nlp):
             "Jeb Bush & Associates paid Jeb Bush.")
     doc = make_doc(nlp, text, [("Lessig's Electoral College", "ORG"), ("Electoral College", "ORG"),
                                ("Jeb Bush & Associates", "ORG"), ("Jeb Bush", "PERSON")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert k["Electoral College"] == "Electoral College" and k["Jeb Bush"] == "Jeb Bush"
 
 
 def test_surname_does_not_link_to_two_names_run_together(nlp):
     text = "Roger Penske praised Roger Penske Trump on Monday. Trump thanked him."
     doc = make_doc(nlp, text, [("Roger Penske", "PERSON"), ("Roger Penske Trump", "PERSON"), ("Trump", "PERSON")])
-    assert keys(article_mentions(doc, "a", LABELS))["Trump"] == "Trump"
+    assert keys(article_mentions(doc, LABELS))["Trump"] == "Trump"
     text = ("The Trump Twitter offensive began. Trump posted on Twitter. Reagan Conservative voters love Reagan, "
             "a Conservative.")
     doc = make_doc(nlp, text, [("Trump Twitter", "PERSON"), ("Trump", "PERSON"), ("Twitter", "ORG"),
                                ("Reagan Conservative", "PERSON"), ("Reagan", "PERSON"), ("Conservative", "NORP")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert (k["Trump"], k["Twitter"], k["Reagan"]) == ("Trump", "Twitter", "Reagan")
 
 
@@ -255,7 +256,7 @@ def test_surname_does_not_link_to_two_names_run_together(nlp):
 ])
 def test_generic_head_stays_apart_from_a_longer_name(nlp, text, full, short, label):
     doc = make_doc(nlp, text, [(full, label), (short, label)])
-    assert keys(article_mentions(doc, "a", LABELS))[short] == short
+    assert keys(article_mentions(doc, LABELS))[short] == short
 
 
 def test_surname_does_not_link_to_an_event_or_firm_named_after_the_person(nlp):
@@ -264,7 +265,7 @@ def test_surname_does_not_link_to_an_event_or_firm_named_after_the_person(nlp):
     doc = make_doc(nlp, text, [("Rayshard Brooks Shooting", "PERSON"), ("Rayshard Brooks", "PERSON"),
                                ("Brooks", "PERSON"), ("Jeb Bush & Associates", "PERSON"), ("Jeb Bush", "PERSON"),
                                ("Bush", "PERSON")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert k["Brooks"] == k["Rayshard Brooks"] == "Rayshard Brooks"
     assert k["Rayshard Brooks Shooting"] == "Rayshard Brooks Shooting"
     assert k["Bush"] == k["Jeb Bush"] == "Jeb Bush"
@@ -277,7 +278,7 @@ def test_hyphenated_names_link_but_english_compounds_do_not(nlp):
                                ("Moon", "PERSON"), ("George W. Bush-era", "PERSON"), ("Bush", "PERSON"),
                                ("Clinton", "PERSON"), ("Trump", "PERSON"), ("Hillary Clinton", "PERSON"),
                                ("Donald Trump", "PERSON")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert (k["Kim"], k["Moon"], k["Bush"]) == ("Kim Jong-un", "Moon Jae-in", "Bush")
     assert (k["Clinton"], k["Trump"]) == ("Hillary Clinton", "Donald Trump")  # "vs." is not a court case
 
@@ -285,8 +286,8 @@ def test_hyphenated_names_link_but_english_compounds_do_not(nlp):
 def test_surname_naming_a_family_is_not_its_member(nlp):
     text = "A.G. Sulzberger runs the paper. The Sulzberger family controls it; Sulzberger said so."
     doc = make_doc(nlp, text, [("A.G. Sulzberger", "PERSON"), ("Sulzberger", "PERSON"), ("Sulzberger", "PERSON")])
-    rows = article_mentions(doc, "a", LABELS)
-    assert [r["key"] for r in rows] == ["A.G. Sulzberger", "Sulzberger", "A.G. Sulzberger"]
+    rows = article_mentions(doc, LABELS)
+    assert [r.key for r in rows] == ["A.G. Sulzberger", "Sulzberger", "A.G. Sulzberger"]
 
 
 def test_no_link_to_spans_that_are_not_a_name_nor_from_a_case_party(nlp):
@@ -296,7 +297,7 @@ def test_no_link_to_spans_that_are_not_a_name_nor_from_a_case_party(nlp):
                                ("Twitter", "PERSON"), ("Reno v. Flores", "PERSON"), ("Reno", "PERSON"),
                                ("Scott Johnson", "PERSON"), ("Johnson", "PERSON", "Texas v."),
                                ("Bashar al-Assad", "PERSON"), ("Assad", "PERSON")])
-    k = keys(article_mentions(doc, "a", LABELS))
+    k = keys(article_mentions(doc, LABELS))
     assert [k[n] for n in ("Obama", "Twitter", "Reno", "Johnson")] == ["Obama", "Twitter", "Reno", "Johnson"]
     assert k["Assad"] == "Bashar al-Assad"
 
@@ -304,13 +305,13 @@ def test_no_link_to_spans_that_are_not_a_name_nor_from_a_case_party(nlp):
 def test_label_vote_gives_one_label_per_entity(nlp):
     text = "Troops entered Qusayr. Qusayr fell. In Qusayr, rebels fled. Qusayr was quiet."
     doc = make_doc(nlp, text, [("Qusayr", "GPE"), ("Qusayr", "ORG"), ("Qusayr", "GPE"), ("Qusayr", "PERSON")])
-    assert {r["label"] for r in article_mentions(doc, "a", LABELS)} == {"GPE"}
+    assert {r.label for r in article_mentions(doc, LABELS)} == {"GPE"}
 
 
 def test_all_caps_dateline_joins_the_place(nlp):
     text = "DAMASCUS, Syria - Troops left Damascus."
     doc = make_doc(nlp, text, [("DAMASCUS", "GPE"), ("Syria", "GPE"), ("Damascus", "GPE")])
-    assert keys(article_mentions(doc, "a", LABELS))["DAMASCUS"] == "Damascus"
+    assert keys(article_mentions(doc, LABELS))["DAMASCUS"] == "Damascus"
 
 
 # --------------------------------------------------------------------------- example article
@@ -320,10 +321,10 @@ def test_all_caps_dateline_joins_the_place(nlp):
 def example(nlp, example_text):
     from newscope.clean import clean_article
 
-    raw = article_mentions(nlp(example_text), "raw", LABELS)
+    raw = article_mentions(nlp(example_text), LABELS)
     text = clean_article(example_text).text
-    cleaned = article_mentions(nlp(text), "ex", LABELS)
-    mentions, entities = resolve_entities(pd.DataFrame(cleaned))
+    cleaned = article_mentions(nlp(text), LABELS)
+    mentions, entities = resolve_entities(pd.DataFrame([{"article_id": "ex", **m.to_row()} for m in cleaned]))
     return example_text, raw, text, mentions, entities
 
 
@@ -349,7 +350,7 @@ def test_example_article_has_no_entity_from_page_furniture(example):
 
 def test_raw_example_article_keeps_exact_offsets_and_links(example):
     raw_text, raw, *_ = example
-    assert all(raw_text[r["start"]:r["end"]] == r["text"] and "\n" not in r["text"] for r in raw)
+    assert all(raw_text[r.start:r.end] == r.text and "\n" not in r.text for r in raw)
     k = keys(raw)
     assert k["Assad"] == "Bashar al-Assad" and k["SNC"] == "Syrian National Council"
     assert k["DAMASCUS"] == "Damascus"
@@ -550,12 +551,12 @@ def test_shared_corpus_mentions_are_clean_and_consistent(shared_data, nlp):
         records = [json.loads(line) for line in islice(fh, 0, 300, 10)]
     all_rows = []
     for rec, doc in zip(records, nlp.pipe(r["text"] for r in records)):
-        got = article_mentions(doc, rec["id"], LABELS)
+        got = article_mentions(doc, LABELS)
         for r in got:
-            assert rec["text"][r["start"]:r["end"]] == r["text"]
-            assert r["text"] == r["text"].strip() and "\n" not in r["text"]
-            assert not r["text"].lower().startswith("the ") and not r["text"].endswith("'s")
-        all_rows += got
+            assert rec["text"][r.start:r.end] == r.text
+            assert r.text == r.text.strip() and "\n" not in r.text
+            assert not r.text.lower().startswith("the ") and not r.text.endswith("'s")
+        all_rows += [{"article_id": rec["id"], **r.to_row()} for r in got]
     mentions, entities = resolve_entities(pd.DataFrame(all_rows))
     assert mentions["entity_id"].isin(entities["entity_id"]).all()
     assert entities["entity_id"].is_unique
@@ -575,13 +576,13 @@ PIECES = ["Bashar al-Assad", "Assad", "the Syrian National Council (SNC)", "SNC"
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30))
 def test_mentions_are_exact_sorted_and_disjoint_on_any_text(nlp, pieces):
     text = "".join(pieces)
-    rows = article_mentions(nlp(text), "a", LABELS)
+    rows = article_mentions(nlp(text), LABELS)
     ends = -1
     for r in rows:
-        assert text[r["start"]:r["end"]] == r["text"] and r["text"].strip() == r["text"] and "\n" not in r["text"]
-        assert r["start"] >= ends  # sorted, no overlaps
-        ends = r["end"]
-        assert text.count("\n\n", 0, r["start"]) >= r["paragraph"]
+        assert text[r.start:r.end] == r.text and r.text.strip() == r.text and "\n" not in r.text
+        assert r.start >= ends  # sorted, no overlaps
+        ends = r.end
+        assert text.count("\n\n", 0, r.start) >= r.paragraph
 
 
 def test_alias_pair_script_draws_merged_pairs_with_context(tmp_path):

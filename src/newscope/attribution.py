@@ -986,10 +986,7 @@ def dice(x: tuple[int, int] | None, y: tuple[int, int] | None) -> float:
 def _prepare_mentions(doc: Doc, text: str, mentions: Sequence[dict] | None) -> list[dict]:
     """Mentions sorted by start, each with a canonical ``key``."""
     if mentions:
-        rows = [dict(m) for m in mentions]
-        for m in rows:
-            m.setdefault("key", m.get("text"))
-        return sorted(rows, key=lambda m: m["start"])
+        return sorted((m.to_row() for m in mentions), key=lambda m: m["start"])
     ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "NORP", "GPE", "FAC", "LOC")]
     rows = [
         {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_, "key": _strip_the(e.text)}

@@ -68,6 +68,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from newscope.config import ConfigError
+from newscope.records import Mention
 
 log = logging.getLogger(__name__)
 
@@ -404,16 +405,16 @@ def _add_repeats(doc: Doc, text: str, forms: dict[str, _Form], spans: list, norm
         form.texts[text[i:j]] += 1
 
 
-def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[dict]:
+def article_mentions(doc: Doc, labels: Sequence[str]) -> list[Mention]:
     """Cleaned, within-article-linked entity mentions of one parsed article.
 
-    One dict per mention: ``article_id``, ``start``, ``end`` (character offsets into
-    ``doc.text``), ``text`` (``doc.text[start:end]``), ``label`` (voted over the linked
-    group), ``sentence`` (index in ``doc.sents``), ``paragraph`` (index of the blank-line
-    separated paragraph) and ``key`` (the in-article canonical name).
+    One :class:`~newscope.records.Mention` per mention: ``start``, ``end`` (character
+    offsets into ``doc.text``), ``text`` (``doc.text[start:end]``), ``label`` (voted over
+    the linked group), ``sentence`` (index in ``doc.sents``), ``paragraph`` (index of the
+    blank-line separated paragraph) and ``key`` (the in-article canonical name).
 
-    >>> rows = article_mentions(nlp("President Bashar al-Assad spoke. Assad left."), "a1", ["PERSON"])
-    >>> [r["key"] for r in rows]  # doctest: +SKIP
+    >>> rows = article_mentions(nlp("President Bashar al-Assad spoke. Assad left."), ["PERSON"])
+    >>> [r.key for r in rows]  # doctest: +SKIP
     ['Bashar al-Assad', 'Bashar al-Assad']
     """
     wanted = set(labels)
@@ -506,19 +507,18 @@ def article_mentions(doc: Doc, article_id: str, labels: Sequence[str]) -> list[d
     sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
     para_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
     rows = [
-        {
-            "article_id": article_id,
-            "start": s,
-            "end": e,
-            "text": text[s:e],
-            "label": forms[norm].label if s in unlinked else label_of[norm],
-            "sentence": bisect.bisect_right(sent_starts, s) - 1,
-            "paragraph": bisect.bisect_right(para_starts, s) - 1,
-            "key": text[s:e] if s in unlinked else key_of[norm],
-        }
+        Mention(
+            start=s,
+            end=e,
+            text=text[s:e],
+            label=forms[norm].label if s in unlinked else label_of[norm],
+            sentence=bisect.bisect_right(sent_starts, s) - 1,
+            paragraph=bisect.bisect_right(para_starts, s) - 1,
+            key=text[s:e] if s in unlinked else key_of[norm],
+        )
         for (s, e, _), norm in zip(spans, norms)
     ]
-    rows.sort(key=lambda r: r["start"])
+    rows.sort(key=lambda r: r.start)
     return rows
 
 

@@ -84,14 +84,14 @@ def annotate_chunk(
     keys, mentions, attributions = [], [], []
     for doc, key in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
         try:
-            rows = article_mentions(doc, key, labels)
-            found = extract_attributions(doc, rows)
+            doc_mentions = article_mentions(doc, labels)
+            doc_attributions = extract_attributions(doc, doc_mentions)
         except Exception as exc:  # name the article: the traceback alone does not
             raise RuntimeError(f"annotating the article that begins {doc.text[:80]!r} failed: "
                                f"{type(exc).__name__}: {exc}") from exc
         keys.append(key)
-        mentions.extend(rows)
-        attributions.extend({"article_id": key, **row} for row in found)
+        mentions.extend({"cache_key": key, **m.to_row()} for m in doc_mentions)
+        attributions.extend({"cache_key": key, **row} for row in doc_attributions)
     return keys, mentions, attributions
 
 
@@ -118,7 +118,7 @@ class AnnotationCache:
     def add(self, keys: list[str], mentions: list[dict], attributions: list[dict]) -> None:
         part = uuid.uuid4().hex
         for sub, rows in (("mentions", mentions), ("attributions", attributions)):
-            df = pd.DataFrame(rows).rename(columns={"article_id": "cache_key"}).reindex(columns=_ROW_COLUMNS[sub])
+            df = pd.DataFrame(rows).reindex(columns=_ROW_COLUMNS[sub])
             write_table(df, self.root / sub / f"{part}.parquet")
         write_table(pd.DataFrame({"cache_key": keys}), self.root / "keys" / f"{part}.parquet")
 
