@@ -41,7 +41,7 @@ import logging
 from IPython.display import Markdown, display
 
 from newscope import entity_analysis as ea
-from newscope.figures import save_figure, style
+from newscope.figures import bar_chart, save_figure, style
 from newscope.reports import safe_table
 from newscope.tables import load_tables
 
@@ -77,7 +77,7 @@ freq = ea.entity_frequency(articles, mentions, entities)
 top = freq.head(top_n)
 display(safe_table(top, max_rows=top_n))
 if len(top):
-    fig = ea.plot_top(top)
+    fig = bar_chart(top["name"], top["per_1k_articles"], xlabel="articles per 1,000")
     save_figure(fig, "entity-top", title="Most frequent entities",
                 caption=f"The {len(top)} entities mentioned in most articles, as articles mentioning "
                         "the entity per 1,000 articles (weighted).",

@@ -37,7 +37,7 @@ import logging
 from IPython.display import Markdown, display
 
 from newscope import sourcing
-from newscope.figures import save_figure, style
+from newscope.figures import bar_chart, save_figure, style
 from newscope.reports import article_view, safe_table
 from newscope.tables import load_tables
 
@@ -66,7 +66,7 @@ display(Markdown(
 outlets = sourcing.per_outlet(articles, atts)
 display(safe_table(outlets))
 if len(outlets) > 1:
-    fig = sourcing.plot_bars(outlets.head(top_n), "outlet", "per_article", xlabel="attributions per article")
+    fig = bar_chart(outlets.head(top_n)["outlet"], outlets.head(top_n)["per_article"], xlabel="attributions per article")
     save_figure(fig, "attributions-per-outlet", title="Attributions per article, by outlet",
                 caption=f"Mean number of attributions per article for the {min(top_n, len(outlets))} "
                         "outlets with most attributions (weighted by article weight).",
@@ -110,7 +110,7 @@ if anon.empty:
 else:
     display(safe_table(anon))
     if len(anon) > 1:
-        fig = sourcing.plot_bars(anon.head(top_n), "outlet", "rate", xlabel="anonymous share", share=True)
+        fig = bar_chart(anon.head(top_n)["outlet"], anon.head(top_n)["rate"], xlabel="anonymous share", share=True)
         save_figure(fig, "anonymous-by-outlet", title="Anonymous sourcing by outlet",
                     caption="Share of attributions with an anonymous speaker, per outlet (weighted).",
                     data=anon.head(top_n), params=params)
@@ -141,7 +141,7 @@ if speakers.empty:
     display(Markdown("No named speakers."))
 else:
     display(safe_table(speakers))
-    fig = sourcing.plot_bars(speakers, "speaker", "n_attributions", xlabel="attributions")
+    fig = bar_chart(speakers["speaker"], speakers["n_attributions"], xlabel="attributions")
     save_figure(fig, "top-speakers", title="Most quoted speakers",
                 caption=f"The {len(speakers)} named speakers with most attributions (weighted).",
                 data=speakers, params=params)
@@ -161,7 +161,7 @@ if cues.empty:
     display(Markdown("No cue verbs."))
 else:
     display(safe_table(cues))
-    fig = sourcing.plot_bars(cues, "cue_lemma", "n", xlabel="attributions")
+    fig = bar_chart(cues["cue_lemma"], cues["n"], xlabel="attributions")
     save_figure(fig, "cue-verbs", title="Most used cue verbs",
                 caption=f"The {len(cues)} most used reporting-verb lemmas (weighted).",
                 data=cues, params=params)

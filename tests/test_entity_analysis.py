@@ -13,6 +13,7 @@ import pytest
 
 from newscope import entity_analysis as ea
 from newscope.config import ConfigError
+from newscope.figures import bar_chart
 from newscope.entities import article_mentions, resolve_entities
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
@@ -137,7 +138,7 @@ def test_cooccurrence_counts_and_pmi():
 
 def test_plots_draw_one_bar_or_line_per_row():
     freq = ea.entity_frequency(ARTICLES, MENTIONS, ENTITIES)
-    assert len(ea.plot_top(freq).axes[0].patches) == 3
+    assert len(bar_chart(freq["name"], freq["n_articles"], xlabel="articles").axes[0].patches) == 3
     assert ea.plot_heatmap(ea.outlet_matrix(ea.by_outlet(ARTICLES, MENTIONS, ENTITIES, n_boot=10))).axes
     trend = ea.over_time(ARTICLES, MENTIONS, ENTITIES, min_articles=1, n_boot=10)
     assert len(ea.plot_over_time(trend).axes[0].lines) == 3
@@ -155,7 +156,7 @@ def example_tables(nlp, example_text) -> dict[str, pd.DataFrame]:
     from newscope.clean import clean_article
 
     text = clean_article(example_text).text
-    mentions, entities = resolve_entities(pd.DataFrame(article_mentions(nlp(text), "ex", LABELS)))
+    mentions, entities = resolve_entities(pd.DataFrame([{"article_id": "ex", **m.to_row()} for m in article_mentions(nlp(text), LABELS)]))
     articles = pd.DataFrame({"article_id": ["ex"], "outlet": ["Rappler"], "outlet_domain": ["rappler.com"],
                              "date": ["2013-05-19"], "title": ["Syrian forces storm rebel bastion of Qusayr"],
                              "text": [text], "n_chars": [len(text)], "weight": [1.0]})
@@ -203,7 +204,7 @@ def test_shared_corpus_analyses(shared_data, nlp):
         records = [json.loads(line) for line in islice(fh, 0, 300, 12)]
     rows = []
     for rec, doc in zip(records, nlp.pipe(r["text"] for r in records)):
-        rows += article_mentions(doc, rec["id"], LABELS)
+        rows += [{"article_id": rec["id"], **m.to_row()} for m in article_mentions(doc, LABELS)]
     mentions, entities = resolve_entities(pd.DataFrame(rows))
     articles = pd.DataFrame({"article_id": [r["id"] for r in records], "outlet": [r["source_url"] for r in records],
                              "date": [r["date"] for r in records], "text": [r["text"] for r in records]})

@@ -11,6 +11,7 @@ import pytest
 
 from newscope import sourcing
 from newscope.config import ConfigError
+from newscope.figures import bar_chart
 from newscope.tables import read_jsonl
 
 matplotlib.use("Agg")
@@ -161,7 +162,8 @@ def test_choose_article():
 def test_plots_draw_one_bar_per_row(atts):
     fig = sourcing.plot_shares(sourcing.shares(atts, "kind", by="outlet"), "outlet")
     assert len(fig.axes[0].patches) == 2 * 3  # two outlets x three kinds
-    fig = sourcing.plot_bars(sourcing.cue_verbs(atts), "cue_lemma", "n", xlabel="n")
+    cues = sourcing.cue_verbs(atts)
+    fig = bar_chart(cues["cue_lemma"], cues["n"], xlabel="n")
     assert len(fig.axes[0].patches) == 6  # six cue lemmas
     fig = sourcing.plot_rate_over_time(sourcing.anonymous_over_time(atts))
     assert len(fig.axes[0].lines[0].get_xdata()) == 2

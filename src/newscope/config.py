@@ -35,8 +35,6 @@ def _find_root() -> Path:
 PROJ_ROOT = _find_root()
 PARAMS_FILE = PROJ_ROOT / "params.yaml"
 DATA_DIR = PROJ_ROOT / "data"
-RAW_DIR = DATA_DIR / "raw"
-INTERIM_DIR = DATA_DIR / "interim"
 PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"

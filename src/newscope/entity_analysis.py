@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from matplotlib.ticker import PercentFormatter
 from scipy import sparse
 
 from newscope.config import ConfigError
+from newscope.figures import bar_chart, date_axis
 from newscope.tables import article_meta, require_columns
 
 log = logging.getLogger(__name__)
@@ -326,14 +326,6 @@ def cooccurrence(
 # --------------------------------------------------------------------------- figures
 
 
-def plot_top(freq: pd.DataFrame, value: str = "per_1k_articles", *, xlabel: str = "articles per 1,000") -> Figure:
-    """Horizontal bars of ``freq[value]`` per entity, most frequent on top."""
-    fig, ax = plt.subplots(figsize=(3.5, max(1.2, 0.18 * len(freq) + 0.6)), layout="constrained")
-    ax.barh(freq["name"].astype(str)[::-1], freq[value][::-1])
-    ax.set_xlabel(xlabel)
-    return fig
-
-
 def plot_heatmap(matrix: pd.DataFrame, *, label: str = "share of the outlet's articles") -> Figure:
     """Heatmap of an :func:`outlet_matrix` (entities x outlets), shares as percentages."""
     fig, ax = plt.subplots(figsize=(max(3.5, 0.35 * matrix.shape[1] + 2), max(1.5, 0.22 * len(matrix) + 1.2)),
@@ -355,9 +347,7 @@ def plot_over_time(table: pd.DataFrame) -> Figure:
     ax.set_ylabel("share of articles")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylim(bottom=0)
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax)
     fig.legend(loc="outside lower center", ncol=3)
     return fig
 
@@ -382,9 +372,7 @@ def plot_distinctive(table: pd.DataFrame, *, per_row: int = 3) -> Figure:
 
 def plot_pairs(pairs: pd.DataFrame, value: str = "lmi") -> Figure:
     """Horizontal bars of ``value`` (see :func:`cooccurrence`) for the top pairs."""
-    labels = (pairs["name_a"].astype(str) + " + " + pairs["name_b"].astype(str))[::-1]
-    fig, ax = plt.subplots(figsize=(3.5, max(1.2, 0.18 * len(pairs) + 0.6)), layout="constrained")
-    ax.barh(labels, pairs[value][::-1])
-    ax.set_xlabel({"lmi": "local mutual information (articles x PMI)", "npmi": "normalised PMI",
-                   "pmi": "PMI (bits)", "n_together": "articles together"}.get(value, value))
-    return fig
+    labels = pairs["name_a"].astype(str) + " + " + pairs["name_b"].astype(str)
+    return bar_chart(labels, pairs[value], xlabel={
+        "lmi": "local mutual information (articles x PMI)", "npmi": "normalised PMI",
+        "pmi": "PMI (bits)", "n_together": "articles together"}.get(value, value))

@@ -26,10 +26,12 @@ from typing import Any
 
 import filelock
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from cycler import cycler
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from newscope import config
 from newscope.provenance import stamp
@@ -42,8 +44,6 @@ OKABE_ITO = (
 )
 #: Width of a single journal column, inches.
 SINGLE_COLUMN = 3.5
-#: Width of a full page / two columns, inches.
-DOUBLE_COLUMN = 7.2
 MANIFEST_NAME = "figures.json"
 #: Environment variable naming the default figure folder (``run_report`` sets it per report;
 #: relative paths are relative to the project root).
@@ -92,6 +92,24 @@ STYLE: dict[str, Any] = {
 def style() -> None:
     """Apply the house style to matplotlib's rcParams (idempotent)."""
     mpl.rcParams.update(STYLE)
+
+
+def bar_chart(labels: pd.Series, values: pd.Series, *, xlabel: str, share: bool = False) -> Figure:
+    """Horizontal bars of ``values`` labelled by ``labels``, the first row on top; ``share``
+    formats the axis as percentages."""
+    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN, max(1.2, 0.18 * len(values) + 0.6)), layout="constrained")
+    ax.barh(labels.astype(str)[::-1], values[::-1])
+    ax.set_xlabel(xlabel)
+    if share:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    return fig
+
+
+def date_axis(ax: mpl.axes.Axes) -> None:
+    """Concise date ticks (at most eight) on the x axis."""
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def default_figures_dir() -> Path:

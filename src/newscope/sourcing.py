@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -26,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from newscope.config import ConfigError
+from newscope.figures import date_axis
 from newscope.tables import article_meta, require_columns
 
 log = logging.getLogger(__name__)
@@ -282,17 +282,6 @@ def choose_article(articles: pd.DataFrame, article_id: str | None = None) -> pd.
     return hit.iloc[0]
 
 
-def plot_bars(data: pd.DataFrame, label: str, value: str, *, xlabel: str, share: bool = False) -> Figure:
-    """Horizontal bars of ``data[value]`` labelled by ``data[label]``, largest on top."""
-    height = max(1.2, 0.18 * len(data) + 0.6)
-    fig, ax = plt.subplots(figsize=(3.5, height))
-    ax.barh(data[label].astype(str)[::-1], data[value][::-1])
-    ax.set_xlabel(xlabel)
-    if share:
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    return fig
-
-
 def plot_shares(table: pd.DataFrame, group: str, *, xlabel: str = "share of attributions") -> Figure:
     """Stacked horizontal bars of a :func:`shares` table, one bar per group."""
     categories = [c for c in table.columns if c not in (group, "n")]
@@ -319,9 +308,7 @@ def plot_rate_over_time(table: pd.DataFrame) -> Figure:
     ax.set_ylabel("anonymous share")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(axis="y")
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax)
     return fig
 
 
