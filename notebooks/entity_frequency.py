@@ -23,38 +23,30 @@
 # `params.yaml`.
 
 # %% tags=["parameters"]
-top_n = 20
-labels = None
-outlets = None
-start = None
-end = None
-period = "M"
-track = []
-n_outlets = 12
-n_boot = 1000
-min_cooccurrence = 2
+params = None  # overrides of the `entity_frequency` section of params.yaml, e.g. {"top_n": 50}
 tables_dir = "data/processed"
 
 # %%
 import logging
+from types import SimpleNamespace
 
 from IPython.display import Markdown, display
 
 from newscope import entity_analysis as ea
+from newscope.config import report_params
 from newscope.figures import bar_chart, save_figure, style
 from newscope.reports import safe_table
 from newscope.tables import load_tables
 
 logging.basicConfig(level=logging.WARNING)
 style()
-params = {"top_n": top_n, "labels": labels, "outlets": outlets, "start": start, "end": end, "period": period,
-          "track": track, "n_outlets": n_outlets, "n_boot": n_boot, "min_cooccurrence": min_cooccurrence,
-          "tables_dir": tables_dir}
+params = {**report_params("entity_frequency", params), "tables_dir": tables_dir}
+settings = SimpleNamespace(**params)
 tables = load_tables(tables_dir, ("articles", "mentions", "entities"))
 entities = tables["entities"]
 articles, mentions = ea.filter_corpus(tables["articles"], tables["mentions"], entities,
-                                      labels=labels, outlets=outlets, start=start, end=end)
-filters = [f"{k} = {v}" for k, v in (("labels", labels), ("outlets", outlets), ("start", start), ("end", end)) if v]
+                                      labels=settings.labels, outlets=settings.outlets, start=settings.start, end=settings.end)
+filters = [f"{k} = {v}" for k, v in (("labels", settings.labels), ("outlets", settings.outlets), ("start", settings.start), ("end", settings.end)) if v]
 display(Markdown(
     f"**{len(articles):,}** articles from **{articles['outlet'].nunique():,}** outlet(s), "
     f"**{len(mentions):,}** mentions of **{mentions['entity_id'].nunique():,}** entities, "
@@ -74,8 +66,8 @@ display(Markdown(
 
 # %%
 freq = ea.entity_frequency(articles, mentions, entities)
-top = freq.head(top_n)
-display(safe_table(top, max_rows=top_n))
+top = freq.head(settings.top_n)
+display(safe_table(top, max_rows=settings.top_n))
 if len(top):
     fig = bar_chart(top["name"], top["per_1k_articles"], xlabel="articles per 1,000")
     save_figure(fig, "entity-top", title="Most frequent entities",
@@ -106,7 +98,7 @@ display(safe_table(by_label[["label", "name", "n_articles", "per_1k_articles", "
 # the interval in the table before comparing them.
 
 # %%
-outlet_shares = ea.by_outlet(articles, mentions, entities, top_n=top_n, n_outlets=n_outlets, n_boot=n_boot)
+outlet_shares = ea.by_outlet(articles, mentions, entities, top_n=settings.top_n, n_outlets=settings.n_outlets, n_boot=settings.n_boot)
 if articles["outlet"].nunique() > 1 and len(outlet_shares):
     matrix = ea.outlet_matrix(outlet_shares)
     fig = ea.plot_heatmap(matrix)
@@ -129,17 +121,17 @@ else:
 # interval. Wide bands mean few articles in that period; undated articles are left out.
 
 # %%
-trend = ea.over_time(articles, mentions, entities, period=period, track=track, top_n=5, n_boot=n_boot)
+trend = ea.over_time(articles, mentions, entities, period=settings.period, track=settings.track, top_n=5, n_boot=settings.n_boot)
 n_periods = trend["period"].nunique() if len(trend) else 0
 if n_periods > 1:
     fig = ea.plot_over_time(trend)
     save_figure(fig, "entity-over-time", title="Tracked entities over time",
-                caption=f"Share of articles per period ({period}) that mention each tracked entity; "
+                caption=f"Share of articles per period ({settings.period}) that mention each tracked entity; "
                         "bands are 95% bootstrap confidence intervals.",
                 data=trend, params=params)
     display(safe_table(trend[["period", "name", "n_group", "share", "ci_low", "ci_high"]], max_rows=60))
 else:
-    display(Markdown(f"The dated articles in this selection fall into {n_periods} period(s) of `{period}`: "
+    display(Markdown(f"The dated articles in this selection fall into {n_periods} period(s) of `{settings.period}`: "
                      "a time series needs at least two periods with 5 or more articles each (try a longer `period`)."))
 
 # %% [markdown]
@@ -152,7 +144,7 @@ else:
 # difference to score high, a very common one only a small one.
 
 # %%
-distinctive = ea.distinctive_entities(articles, mentions, entities, top_n=8, n_outlets=n_outlets)
+distinctive = ea.distinctive_entities(articles, mentions, entities, top_n=8, n_outlets=settings.n_outlets)
 if len(distinctive):
     fig = ea.plot_distinctive(distinctive)
     save_figure(fig, "entity-distinctive", title="Entities distinctive of each outlet",
@@ -176,22 +168,22 @@ else:
 # pairs show shared stories.
 
 # %%
-pairs = ea.cooccurrence(mentions, entities, articles, level="article", min_count=min_cooccurrence, top_n=top_n)
+pairs = ea.cooccurrence(mentions, entities, articles, level="article", min_count=settings.min_cooccurrence, top_n=settings.top_n)
 if len(pairs):
     fig = ea.plot_pairs(pairs)
     save_figure(fig, "entity-cooccurrence", title="Entities named in the same articles",
                 caption=f"The {len(pairs)} entity pairs with the highest local mutual information "
                         f"(articles together x PMI) among pairs named together in at least "
-                        f"{min_cooccurrence} articles.",
+                        f"{settings.min_cooccurrence} articles.",
                 data=pairs, params=params)
-    display(safe_table(pairs, max_rows=top_n))
+    display(safe_table(pairs, max_rows=settings.top_n))
 else:
-    display(Markdown(f"No pair of entities shares at least {min_cooccurrence} articles in this selection."))
-sentence_pairs = ea.cooccurrence(mentions, entities, articles, level="sentence", min_count=min_cooccurrence,
-                                 top_n=top_n)
+    display(Markdown(f"No pair of entities shares at least {settings.min_cooccurrence} articles in this selection."))
+sentence_pairs = ea.cooccurrence(mentions, entities, articles, level="sentence", min_count=settings.min_cooccurrence,
+                                 top_n=settings.top_n)
 display(Markdown("Pairs named in the same sentence:"))
-display(safe_table(sentence_pairs, max_rows=top_n) if len(sentence_pairs) else
-        Markdown(f"No pair of entities shares at least {min_cooccurrence} sentences."))
+display(safe_table(sentence_pairs, max_rows=settings.top_n) if len(sentence_pairs) else
+        Markdown(f"No pair of entities shares at least {settings.min_cooccurrence} sentences."))
 
 # %% [markdown]
 # ## How names were merged
@@ -207,4 +199,4 @@ merged = entities[entities["aliases"].map(len) > 0].copy()
 merged["n_aliases"] = merged["aliases"].map(len)
 merged["aliases"] = merged["aliases"].map(lambda a: ", ".join(a[:12]) + (" ..." if len(a) > 12 else ""))
 display(safe_table(merged.sort_values(["n_articles", "n_aliases"], ascending=False)
-                   [["name", "label", "n_articles", "n_aliases", "aliases"]], max_rows=top_n))
+                   [["name", "label", "n_articles", "n_aliases", "aliases"]], max_rows=settings.top_n))

@@ -23,28 +23,27 @@
 # Parameters come from the `source_attribution` section of `params.yaml`.
 
 # %% tags=["parameters"]
-top_n = 20
-gold = None
-article_id = None
-period = "M"
-search = None
+params = None  # overrides of the `source_attribution` section of params.yaml, e.g. {"top_n": 50}
 tables_dir = "data/processed"
 
 # %%
 import html
 import logging
+from types import SimpleNamespace
 
 from IPython.display import Markdown, display
 
 from newscope import sourcing
+from newscope.config import report_params, resolve_path
+from newscope.evaluate import format_report, read_evaluation, report_frame
 from newscope.figures import bar_chart, save_figure, style
 from newscope.reports import article_view, safe_table
 from newscope.tables import load_tables
 
 logging.basicConfig(level=logging.WARNING)
 style()
-params = {"top_n": top_n, "gold": gold, "article_id": article_id, "period": period,
-          "search": search, "tables_dir": tables_dir}
+params = {**report_params("source_attribution", params), "tables_dir": tables_dir}
+settings = SimpleNamespace(**params)
 tables = load_tables(tables_dir, ("articles", "mentions", "attributions"))
 articles = tables["articles"]
 atts = sourcing.prepare(articles, tables["attributions"])
@@ -66,15 +65,15 @@ display(Markdown(
 outlets = sourcing.per_outlet(articles, atts)
 display(safe_table(outlets))
 if len(outlets) > 1:
-    fig = bar_chart(outlets.head(top_n)["outlet"], outlets.head(top_n)["per_article"], xlabel="attributions per article")
+    fig = bar_chart(outlets.head(settings.top_n)["outlet"], outlets.head(settings.top_n)["per_article"], xlabel="attributions per article")
     save_figure(fig, "attributions-per-outlet", title="Attributions per article, by outlet",
-                caption=f"Mean number of attributions per article for the {min(top_n, len(outlets))} "
+                caption=f"Mean number of attributions per article for the {min(settings.top_n, len(outlets))} "
                         "outlets with most attributions (weighted by article weight).",
-                data=outlets.head(top_n), params=params)
+                data=outlets.head(settings.top_n), params=params)
 else:
     display(Markdown("Only one outlet: there is nothing to compare across outlets."))
 display(Markdown("Articles with most attributions:"))
-display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"]).head(top_n)))
+display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"]).head(settings.top_n)))
 
 # %% [markdown]
 # ## Kinds of attribution and types of speaker
@@ -86,7 +85,7 @@ display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"])
 
 # %%
 for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
-    table = sourcing.shares(atts, column, by="outlet", total=True).head(top_n + 1)
+    table = sourcing.shares(atts, column, by="outlet", total=True).head(settings.top_n + 1)
     if table.empty:
         display(Markdown(f"No attributions: no {label} shares to show."))
         continue
@@ -110,22 +109,22 @@ if anon.empty:
 else:
     display(safe_table(anon))
     if len(anon) > 1:
-        fig = bar_chart(anon.head(top_n)["outlet"], anon.head(top_n)["rate"], xlabel="anonymous share", share=True)
+        fig = bar_chart(anon.head(settings.top_n)["outlet"], anon.head(settings.top_n)["rate"], xlabel="anonymous share", share=True)
         save_figure(fig, "anonymous-by-outlet", title="Anonymous sourcing by outlet",
                     caption="Share of attributions with an anonymous speaker, per outlet (weighted).",
-                    data=anon.head(top_n), params=params)
-over_time = sourcing.anonymous_over_time(atts, period)
+                    data=anon.head(settings.top_n), params=params)
+over_time = sourcing.anonymous_over_time(atts, settings.period)
 if len(over_time) > 1:
     fig = sourcing.plot_rate_over_time(over_time)
     save_figure(fig, "anonymous-over-time", title="Anonymous sourcing over time",
-                caption=f"Share of attributions with an anonymous speaker per period ({period}); "
+                caption=f"Share of attributions with an anonymous speaker per period ({settings.period}); "
                         "undated articles are left out.",
                 data=over_time, params=params)
     display(safe_table(over_time))
 elif over_time.empty:
     display(Markdown("No attribution comes from a dated article: no time series to draw."))
 else:
-    display(Markdown(f"All dated attributions fall in one period (`period = {period!r}`): no time series to draw."))
+    display(Markdown(f"All dated attributions fall in one period (`period = {settings.period!r}`): no time series to draw."))
 
 # %% [markdown]
 # ## Who is quoted most
@@ -136,7 +135,7 @@ else:
 # give them a voice. Anonymous sources are left out here.
 
 # %%
-speakers = sourcing.top_speakers(atts, top_n)
+speakers = sourcing.top_speakers(atts, settings.top_n)
 if speakers.empty:
     display(Markdown("No named speakers."))
 else:
@@ -156,7 +155,7 @@ else:
 # of loaded cues per outlet is a simple measure of evaluative reporting.
 
 # %%
-cues = sourcing.cue_verbs(atts, top_n)
+cues = sourcing.cue_verbs(atts, settings.top_n)
 if cues.empty:
     display(Markdown("No cue verbs."))
 else:
@@ -166,12 +165,12 @@ else:
                 caption=f"The {len(cues)} most used reporting-verb lemmas (weighted).",
                 data=cues, params=params)
     classes = sourcing.shares(atts, "cue_class", by="outlet")
-    display(safe_table(classes.head(top_n)))
+    display(safe_table(classes.head(settings.top_n)))
     if len(classes) > 1:
-        fig = sourcing.plot_shares(classes.head(top_n), "outlet")
+        fig = sourcing.plot_shares(classes.head(settings.top_n), "outlet")
         save_figure(fig, "cue-class-by-outlet", title="Neutral and loaded cue verbs by outlet",
                     caption="Share of attributions introduced by a neutral, loaded or other cue verb, per outlet.",
-                    data=classes.head(top_n), params=params)
+                    data=classes.head(settings.top_n), params=params)
 
 # %% [markdown]
 # ## Channels
@@ -181,7 +180,7 @@ else:
 # each. Interviews given to other media and wire agencies show up here.
 
 # %%
-chans = sourcing.channels(atts, top_n)
+chans = sourcing.channels(atts, settings.top_n)
 if chans.empty:
     display(Markdown("No attribution names a channel."))
 else:
@@ -196,9 +195,9 @@ else:
 # contain a text.
 
 # %%
-quotes = sourcing.quote_table(atts, search)
-if search:
-    display(Markdown(f"{len(quotes):,} of {len(atts):,} attributions match `{search}`."))
+quotes = sourcing.quote_table(atts, settings.search)
+if settings.search:
+    display(Markdown(f"{len(quotes):,} of {len(atts):,} attributions match `{settings.search}`."))
 display(safe_table(quotes, max_rows=200))
 
 # %% [markdown]
@@ -210,7 +209,7 @@ display(safe_table(quotes, max_rows=200))
 # cue lemma and kind.
 
 # %%
-article = sourcing.choose_article(articles, article_id)
+article = sourcing.choose_article(articles, settings.article_id)
 date = article["date"] if isinstance(article["date"], str) else "undated"
 outlet = article["outlet"] if isinstance(article["outlet"], str) else "unknown outlet"
 display(Markdown(f"**{html.escape(str(article['title']))}** ({html.escape(outlet)}, {date}), "
@@ -225,27 +224,26 @@ display(article_view(
 # %% [markdown]
 # ## Evaluation against gold spans
 #
-# When `gold` names a PolNeAR-style JSONL file, newscope's extractor and textacy's
-# `direct_quotations` (the baseline) are scored on it: precision, recall and F1 for the
-# content, source and cue spans, *exact* (same span after trimming quotes, punctuation
-# and white space) and *partial* (content: character Dice ≥ 0.5, matched one to one;
-# source and cue: any overlap on the matched pairs). See `newscope.evaluate.score`.
+# How accurate the extractor is, when a PolNeAR-style gold file is set (`evaluation.gold`
+# in `params.yaml`; the `evaluate` stage scores it and this section shows its scores):
+# newscope's extractor and textacy's `direct_quotations` (the baseline), precision, recall
+# and F1 for the content, source and cue spans, *exact* (same span after trimming quotes,
+# punctuation and white space) and *partial* (content: character Dice ≥ 0.5, matched one
+# to one; source and cue: any overlap on the matched pairs). See `newscope.evaluate.score`.
 
 # %%
-if gold:
-    from newscope.config import resolve_path
-    from newscope.evaluate import evaluate, format_report, report_frame
-
-    report = evaluate(resolve_path(gold), progress=False)
+report = read_evaluation(resolve_path(settings.evaluation)) if settings.evaluation else None
+if report:
     display(Markdown(f"```\n{format_report(report)}\n```"))
     scores = report_frame(report)
     display(safe_table(scores))
     fig = sourcing.plot_scores(scores)
     save_figure(fig, "attribution-evaluation", title="Attribution extraction against gold spans",
-                caption=f"F1 (exact and partial match) of newscope and textacy's direct_quotations on {gold}.",
+                caption=f"F1 (exact and partial match) of newscope and textacy's direct_quotations on {report['gold']}.",
                 data=scores, params=params)
 else:
-    display(Markdown("No gold file set (`gold` parameter): evaluation skipped."))
+    display(Markdown("No evaluation scores: set `evaluation.gold` in `params.yaml` to a gold file and run "
+                     "`dvc repro` (or `newscope evaluate --gold FILE`)."))
 
 # %% tags=["remove-cell"]
 # Consistency checks, run by the test suite (nbval) and left out of the HTML report:

@@ -191,7 +191,7 @@ def test_notebook_runs_on_the_example_article(example_tables, tmp_path: Path):
                      "attributions": pd.DataFrame({"article_id": pd.Series(dtype=str)})}.items():
         write_table(df, tables / f"{name}.parquet")
     figures = tmp_path / "figures"
-    html = run_report("entity_frequency", parameters={"tables_dir": str(tables), "n_boot": 50},
+    html = run_report("entity_frequency", parameters={"tables_dir": str(tables), "params": {"n_boot": 50}},
                       out_html=tmp_path / "ef.html", executed_dir=tmp_path / "run", figures_dir=figures)
     page = html.read_text(encoding="utf-8")
     assert "Only one outlet" in page and "Distinctive entities need at least two outlets" in page

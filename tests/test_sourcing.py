@@ -11,6 +11,7 @@ import pytest
 
 from newscope import sourcing
 from newscope.config import ConfigError
+from newscope.evaluate import evaluate
 from newscope.figures import bar_chart
 from newscope.tables import read_jsonl
 
@@ -235,9 +236,11 @@ def test_notebook_runs_on_small_tables_with_gold(tmp_path: Path, nlp):
         "source": [0, 5, "Assad"], "cue": [6, 10, "told"],
         "content": [text.index("“"), text.index("”") + 1, text[text.index("“"):text.index("”") + 1]],
     }]}) + "\n", encoding="utf-8")
+    scores = tmp_path / "attribution_eval.json"
+    scores.write_text(json.dumps(evaluate(gold, progress=False)), encoding="utf-8")
     figures = tmp_path / "figures"
-    html = run_report("source_attribution", parameters={"tables_dir": str(tables), "gold": str(gold),
-                                                        "article_id": "a2", "search": "hezbollah", "top_n": 5},
+    html = run_report("source_attribution", parameters={"tables_dir": str(tables), "params": {
+                          "evaluation": str(scores), "article_id": "a2", "search": "hezbollah", "top_n": 5}},
                       out_html=tmp_path / "sa.html", executed_dir=tmp_path / "run", figures_dir=figures)
     page = html.read_text(encoding="utf-8")
     assert "1 of 7 attributions match" in page

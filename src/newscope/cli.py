@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newscope import __version__
 from newscope.config import (
-    METRICS_DIR,
+    EVALUATION_FILE,
     PROCESSED_DIR,
     REPORTS_DIR,
     ConfigError,
@@ -128,11 +128,19 @@ def cmd_attributions(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from newscope.evaluate import evaluate, format_report
+
+    from newscope.evaluate import evaluate, format_report
     from newscope.model import load_model
 
-    nlp = None if args.pred else load_model(_settings(args).nlp.model)
-    report = evaluate(Path(args.gold), Path(args.pred) if args.pred else None, nlp,
-                      baseline=not args.no_baseline)
+    settings = _settings(args)
+    gold = Path(args.gold) if args.gold else settings.evaluation.gold and resolve_path(settings.evaluation.gold)
+    if not gold:
+        _write_json({"gold": None}, args.out)
+        print(f"no gold file (--gold, or evaluation.gold in params.yaml): nothing evaluated; wrote {args.out}",
+              file=sys.stderr)
+        return 0
+    nlp = None if args.pred else load_model(settings.nlp.model)
+    report = evaluate(gold, Path(args.pred) if args.pred else None, nlp, baseline=not args.no_baseline)
     print(format_report(report))
     _write_json(report, args.out)
     print(f"wrote {args.out}", file=sys.stderr)
@@ -155,8 +163,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from newscope.reports import run_report
 
     settings = load_settings(args.params)
-    parameters = section(settings, args.name, _parse_assignments(args.param))
-    parameters["tables_dir"] = str(resolve_path(args.tables)) if args.tables else "data/processed"
+    parameters = {"params": section(settings, args.name, _parse_assignments(args.param)),
+                  "tables_dir": str(resolve_path(args.tables)) if args.tables else "data/processed"}
     out = run_report(args.name, parameters=parameters, out_html=REPORTS_DIR / f"{args.name}.html",
                      executed_dir=REPORTS_DIR / "notebooks", show_code=settings.reports.show_code)
     print(f"wrote {out}", file=sys.stderr)
@@ -226,9 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_attributions)
 
     p = sub.add_parser("evaluate", help="score attributions against gold spans (PolNeAR-style JSONL)")
-    p.add_argument("--gold", required=True, help="gold JSONL[.gz] with attributions")
+    p.add_argument("--gold", help="gold JSONL[.gz] with attributions (default: evaluation.gold; "
+                   "neither: write a report saying nothing was evaluated)")
     p.add_argument("--pred", help="predictions JSONL (default: run newscope's extractor on the gold texts)")
-    p.add_argument("--out", default=str(METRICS_DIR / "attribution_eval.json"), help="JSON scores")
+    p.add_argument("--out", default=str(EVALUATION_FILE), help="JSON scores (the source_attribution report reads them)")
     p.add_argument("--no-baseline", action="store_true", help="skip the textacy baseline")
     p.add_argument("--model", help="spaCy model (default: nlp.model)")
     p.set_defaults(func=cmd_evaluate)

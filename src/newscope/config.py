@@ -41,6 +41,8 @@ REPORTS_DIR = PROJ_ROOT / "reports"
 # Figures of report NAME go to FIGURES_DIR / NAME (see newscope.figures for the override).
 FIGURES_DIR = REPORTS_DIR / "figures"
 METRICS_DIR = REPORTS_DIR / "metrics"
+#: Scores of the attribution extractor against gold spans (``newscope evaluate``, the ``evaluate`` stage).
+EVALUATION_FILE = METRICS_DIR / "attribution_eval.json"
 
 TABLES = ("articles", "rejected", "mentions", "entities", "attributions")
 
@@ -108,10 +110,15 @@ class EntityFrequencySettings:
 @dataclass
 class SourceAttributionSettings:
     top_n: int = 20
-    gold: str | None = None  # PolNeAR-style gold JSONL[.gz] to score the extractor on
+    evaluation: str | None = "reports/metrics/attribution_eval.json"  # scores `newscope evaluate` wrote
     article_id: str | None = None  # None = the first article
     period: str = "M"
     search: str | None = None
+
+
+@dataclass
+class EvaluationSettings:
+    gold: str | None = None  # PolNeAR-style gold JSONL[.gz] to score the extractor on
 
 
 @dataclass
@@ -126,6 +133,7 @@ class Settings:
     entities: EntitySettings = field(default_factory=EntitySettings)
     entity_frequency: EntityFrequencySettings = field(default_factory=EntityFrequencySettings)
     source_attribution: SourceAttributionSettings = field(default_factory=SourceAttributionSettings)
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
 
 
@@ -191,6 +199,12 @@ def section(settings: Settings, name: str, overrides: dict[str, Any] | None = No
     """Section ``name`` of ``settings`` as a dict, with ``overrides`` checked like params.yaml."""
     current = dataclasses.asdict(getattr(settings, name))
     return dataclasses.asdict(_build(type(getattr(settings, name)), {**current, **(overrides or {})}, name))
+
+
+def report_params(name: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Report ``name``'s section of the project's ``params.yaml`` with ``overrides`` applied and
+    checked: what a report notebook runs with (its defaults are the settings dataclass's)."""
+    return section(load_settings(), name, overrides)
 
 
 def load_settings(path: str | Path | None = None) -> Settings:

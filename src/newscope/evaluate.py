@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 import logging
 import unicodedata
 from collections import Counter
@@ -301,6 +302,16 @@ def evaluate(
     report["pred"] = None if pred_path is None else str(pred_path)
     report["model"] = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}" if nlp is not None else None
     return report
+
+
+def read_evaluation(path: Path) -> dict | None:
+    """The scores ``newscope evaluate`` wrote to ``path``; None when there are none (no file,
+    or no gold file was set)."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    report = json.loads(path.read_text(encoding="utf-8"))
+    return report if report.get("newscope") else None
 
 
 def report_frame(report: dict) -> pd.DataFrame:
