@@ -86,6 +86,24 @@ def test_report_overrides_are_checked_before_running(capsys):
     assert "source_attribution.top_n: expected int" in capsys.readouterr().err
 
 
+def test_report_with_overrides_leaves_the_pipeline_outputs_alone(tmp_path, monkeypatch, capsys):
+    import newscope.cli
+    import newscope.config
+
+    tables = tmp_path / "tables"
+    assert main(["run", str(PROJ_ROOT / "data" / "raw"), "--out", str(tables), "--n-process", "1"]) == 0
+    monkeypatch.setattr(newscope.cli, "SCRATCH_DIR", tmp_path / "scratch")
+    monkeypatch.setattr(newscope.cli, "REPORTS_DIR", tmp_path / "pipeline")
+    monkeypatch.setattr(newscope.config, "FIGURES_DIR", tmp_path / "pipeline" / "figures")
+    assert main(["report", "entity_frequency", "-p", "top_n=5", "-p", "n_boot=20", "--tables", str(tables)]) == 0
+    scratch = tmp_path / "scratch" / "entity_frequency"
+    assert (scratch / "entity_frequency.html").is_file() and (scratch / "entity_frequency.ipynb").is_file()
+    assert (scratch / "figures" / "entity-top.csv").is_file()
+    assert len(pd.read_csv(scratch / "figures" / "entity-top.csv")) == 5
+    assert not (tmp_path / "pipeline").exists()
+    assert "the pipeline's reports and index are unchanged" in capsys.readouterr().err
+
+
 def test_unquoted_dates_and_numeric_ids_in_settings_are_text(tmp_path):
     from newscope.config import load_settings, section
 

@@ -125,7 +125,7 @@ def test_default_out_dir_follows_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(figures.FIGURES_DIR_ENV, str(tmp_path / "nbval"))
     assert figures.default_figures_dir() == tmp_path / "nbval"
     monkeypatch.delenv(figures.FIGURES_DIR_ENV)
-    assert figures.default_figures_dir() == figures.config.FIGURES_DIR
+    assert figures.default_figures_dir() == figures.config.SCRATCH_DIR / "figures"
 
 
 def test_style_is_the_house_style():

@@ -15,6 +15,7 @@ from newscope.config import (
     EVALUATION_FILE,
     PROCESSED_DIR,
     REPORTS_DIR,
+    SCRATCH_DIR,
     ConfigError,
     Settings,
     load_settings,
@@ -165,6 +166,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = load_settings(args.params)
     parameters = {"params": section(settings, args.name, _parse_assignments(args.param)),
                   "tables_dir": str(resolve_path(args.tables)) if args.tables else "data/processed"}
+    if args.param or args.tables or args.out:
+        # a one-off run: its page, notebook and figures go together, away from the pipeline's
+        out_dir = Path(args.out).resolve() if args.out else SCRATCH_DIR / args.name
+        out = run_report(args.name, parameters=parameters, out_html=out_dir / f"{args.name}.html",
+                         executed_dir=out_dir, figures_dir=out_dir / "figures",
+                         show_code=settings.reports.show_code)
+        print(f"wrote {out} (figures in {out_dir / 'figures'}); the pipeline's reports and index are "
+              "unchanged", file=sys.stderr)
+        return 0
     out = run_report(args.name, parameters=parameters, out_html=REPORTS_DIR / f"{args.name}.html",
                      executed_dir=REPORTS_DIR / "notebooks", show_code=settings.reports.show_code)
     print(f"wrote {out}", file=sys.stderr)
@@ -248,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a notebook parameter (default: its params.yaml section)")
     p.add_argument("--tables", metavar="DIR", help="the tables to report on (default: data/processed; "
                    "e.g. the --out folder of `newscope run`)")
+    p.add_argument("--out", metavar="DIR", help="folder for the page, executed notebook and figures of a "
+                   "one-off run (default with -p or --tables: reports/scratch/NAME; the pipeline's "
+                   "reports are only written without -p, --tables and --out)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("index", help="write reports/index.html linking every report and figure")

@@ -40,6 +40,9 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 REPORTS_DIR = PROJ_ROOT / "reports"
 # Figures of report NAME go to FIGURES_DIR / NAME (see newscope.figures for the override).
 FIGURES_DIR = REPORTS_DIR / "figures"
+# Reports run with overrides (`newscope report -p/--tables`) and figures of notebooks run by
+# hand go here, never into a pipeline stage's outputs.
+SCRATCH_DIR = REPORTS_DIR / "scratch"
 METRICS_DIR = REPORTS_DIR / "metrics"
 #: Scores of the attribution extractor against gold spans (``newscope evaluate``, the ``evaluate`` stage).
 EVALUATION_FILE = METRICS_DIR / "attribution_eval.json"

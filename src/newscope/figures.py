@@ -113,9 +113,10 @@ def date_axis(ax: mpl.axes.Axes) -> None:
 
 
 def default_figures_dir() -> Path:
-    """``$NEWSCOPE_FIGURES_DIR`` if set, else ``newscope.config.FIGURES_DIR``."""
+    """``$NEWSCOPE_FIGURES_DIR`` if set (``newscope report`` sets it), else
+    ``reports/scratch/figures``: a notebook run by hand never writes a pipeline output."""
     env = os.environ.get(FIGURES_DIR_ENV)
-    return config.resolve_path(env) if env else config.FIGURES_DIR
+    return config.resolve_path(env) if env else config.SCRATCH_DIR / "figures"
 
 
 def _check_fig_id(fig_id: str) -> None:

@@ -212,7 +212,9 @@ def _current_python_kernel(env: dict[str, str]) -> Iterator[str]:
         spec_dir = Path(tmp) / "kernels" / name
         spec_dir.mkdir(parents=True)
         spec = {
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            # The kernel talks to this process over loopback TCP with signed messages; its
+            # warning that TCP is unencrypted is noise on every report, so only errors are logged.
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--log-level=ERROR"],
             "display_name": "newscope (current Python)",
             "language": "python",
             "env": env,
