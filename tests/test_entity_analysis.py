@@ -61,6 +61,10 @@ def test_frequency_counts_rates_and_weights():
 def test_filters_by_label_outlet_and_dates():
     arts, ments = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, labels=["PERSON"])
     assert set(ments["entity_id"]) == {"e1"} and len(arts) == 4
+    with pytest.raises(ConfigError, match=r"entity_frequency.outlets: no outlets 'b'.*Did you mean 'B'\?.*'A' \(\d+\)"):
+        ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, outlets=["b"])
+    with pytest.raises(ConfigError, match=r"entity_frequency.labels: no entity labels 'PERSONS'.*Did you mean 'PERSON'"):
+        ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, labels=["PERSONS"])
     arts, ments = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, outlets=["B"])
     assert set(arts["article_id"]) == {"b1", "b2"} and set(ments["article_id"]) == {"b1", "b2"}
     arts, _ = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, start="2020-01-06", end="2020-02-10")

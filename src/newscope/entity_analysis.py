@@ -28,7 +28,7 @@ from scipy import sparse
 
 from newscope.config import ConfigError
 from newscope.figures import bar_chart, date_axis
-from newscope.tables import article_meta, require_columns
+from newscope.tables import article_meta, check_known, require_columns
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +60,7 @@ def filter_corpus(
     arts = article_frame(articles)
     keep = pd.Series(True, index=arts.index)
     if outlets:
-        unknown = sorted(set(outlets) - set(arts["outlet"]))
-        if unknown:
-            log.warning("entity_frequency.outlets: no articles from %s", ", ".join(unknown))
+        check_known("entity_frequency.outlets", outlets, arts["outlet"], "outlets", "articles")
         keep &= arts["outlet"].isin(outlets)
     for name, value, cmp in (("start", start, "ge"), ("end", end, "le")):
         if value:
@@ -74,6 +72,7 @@ def filter_corpus(
     arts = arts[keep].reset_index(drop=True)
     ments = mentions[mentions["article_id"].isin(arts["article_id"])]
     if labels:
+        check_known("entity_frequency.labels", labels, entities["label"], "entity labels", "entities")
         wanted = entities.loc[entities["label"].isin(labels), "entity_id"]
         ments = ments[ments["entity_id"].isin(wanted)]
     log.info("filter_corpus: %d articles, %d mentions", len(arts), len(ments))

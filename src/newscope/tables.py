@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import json
 import os
@@ -57,6 +58,23 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> Non
             f"the {table} table lacks column(s) {', '.join(missing)}; rebuild the tables "
             f"(`dvc repro annotate`) with this version of newscope"
         )
+
+
+def check_known(param: str, asked: Iterable[str], present: pd.Series, what: str, unit: str) -> None:
+    """Raise naming ``param`` when a value of ``asked`` is not in ``present`` (one value per
+    ``unit``), listing the known values with their counts and the closest spellings."""
+    counts = present.dropna().astype(str).value_counts()
+    unknown = [value for value in asked if value not in counts.index]
+    if not unknown:
+        return
+    folded = {name.casefold(): name for name in counts.index}
+    close = sorted({folded[m] for value in unknown
+                    for m in difflib.get_close_matches(str(value).casefold(), folded, n=3)})
+    known = ", ".join(f"{name!r} ({n})" for name, n in counts.head(30).items()) or "none"
+    more = f" and {len(counts) - 30} more" if len(counts) > 30 else ""
+    hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+    raise ConfigError(f"{param}: no {what} {', '.join(map(repr, unknown))} in these tables.{hint} "
+                      f"Known {what} ({unit}): {known}{more}.")
 
 
 def article_meta(articles: pd.DataFrame) -> pd.DataFrame:
