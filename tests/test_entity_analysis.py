@@ -58,6 +58,13 @@ def test_frequency_counts_rates_and_weights():
     assert freq.loc["e3", "name"] == "Qusayr"
 
 
+def test_an_outlet_whose_articles_name_no_top_entity_has_zero_shares():
+    articles = pd.concat([ARTICLES, ARTICLES.iloc[[0]].assign(article_id="c1", outlet=None)], ignore_index=True)
+    table = ea.by_outlet(articles, MENTIONS, ENTITIES, n_boot=10)
+    unknown = table[table["outlet"] == "unknown"]
+    assert len(unknown) == 3 and (unknown["share"] == 0).all() and (unknown["n_group"] == 1).all()
+
+
 def test_filters_by_label_outlet_and_dates():
     arts, ments = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, labels=["PERSON"])
     assert set(ments["entity_id"]) == {"e1"} and len(arts) == 4

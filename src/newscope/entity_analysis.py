@@ -172,7 +172,7 @@ def _group_shares(
         pos = pd.Series(np.arange(len(ids)), index=ids)
         hit = pres[pres["article_id"].isin(ids)]
         x = np.zeros((len(ids), len(entity_ids)))
-        x[pos[hit["article_id"]].to_numpy(), hit["entity_id"].map(col).to_numpy()] = 1.0
+        x[pos[hit["article_id"]].to_numpy(dtype=np.intp), hit["entity_id"].map(col).to_numpy(dtype=np.intp)] = 1.0
         w = part["weight"].to_numpy()
         share = (w @ x) / w.sum()
         lo, hi = bootstrap_shares(x, w, n_boot=n_boot, ci=ci, rng=rng)
