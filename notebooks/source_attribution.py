@@ -209,17 +209,20 @@ display(safe_table(quotes, max_rows=200))
 # cue lemma and kind.
 
 # %%
-article = sourcing.choose_article(articles, settings.article_id)
-date = article["date"] if isinstance(article["date"], str) else "undated"
-outlet = article["outlet"] if isinstance(article["outlet"], str) else "unknown outlet"
-display(Markdown(f"**{html.escape(str(article['title']))}** ({html.escape(outlet)}, {date}), "
-                 f"`{article['article_id']}`"))
-mentions = tables["mentions"]
-display(article_view(
-    article["text"],
-    mentions.loc[mentions["article_id"].eq(article["article_id"])],
-    tables["attributions"].loc[tables["attributions"]["article_id"].eq(article["article_id"])],
-))
+if articles.empty:
+    display(Markdown("The articles table is empty (see the `rejected` table for why): no article to show."))
+else:
+    article = sourcing.choose_article(articles, settings.article_id)
+    title = article["title"] if isinstance(article["title"], str) else "(untitled)"
+    date = article["date"] if isinstance(article["date"], str) else "undated"
+    outlet = article["outlet"] if isinstance(article["outlet"], str) else "unknown outlet"
+    display(Markdown(f"**{html.escape(title)}** ({html.escape(outlet)}, {date}), `{article['article_id']}`"))
+    mentions = tables["mentions"]
+    display(article_view(
+        article["text"],
+        mentions.loc[mentions["article_id"].eq(article["article_id"])],
+        tables["attributions"].loc[tables["attributions"]["article_id"].eq(article["article_id"])],
+    ))
 
 # %% [markdown]
 # ## Evaluation against gold spans

@@ -176,7 +176,7 @@ def _group_shares(
         w = part["weight"].to_numpy()
         share = (w @ x) / w.sum()
         lo, hi = bootstrap_shares(x, w, n_boot=n_boot, ci=ci, rng=rng)
-        rows.append(pd.DataFrame({group: key, "entity_id": entity_ids, "n_group": w.sum(),
+        rows.append(pd.DataFrame({group: key, "entity_id": pd.Series(entity_ids, dtype=object), "n_group": w.sum(),
                                   "n_articles": w @ x, "share": share, "ci_low": lo, "ci_high": hi}))
     cols = [group, "entity_id", "n_group", "n_articles", "share", "ci_low", "ci_high"]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
