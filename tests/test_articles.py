@@ -13,18 +13,16 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from newscope.articles import (
+from newscope.ingest import (
     ARTICLE_COLUMNS,
     REJECT_REASONS,
     IngestError,
-    _shingles,
-    _unique,
     ingest,
-    near_duplicate_pairs,
     outlet_domain,
     parse_date,
     safe_id,
 )
+from newscope.ingest.duplicates import near_duplicate_pairs, shingles
 from newscope.config import PROJ_ROOT, ConfigError, CorpusSettings, DuplicateSettings
 
 EXAMPLE = "data/raw/000_96fb6b5f81bae034.txt"
@@ -241,7 +239,7 @@ def test_near_duplicates_match_brute_force_on_real_text(shared_data):
         texts.append("\n\n".join(paras[:-1]) if i % 20 else texts[i] + "\n\nAFP contributed.")
     threshold = 0.8
     found = set(near_duplicate_pairs(texts, threshold))
-    sets = [_unique(_shingles(t)) for t in texts]  # brute force: all-pairs Jaccard via a sparse product
+    sets = [np.unique(shingles(t)) for t in texts]  # brute force: all-pairs Jaccard via a sparse product
     _, cols = np.unique(np.concatenate(sets), return_inverse=True)
     rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
     x = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)))
@@ -280,7 +278,7 @@ def test_empty_folder_gives_empty_tables_with_the_contract_columns(tmp_path):
 
 
 def test_reject_reasons_vocabulary_is_documented():
-    import newscope.articles as module
+    import newscope.ingest as module
 
     for reason in REJECT_REASONS:
         assert f"``{reason}``" in module.__doc__

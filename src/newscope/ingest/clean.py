@@ -7,9 +7,9 @@ but normalisation can be switched off in ``CleanSettings``):
    ASCII space; CR/CRLF/NEL/line and paragraph separators to ``\\n``; zero-width spaces, BOMs,
    soft hyphens and control characters dropped; lines stripped. Quote characters are never
    touched. Paragraphs are blocks separated by a blank line; lines inside a block are kept.
-2. **furniture** (``furniture``): whole lines matching ``FURNITURE_PATTERNS`` (comment
-   widgets, "Download the ... App", the AI-summary notice, share/subscribe/newsletter lines,
-   copyright lines, "Story Continued Below", caption toggles, separators) are removed, and so
+2. **furniture** (``furniture``): whole lines matching a pattern of ``data/words/furniture.txt``
+   (comment widgets, "Download the ... App", the AI-summary notice, share/subscribe/newsletter
+   lines, copyright lines, "Story Continued Below", caption toggles, separators) are removed, and so
    is a leading "Story highlights" block of bullet paragraphs. Inline, a hover name box
    (The Hill's, also in its syndicated columns) is cut back to the name it hovers over:
    "Sen. Orrin Hatch Orrin Grant HatchTrump to award ... GOP senators MORE (R-Utah)" ->
@@ -20,7 +20,8 @@ but normalisation can be switched off in ``CleanSettings``):
    a Reuters-style "(Reporting by ...)" line, a dateline prefix ("DAMASCUS, Syria –" ->
    ``dateline="DAMASCUS, Syria"``; "WASHINGTON (AP) —" also gives ``agency="AP"``, "(CNN) --"
    gives ``credit="CNN"``) and a trailing outlet credit ("– Rappler.com" ->
-   ``credit="Rappler.com"``) are captured.
+   ``credit="Rappler.com"``) are captured. Agencies and their spellings are in
+   ``data/words/agencies.tsv``.
 4. **repeated paragraphs** (``dedup_paragraphs``): a paragraph whose letters and digits
    repeat an earlier one is dropped. A paragraph before the dateline (a standfirst or an
    AI summary of the lede) that repeats a body paragraph is dropped in favour of the body copy;
