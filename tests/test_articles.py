@@ -7,12 +7,14 @@ import gzip
 import hashlib
 import json
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
 
+from newscope.config import PROJ_ROOT, ConfigError, CorpusSettings, DuplicateSettings
 from newscope.ingest import (
     ARTICLE_COLUMNS,
     REJECT_REASONS,
@@ -23,7 +25,7 @@ from newscope.ingest import (
     safe_id,
 )
 from newscope.ingest.duplicates import near_duplicate_pairs, shingles
-from newscope.config import PROJ_ROOT, ConfigError, CorpusSettings, DuplicateSettings
+from newscope.ingest.readers import FORMATS, format_of
 
 EXAMPLE = "data/raw/000_96fb6b5f81bae034.txt"
 WORDS = ("senate house vote bill budget court judge ruling election campaign governor mayor police city "
@@ -124,6 +126,15 @@ def test_formats_give_the_same_article(tmp_path):
     assert arts.loc["x3", "raw_ref"].endswith("a.csv:2")
     # every article is an exact duplicate of the others
     assert set(arts["duplicate_kind"]) == {"exact"} and arts["duplicate_group"].nunique() == 1
+
+
+def test_formats_table_drives_suffixes_and_the_format_setting(tmp_path):
+    for name, fmt in FORMATS.items():
+        for suffix in fmt.suffixes:
+            assert format_of(Path(f"a{suffix}")) == format_of(Path(f"A{suffix.upper()}.GZ")) == name
+    assert format_of(Path("a.dat")) is None
+    with pytest.raises(ConfigError, match=f"corpus.format must be one of {', '.join(['auto', *FORMATS])}"):
+        ingest([tmp_path], CorpusSettings(format="xml"), progress=False)
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])

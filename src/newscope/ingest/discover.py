@@ -92,9 +92,14 @@ def find_files(inputs: Sequence[str | Path]) -> tuple[list[tuple[Path, Path]], i
     return unique, hidden
 
 
+def gzipped(name: str) -> bool:
+    """True for a file name ending in ``.gz`` (any case): its bytes are decompressed."""
+    return name.lower().endswith(".gz")
+
+
 def base_name(name: str) -> str:
-    """A file name without a trailing ``.gz`` (any case): the name its format is read from."""
-    return name[:-3] if name.lower().endswith(".gz") else name
+    """A file name without its ``.gz``: the name its format is read from."""
+    return name[:-3] if gzipped(name) else name
 
 
 def id_hint(path: Path, root: Path) -> str:
@@ -109,7 +114,7 @@ def read_bytes(path: Path) -> bytes:
     if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or device would block or never end
         raise OSError(f"not a regular file: {path}")
     data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
+    if gzipped(path.name):
         data = gzip.decompress(data)
     return data
 
