@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_ingest.py [--corpus PATH] [--repeat 1]
 
-Prints wall and CPU seconds and articles/s for ``newscope.articles.ingest``, and, as the
+Prints wall and CPU seconds and articles/s for ``newscope.ingest.ingest``, and, as the
 baseline measured in the same run, the time to only decompress and ``json.loads`` every
 line (the floor any JSONL reader pays); the ratio says what cleaning, boilerplate learning
 and duplicate detection cost on top. Target (issue 3): under 60 s for the 10k corpus.
@@ -16,7 +16,7 @@ import json
 import time
 from pathlib import Path
 
-from newscope.articles import ingest
+from newscope.ingest import ingest
 from newscope.config import PROJ_ROOT
 
 CORPUS = PROJ_ROOT.parent / "shared" / "data" / "allsides" / "articles-10k.jsonl.gz"

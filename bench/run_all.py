@@ -77,7 +77,7 @@ def newscope(*args: str) -> list[str]:
 
 
 def bench_throughput(work: Path, n: int, n_process: int, batch_size: int, repeat: int) -> dict:
-    from newscope.articles import ingest
+    from newscope.ingest import ingest
     from newscope.model import load_model
     from newscope.nlp import annotate
 
@@ -148,7 +148,7 @@ def bench_iteration(tables_dir: Path, work: Path) -> dict:
 
 
 def bench_dask(work: Path, n: int) -> dict:
-    from newscope.articles import ingest
+    from newscope.ingest import ingest
     from newscope.nlp import annotate
 
     articles = ingest([sample(n, work / f"dask-{n}.jsonl")], progress=False).articles

@@ -7,25 +7,25 @@ import gzip
 import hashlib
 import json
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
 
-from newscope.articles import (
+from newscope.config import PROJ_ROOT, ConfigError, CorpusSettings, DuplicateSettings
+from newscope.ingest import (
     ARTICLE_COLUMNS,
     REJECT_REASONS,
     IngestError,
-    _shingles,
-    _unique,
     ingest,
-    near_duplicate_pairs,
     outlet_domain,
     parse_date,
     safe_id,
 )
-from newscope.config import PROJ_ROOT, ConfigError, CorpusSettings, DuplicateSettings
+from newscope.ingest.duplicates import near_duplicate_pairs, shingles
+from newscope.ingest.readers import FORMATS, format_of
 
 EXAMPLE = "data/raw/000_96fb6b5f81bae034.txt"
 WORDS = ("senate house vote bill budget court judge ruling election campaign governor mayor police city "
@@ -126,6 +126,15 @@ def test_formats_give_the_same_article(tmp_path):
     assert arts.loc["x3", "raw_ref"].endswith("a.csv:2")
     # every article is an exact duplicate of the others
     assert set(arts["duplicate_kind"]) == {"exact"} and arts["duplicate_group"].nunique() == 1
+
+
+def test_formats_table_drives_suffixes_and_the_format_setting(tmp_path):
+    for name, fmt in FORMATS.items():
+        for suffix in fmt.suffixes:
+            assert format_of(Path(f"a{suffix}")) == format_of(Path(f"A{suffix.upper()}.GZ")) == name
+    assert format_of(Path("a.dat")) is None
+    with pytest.raises(ConfigError, match=f"corpus.format must be one of {', '.join(['auto', *FORMATS])}"):
+        ingest([tmp_path], CorpusSettings(format="xml"), progress=False)
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
@@ -241,7 +250,7 @@ def test_near_duplicates_match_brute_force_on_real_text(shared_data):
         texts.append("\n\n".join(paras[:-1]) if i % 20 else texts[i] + "\n\nAFP contributed.")
     threshold = 0.8
     found = set(near_duplicate_pairs(texts, threshold))
-    sets = [_unique(_shingles(t)) for t in texts]  # brute force: all-pairs Jaccard via a sparse product
+    sets = [np.unique(shingles(t)) for t in texts]  # brute force: all-pairs Jaccard via a sparse product
     _, cols = np.unique(np.concatenate(sets), return_inverse=True)
     rows = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
     x = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)))
@@ -280,7 +289,7 @@ def test_empty_folder_gives_empty_tables_with_the_contract_columns(tmp_path):
 
 
 def test_reject_reasons_vocabulary_is_documented():
-    import newscope.articles as module
+    import newscope.ingest as module
 
     for reason in REJECT_REASONS:
         assert f"``{reason}``" in module.__doc__

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newscope.clean import (
+from newscope.ingest.clean import (
     CleanedArticle,
     clean_article,
     fix_mojibake,

@@ -319,7 +319,7 @@ def test_all_caps_dateline_joins_the_place(nlp):
 
 @pytest.fixture(scope="module")
 def example(nlp, example_text):
-    from newscope.clean import clean_article
+    from newscope.ingest.clean import clean_article
 
     raw = article_mentions(nlp(example_text), LABELS)
     text = clean_article(example_text).text

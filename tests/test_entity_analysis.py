@@ -164,7 +164,7 @@ def test_plots_draw_one_bar_or_line_per_row():
 
 @pytest.fixture(scope="module")
 def example_tables(nlp, example_text) -> dict[str, pd.DataFrame]:
-    from newscope.clean import clean_article
+    from newscope.ingest.clean import clean_article
 
     text = clean_article(example_text).text
     mentions, entities = resolve_entities(pd.DataFrame([{"article_id": "ex", **m.to_row()} for m in article_mentions(nlp(text), LABELS)]))

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from newscope.articles import REJECT_REASONS, ingest
+from newscope.ingest import REJECT_REASONS, ingest
 from newscope.config import CorpusSettings
 
 GOOD = "The council met on Monday.\n\nIt voted to reopen the library."

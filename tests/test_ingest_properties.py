@@ -13,8 +13,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscope.articles import REJECT_REASONS, decode_bytes, ingest, read_file
-from newscope.clean import clean_article, normalize_text, split_paragraphs
+from newscope.ingest import REJECT_REASONS, decode_bytes, ingest, read_file
+from newscope.ingest.clean import clean_article, normalize_text, split_paragraphs
 from newscope.config import CleanSettings
 
 SETTINGS = settings(max_examples=int(os.environ.get("NEWSCOPE_HYPOTHESIS_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

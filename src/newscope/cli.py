@@ -46,7 +46,7 @@ def _write_json(data: dict, path: str | Path) -> None:
 
 
 def _ingest(inputs: list[str], settings: Settings):
-    from newscope.articles import ingest
+    from newscope.ingest import ingest
 
     if not inputs:
         inputs = [str(resolve_path(p)) for p in settings.corpus.inputs]

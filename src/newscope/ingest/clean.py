@@ -7,9 +7,9 @@ but normalisation can be switched off in ``CleanSettings``):
    ASCII space; CR/CRLF/NEL/line and paragraph separators to ``\\n``; zero-width spaces, BOMs,
    soft hyphens and control characters dropped; lines stripped. Quote characters are never
    touched. Paragraphs are blocks separated by a blank line; lines inside a block are kept.
-2. **furniture** (``furniture``): whole lines matching ``FURNITURE_PATTERNS`` (comment
-   widgets, "Download the ... App", the AI-summary notice, share/subscribe/newsletter lines,
-   copyright lines, "Story Continued Below", caption toggles, separators) are removed, and so
+2. **furniture** (``furniture``): whole lines matching a pattern of ``data/words/furniture.txt``
+   (comment widgets, "Download the ... App", the AI-summary notice, share/subscribe/newsletter
+   lines, copyright lines, "Story Continued Below", caption toggles, separators) are removed, and so
    is a leading "Story highlights" block of bullet paragraphs. Inline, a hover name box
    (The Hill's, also in its syndicated columns) is cut back to the name it hovers over:
    "Sen. Orrin Hatch Orrin Grant HatchTrump to award ... GOP senators MORE (R-Utah)" ->
@@ -20,7 +20,8 @@ but normalisation can be switched off in ``CleanSettings``):
    a Reuters-style "(Reporting by ...)" line, a dateline prefix ("DAMASCUS, Syria –" ->
    ``dateline="DAMASCUS, Syria"``; "WASHINGTON (AP) —" also gives ``agency="AP"``, "(CNN) --"
    gives ``credit="CNN"``) and a trailing outlet credit ("– Rappler.com" ->
-   ``credit="Rappler.com"``) are captured.
+   ``credit="Rappler.com"``) are captured. Agencies and their spellings are in
+   ``data/words/agencies.tsv``.
 4. **repeated paragraphs** (``dedup_paragraphs``): a paragraph whose letters and digits
    repeat an earlier one is dropped. A paragraph before the dateline (a standfirst or an
    AI summary of the lede) that repeats a body paragraph is dropped in favour of the body copy;
@@ -39,6 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from newscope.config import CleanSettings
+from newscope.lexicon import rows, words
 
 #: Lines longer than this are never page furniture or credit lines.
 BOILERPLATE_MAX_CHARS = 300
@@ -47,22 +49,16 @@ DEDUP_MIN_CHARS = 20
 #: How many leading paragraphs may hold the agency line, byline or dateline.
 HEADER_PARAGRAPHS = 4
 
-#: Wire agencies: canonical name -> spellings found in credits and datelines.
-AGENCIES: dict[str, tuple[str, ...]] = {
-    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
-    "AP": ("AP", "Associated Press", "The Associated Press"),
-    "Reuters": ("Reuters", "Thomson Reuters"),
-    "UPI": ("UPI", "United Press International"),
-    "Xinhua": ("Xinhua", "Xinhua News Agency"),
-    "dpa": ("dpa", "DPA", "Deutsche Presse-Agentur"),
-    "EFE": ("EFE",),
-    "ANSA": ("ANSA",),
-    "Kyodo": ("Kyodo", "Kyodo News"),
-    "Yonhap": ("Yonhap",),
-    "PTI": ("PTI", "Press Trust of India"),
-    "TASS": ("TASS",),
-    "Bloomberg": ("Bloomberg", "Bloomberg News"),
-}
+
+def _agencies() -> dict[str, tuple[str, ...]]:
+    spellings: dict[str, tuple[str, ...]] = {}
+    for row in rows("agencies"):
+        spellings[row["agency"]] = (*spellings.get(row["agency"], ()), row["spelling"])
+    return spellings
+
+
+#: Wire agencies: canonical name -> spellings found in credits and datelines (``agencies.tsv``).
+AGENCIES: dict[str, tuple[str, ...]] = _agencies()
 _ALIAS_TO_AGENCY = {alias.casefold(): name for name, aliases in AGENCIES.items() for alias in aliases}
 # Short all-caps acronyms must match case-sensitively ("AP" but not "ap"), long names need not.
 _ALIAS_RE = "|".join(
@@ -70,28 +66,8 @@ _ALIAS_RE = "|".join(
            key=len, reverse=True)
 )
 
-#: Whole-line page furniture (matched case-insensitively against the stripped line).
-FURNITURE_PATTERNS: tuple[str, ...] = (
-    r"add a comment", r"sort by", r"loading(?:\.\.\.|…)?", r"there are no comments yet\b.*",
-    r"be the first to comment\b.*", r"\d* ?comments?", r"summarize this article with ai",
-    r"how does this make you feel\??", r"download the .{1,40} app!?",
-    r"this is ai[- ]generated summari[sz]ation\b.*", r"click here to get the .{1,40} app[.!]?",
-    r"(?:share|tweet|email|e-mail|print|save)(?: (?:this|on|via) .{0,40})?",
-    r"share this (?:article|story)\b.*", r"(?:sign up|subscribe)\b(?=.*\b(?:newsletters?|inbox|e-?mails?)\b).*",
-    r"manage newsletters", r"advertisement:?(?: advertisement:?| thanks for watching! visit website)*", r"ad", r"story continued below",
-    r"continue reading(?: the main story| below)?", r"(?:copyright ?)?(?:©|\(c\)|copyright \d{4}).*",
-    r"all rights reserved\.?", r"(?:read|see) (?:more|also):?", r"related(?: coverage| stories)?:?",
-    r"more on this\.\.\.", r"(?:image|photo|picture) (?:copyright|source|credit)s?:? .*",
-    r"enlarge this image\b.*", r"(?:toggle|hide) caption\b.*", r"media playback is unsupported on your device",
-    r"photo", r"video", r"close", r"slideshow \(\d+ images?\)", r"just watched\b.*\bmust watch\b.*",
-    r"[_*=#~-]{3,}", r"\[pullquote\]", r"follow (?:us )?on (?:twitter|facebook|instagram)\b.*",
-    r"follow @\w+", r"share this article share tweet post email", r"share all sharing options for:.*",
-    r"photographer: .{1,120}", r"\((?:[\w.' -]{0,30} )?photo\b[^()]{0,80}\)", r"watch[:!] .{0,80}",
-    r"follow [\w.]+(?: [\w.]+)? on twitter\b.{0,100}", r"further reading:?",
-    r"click here (?:for more (?:from|on)|to read (?:more|the full)) .{1,100}", r"read or share this story:.*",
-    r"like what you(?:'|’)re reading\b.*", r"subscribe (?:to our|on) .{1,80}",
-    r"(?:see also|also read|read|check out): .{1,150}", r"https?://\S+",
-)
+#: Whole-line page furniture (matched case-insensitively against the stripped line; ``furniture.txt``).
+FURNITURE_PATTERNS: tuple[str, ...] = tuple(sorted(words("furniture")))
 _PHOTO_CREDIT = re.compile(r".{0,250}\bCredit(?:\.\.\.|…) ?.{1,80}")  # NYT captions: "... Credit... Name/Agency"
 # Newsletter and sign-up widgets anywhere in a line that also names a newsletter, inbox or e-mail.
 _WIDGET = re.compile(
@@ -105,7 +81,8 @@ _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGN
 # A hover name box: the shown name, the full legal name (capitalised words) ending in the
 # same surname, then the person's latest headlines, then " MORE" (not an all-caps "DO
 # MORE" headline).
-_BOX_WORD = r"(?:[A-Z(][\w.'’()-]*|de|la|van|von|der|del|da|di|du|le)"
+_PARTICLES = "|".join(map(re.escape, sorted(words("name_particles"))))  # "de", "van", "al"...
+_BOX_WORD = rf"(?:[A-Z(][\w.'’()-]*|{_PARTICLES})"
 _NAME_BOX = re.compile(
     rf"\b(?P<name>[A-Z][\w'’-]+)(?P<box> ?{_BOX_WORD}(?: {_BOX_WORD}){{0,4}}? (?P=name) ?(?=[A-Z0-9'‘\"“])"
     r"[^\n]{0,700}?[a-z0-9'’”\"?!:)] MORE\b)"
@@ -132,10 +109,12 @@ _DATELINE = re.compile(
 )
 _HIGHLIGHTS = re.compile(r"story highlights ", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", ":")
+_CREDIT_TLD = r"\.(?:com|net|org|info|news|ph|co\.uk|uk|au|ca|in|io)"  # of a credit: "Rappler.com"
 _CREDIT = re.compile(
     rf"(?:^|\s)(?:–|—|--?) ?(?:(?P<agency>{_ALIAS_RE}) ?/ ?)?"
-    r"(?P<credit>[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|info|news|ph|co\.uk|uk|au|ca|in|io))\s*$"
+    rf"(?P<credit>[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*{_CREDIT_TLD})\s*$"
 )
+_CREDIT_TLD_END = re.compile(_CREDIT_TLD + "$")
 
 _TRANSLATE = {ord(c): " " for c in "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
               "\u2009\u200a\u202f\u205f\u3000"}
@@ -227,6 +206,11 @@ def fold(text: str) -> bytes:
 def paragraph_key(lines: list[str]) -> bytes:
     """Key for repeated-paragraph detection: words only, case-folded, quotes ignored."""
     return b" ".join(fold(" ".join(lines)).split())
+
+
+def credit_outlet(credit: str) -> str:
+    """The outlet a trailing credit names: "Rappler.com" -> "Rappler"."""
+    return _CREDIT_TLD_END.sub("", credit)
 
 
 def agency_name(alias: str) -> str | None:
