@@ -281,11 +281,27 @@ def test_learned_boilerplate_per_outlet_not_from_republished_stories(tmp_path):
     assert set(arts.loc[[f"r{k}" for k in range(8)], "duplicate_kind"]) == {"near"}
 
 
-def test_empty_folder_gives_empty_tables_with_the_contract_columns(tmp_path):
+def test_empty_folder_is_an_error_naming_it(tmp_path):
+    (tmp_path / ".hidden.txt").write_text("Title\n\nBody.", encoding="utf-8")
+    with pytest.raises(IngestError, match=rf"no input files in {tmp_path} \(1 hidden files skipped\): put articles"):
+        ingest([tmp_path], progress=False)
+
+
+def test_all_rejected_gives_empty_articles_with_the_contract_columns(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"text": ""}\n{"text": "  "}\n', encoding="utf-8")
     result = ingest([tmp_path], progress=False)
     assert list(result.articles.columns) == list(ARTICLE_COLUMNS) and result.articles.empty
-    assert list(result.rejected.columns) == ["raw_ref", "reason", "detail"] and result.rejected.empty
-    assert result.summary["read"] == 0
+    assert list(result.rejected.columns) == ["raw_ref", "reason", "detail"]
+    assert result.rejected["reason"].tolist() == ["missing-text", "missing-text"]
+
+
+def test_no_text_column_is_an_error_naming_the_columns_and_the_fix(tmp_path):
+    with open(tmp_path / "a.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["headline", "body_text", "paper"], ["T", "Some text about Paris.", "Daily"]])
+    with pytest.raises(IngestError, match=r"columns 'headline', 'body_text', 'paper'.*`fields: \{body_text: text\}`"):
+        ingest([tmp_path], progress=False)
+    ingested = ingest([tmp_path], CorpusSettings(fields={"body_text": "text", "paper": "outlet"}), progress=False)
+    assert ingested.articles.loc[0, "outlet"] == "Daily"
 
 
 def test_reject_reasons_vocabulary_is_documented():

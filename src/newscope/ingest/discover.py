@@ -24,7 +24,7 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 class IngestError(ConfigError):
-    """An input path that does not exist or matches nothing."""
+    """Input that cannot be ingested: a path that does not exist, no files, no text column."""
 
 
 def display_path(path: Path) -> str:

@@ -23,7 +23,7 @@ from newscope.ingest.clean import (
     learn_boilerplate,
     remove_learned,
 )
-from newscope.ingest.discover import find_files
+from newscope.ingest.discover import IngestError, find_files
 from newscope.ingest.duplicates import components, near_duplicate_pairs
 from newscope.ingest.fields import (
     as_line,
@@ -155,16 +155,22 @@ def ingest(inputs: Sequence[str | Path], settings: CorpusSettings | None = None,
     names = field_names(dict(settings.fields or {}))
     files, hidden = find_files(inputs)
     if not files:
-        log.warning("ingest: no files found in %s", ", ".join(map(str, inputs)))
+        raise IngestError(f"no input files in {', '.join(map(str, inputs))}"
+                          + (f" ({hidden} hidden files skipped)" if hidden else "")
+                          + ": put articles there or point corpus.inputs in params.yaml at them")
     rejected: list[Rejection] = []
+    textless: list[tuple[str, ...]] = []  # the columns of each record without a text column
     decoding: Counter = Counter()
     cleaned: list[_Cleaned] = []
-    n_read = 0
+    n_read = n_with_fields = 0
     for raw in _read(files, settings, decoding, progress):
         n_read += 1
-        record = _clean_record(raw, names, settings, rejected)
+        n_with_fields += not raw.reason
+        record = _clean_record(raw, names, settings, rejected, textless)
         if record is not None:
             cleaned.append(record)
+    if textless and len(textless) == n_with_fields:
+        raise IngestError(_no_text_column(textless, names))
     # near duplicates on the text after built-in cleaning; learned boilerplate counted once per group
     near_pairs = near_duplicate_pairs([c.art.text for c in cleaned], float(settings.duplicates.near_threshold),
                                       progress=progress)
@@ -216,8 +222,9 @@ def _read(files: list[tuple[Path, Path]], settings: CorpusSettings, decoding: Co
 
 
 def _clean_record(raw: RawRecord, names: dict[str, tuple[str, ...]], settings: CorpusSettings,
-                  rejected: list[Rejection]) -> _Cleaned | None:
-    """Step 2: one record's fields and built-in cleaning; None when it is rejected."""
+                  rejected: list[Rejection], textless: list[tuple[str, ...]]) -> _Cleaned | None:
+    """Step 2: one record's fields and built-in cleaning; None when it is rejected (the
+    columns of a record without any text column are added to ``textless``)."""
     if raw.reason:
         rejected.append((raw.raw_ref, raw.reason, raw.detail))
         return None
@@ -226,7 +233,10 @@ def _clean_record(raw: RawRecord, names: dict[str, tuple[str, ...]], settings: C
         fields["id"] = raw.id_hint
     text = as_text(fields["text"])
     if text is None or not text.strip():
-        rejected.append((raw.raw_ref, "missing-text", missing_text_detail(raw.fields, names)))
+        detail = missing_text_detail(raw.fields, names)
+        if detail.startswith("no text field"):
+            textless.append(tuple(map(str, raw.fields)))
+        rejected.append((raw.raw_ref, "missing-text", detail))
         return None
     if len(text) > settings.max_chars:
         rejected.append((raw.raw_ref, "too-long", f"{len(text)} characters > corpus.max_chars={settings.max_chars}"))
@@ -237,6 +247,17 @@ def _clean_record(raw: RawRecord, names: dict[str, tuple[str, ...]], settings: C
         return None
     domain = outlet_domain(as_line(fields["outlet_domain"])) or outlet_domain(as_line(fields["url"]))
     return _Cleaned(raw.raw_ref, fields, art, domain, as_line(fields["outlet"]))
+
+
+def _no_text_column(textless: list[tuple[str, ...]], names: dict[str, tuple[str, ...]]) -> str:
+    """Why nothing was ingested when no record has a text column, and the line that fixes it."""
+    seen = [name for name, _ in Counter(c for columns in textless for c in columns).most_common()]
+    guess = next((c for c in seen if any(w in c.casefold() for w in ("text", "body", "content", "article"))),
+                 seen[0] if seen else "YOUR_TEXT_COLUMN")
+    columns = f"the columns {', '.join(map(repr, seen[:20]))}" if seen else "no columns"
+    return (f"no record has a text column, so no article was ingested. The records have {columns}; "
+            f"newscope looks for {', '.join(names['text'])} (any case). "
+            f"Name yours in params.yaml, e.g. `fields: {{{guess}: text}}` under `corpus:`.")
 
 
 def _learn_boilerplate(cleaned: list[_Cleaned], near_pairs: list[tuple[int, int]],
