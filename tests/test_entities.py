@@ -19,8 +19,8 @@ from newscope.entities import (
     entity_id,
     load_aliases,
     normalize_name,
-    resolve_entities,
 )
+from newscope.resolve.entities import resolve_entities
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
 

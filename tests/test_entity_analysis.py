@@ -13,7 +13,8 @@ import pytest
 
 from newscope import entity_analysis as ea
 from newscope.config import ConfigError
-from newscope.entities import article_mentions, resolve_entities
+from newscope.entities import article_mentions
+from newscope.resolve.entities import resolve_entities
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
 
@@ -155,7 +156,7 @@ def example_tables(nlp, example_text) -> dict[str, pd.DataFrame]:
     from newscope.clean import clean_article
 
     text = clean_article(example_text).text
-    mentions, entities = resolve_entities(pd.DataFrame(article_mentions(nlp(text), "ex", LABELS)))
+    mentions, entities = resolve_entities(pd.DataFrame([{"article_id": "ex", **m.to_row()} for m in article_mentions(nlp(text), LABELS)]))
     articles = pd.DataFrame({"article_id": ["ex"], "outlet": ["Rappler"], "outlet_domain": ["rappler.com"],
                              "date": ["2013-05-19"], "title": ["Syrian forces storm rebel bastion of Qusayr"],
                              "text": [text], "n_chars": [len(text)], "weight": [1.0]})
@@ -203,7 +204,7 @@ def test_shared_corpus_analyses(shared_data, nlp):
         records = [json.loads(line) for line in islice(fh, 0, 300, 12)]
     rows = []
     for rec, doc in zip(records, nlp.pipe(r["text"] for r in records)):
-        rows += article_mentions(doc, rec["id"], LABELS)
+        rows += [{"article_id": rec["id"], **m.to_row()} for m in article_mentions(doc, LABELS)]
     mentions, entities = resolve_entities(pd.DataFrame(rows))
     articles = pd.DataFrame({"article_id": [r["id"] for r in records], "outlet": [r["source_url"] for r in records],
                              "date": [r["date"] for r in records], "text": [r["text"] for r in records]})
