@@ -17,7 +17,7 @@ The corpus-level step, one ``entity_id`` per canonical entity, is
 
 from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
 from newscope.entities.mentions import article_mentions
-from newscope.entities.names import entity_id, normalize_name, slugify
+from newscope.entities.names import entity_id, normalize_name
 
 __all__ = [
     "AliasTable",
@@ -26,5 +26,4 @@ __all__ = [
     "entity_id",
     "load_aliases",
     "normalize_name",
-    "slugify",
 ]

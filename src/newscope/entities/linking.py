@@ -158,8 +158,8 @@ def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
         elif f.label not in PLACE_LABELS and low in surnames:
             candidates = surnames[low]
         elif (f.label not in PLACE_LABELS | {"NORP"} and not (f.label == "PERSON" and len(f.words) > 1)
-              and tuple(w.lower() for w in f.spaced) in heads):
-            candidates = heads[tuple(w.lower() for w in f.spaced)]
+              and (head := tuple(w.lower() for w in f.spaced)) in heads):
+            candidates = heads[head]
         else:
             continue
         roots = {root(forms, c) for c in candidates} - {f.norm}

@@ -53,16 +53,23 @@ def article_mentions(doc: Doc, labels: Sequence[str]) -> list[Mention]:
     ['Bashar al-Assad', 'Bashar al-Assad']
     """
     text = doc.text
-    forms: dict[str, Form] = {}
-    spans = _tagged_spans(doc, set(labels), forms)
+    spans, forms = _tagged_spans(doc, set(labels))
     if not spans:
         return []
     definitions = _add_defined_acronyms(text, spans, forms)
-    _add_repeats(doc, forms, spans)
+    _add_repeats(doc, spans, forms)
     link_forms(forms, definitions)
     key_of, label_of = _group_names(forms)
     unlinked = _named_otherwise(text, spans, forms)
     return _mention_rows(doc, spans, forms, key_of, label_of, unlinked)
+
+
+def _tagged_spans(doc: Doc, wanted: set[str]) -> tuple[list[_Span], dict[str, Form]]:
+    """The cleaned entity spans with a wanted label, and their forms by normalised name."""
+    text = doc.text
+    pieces = [(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted for s, e in clean_pieces(ent, text)]
+    forms: dict[str, Form] = {}
+    return [_Span(s, e, label, _count(forms, text[s:e], label)) for s, e, label in pieces], forms
 
 
 def _count(forms: dict[str, Form], surface: str, label: str) -> str:
@@ -74,13 +81,6 @@ def _count(forms: dict[str, Form], surface: str, label: str) -> str:
     form.texts[surface] += 1
     form.labels[label] += 1
     return norm
-
-
-def _tagged_spans(doc: Doc, wanted: set[str], forms: dict[str, Form]) -> list[_Span]:
-    """The cleaned entity spans with a wanted label, each counted in ``forms``."""
-    text = doc.text
-    pieces = [(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted for s, e in clean_pieces(ent, text)]
-    return [_Span(s, e, label, _count(forms, text[s:e], label)) for s, e, label in pieces]
 
 
 def _add_defined_acronyms(text: str, spans: list[_Span], forms: dict[str, Form]) -> dict[str, str]:
@@ -103,7 +103,7 @@ def _add_defined_acronyms(text: str, spans: list[_Span], forms: dict[str, Form])
     return definitions
 
 
-def _add_repeats(doc: Doc, forms: dict[str, Form], spans: list[_Span]) -> None:
+def _add_repeats(doc: Doc, spans: list[_Span], forms: dict[str, Form]) -> None:
     """Add the untagged repeats of names the article tagged elsewhere (NER misses some):
     exact, word-bounded occurrences ending in a proper noun and outside every entity."""
     text = doc.text
