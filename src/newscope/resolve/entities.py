@@ -65,10 +65,7 @@ def resolve_entities(
     key_norm = _merge_name_variants(key_norm, m["label"], m["article_id"], table)
     key_norm, surface, m["label"] = _follow_corpus_links(m, text_norm, key_norm, surface, table)
 
-    keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
-    if (~keep).any():
-        log.info("resolve_entities: %d mentions of ignored names dropped", (~keep).sum())
-    m, key_norm, surface = m[keep].reset_index(drop=True), key_norm[keep].reset_index(drop=True), surface[keep].reset_index(drop=True)
+    m, key_norm, surface = _drop_ignored(m, text_norm, key_norm, surface, table)
 
     work = pd.DataFrame({"g": key_norm, "surf": surface, "text": m["text"], "label": m["label"], "a": m["article_id"]})
     label, m["label"] = _vote_labels(work, key_norm, table)
@@ -266,6 +263,17 @@ def _follow_corpus_links(
         key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
         key_norm, surface = _apply_merges(table, key_norm, surface)
     return key_norm, surface, label
+
+
+def _drop_ignored(
+    m: pd.DataFrame, text_norm: pd.Series, key_norm: pd.Series, surface: pd.Series, table: AliasTable
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The mentions, keys and spellings without the mentions the alias table ignores
+    (by their text or their key), renumbered from 0."""
+    keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
+    if (~keep).any():
+        log.info("resolve_entities: %d mentions of ignored names dropped", (~keep).sum())
+    return m[keep].reset_index(drop=True), key_norm[keep].reset_index(drop=True), surface[keep].reset_index(drop=True)
 
 
 def _vote_labels(work: pd.DataFrame, key_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, np.ndarray]:
