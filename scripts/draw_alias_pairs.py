@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from newscope.config import load_settings, resolve_path
-from newscope.entities import normalize_name, resolve_entities
+from newscope.entities import normalize_name
+from newscope.resolve.entities import resolve_entities
 
 
 def merged_pairs(mentions: pd.DataFrame, aliases: str | Path | None) -> pd.DataFrame:

@@ -13,8 +13,9 @@ import pytest
 
 from newscope import entity_analysis as ea
 from newscope.config import ConfigError
+from newscope.entities import article_mentions
 from newscope.figures import bar_chart
-from newscope.entities import article_mentions, resolve_entities
+from newscope.resolve.entities import resolve_entities
 
 LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"]
 

@@ -232,7 +232,7 @@ def annotate(
     batch size and cache folder (``None``: a temporary cache, removed afterwards).
     """
     from newscope.attribution import link_speakers
-    from newscope.entities import resolve_entities
+    from newscope.resolve.entities import resolve_entities
 
     settings = settings or load_settings()
     cfg, labels = settings.nlp, list(settings.entities.labels)

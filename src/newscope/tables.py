@@ -109,3 +109,12 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
             if not isinstance(record, dict):
                 raise ConfigError(f"{path}:{lineno}: expected a JSON object, got {type(record).__name__}")
             yield record
+
+
+def most_common(frame: pd.DataFrame, by: str | list[str], column: str) -> pd.Series:
+    """Per ``by`` group, the most frequent non-null ``column`` value (ties: alphabetically
+    first), indexed by ``by``."""
+    keys = [by] if isinstance(by, str) else list(by)
+    counts = frame.groupby([*keys, column], sort=False).size().reset_index(name="n")
+    counts = counts.sort_values(["n", column], ascending=[False, True], kind="stable").drop_duplicates(keys)
+    return counts.set_index(by)[column]

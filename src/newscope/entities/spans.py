@@ -1,0 +1,85 @@
+"""Cleaning spaCy's entity spans into name spans.
+
+Line breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a span;
+leading determiners, titles and honorifics, edge punctuation, a possessive "'s" and, for
+people, anything before an inner possessive ("Fox's Megyn Kelly") are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from newscope.entities.names import is_title
+from newscope.lexicon import words
+
+# Small grammatical sets, kept in code.
+DETERMINERS = frozenset({"the", "a", "an"})
+POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+# Labels of places, never linked by a part ("Virginia" is not "West Virginia").
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+# Tokens that never belong inside a name: a span across them is two names or junk
+# ("Axios, Walmart", "Mandel Ngan/AFP", "✓ Andrew Yang").
+_SEPARATOR = re.compile(r"^[;|/\\•·✓✔✗★☆©®™#@+=<>]+$")
+_DASHES = frozenset({"-", "--", "–", "—"})
+# "Apple, Inc.", "Martin Luther King, Jr.": a comma before these is inside the name.
+_AFTER_COMMA = words("after_comma")
+
+
+def _spaced_dash(tok: Token) -> bool:
+    """A dash with a space beside it joins two names ("Paul Mounce - Corbis"); a hyphen
+    inside a name ("Jean-Paul") has none."""
+    return tok.text in _DASHES and (bool(tok.whitespace_) or (tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)))
+
+
+def _splits_span(tok: Token, ent: Span, commas: bool) -> bool:
+    """Does ``tok`` separate two names inside ``ent`` (and belong to neither)?"""
+    return bool(tok.is_space or "\n" in tok.text or _SEPARATOR.match(tok.text) or _spaced_dash(tok) or (
+        commas and tok.text == "," and tok.i + 1 < ent.end
+        and tok.doc[tok.i + 1].lower_.rstrip(".") not in _AFTER_COMMA
+    ))
+
+
+def _trim_person(run: list[Token]) -> list[Token]:
+    """A person's name without the titles and the possessive owner before it, nor a
+    number after it."""
+    # "House Speaker Nancy Pelosi", "U.S. District Judge Timothy Kelly": cut through
+    # the last title word among the first few, keeping at least one word.
+    cut = max((i for i, t in enumerate(run[:-1][:5]) if is_title(t.text)), default=-1)
+    # "Fox's Megyn Kelly", "Wyoming's Mike Enzi": a person's name follows the possessive
+    cut = max([cut] + [i for i, t in enumerate(run[:-1]) if t.lower_ in ("'s", "’s")])
+    run = run[cut + 1 :]
+    while len(run) > 1 and run[0].is_punct:
+        run = run[1:]
+    while len(run) > 1 and (run[-1].like_num or run[-1].is_punct):  # "Andrew Yang 12"
+        run = run[:-1]
+    return run
+
+
+def clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
+    """Character spans of ``ent`` after splitting at line breaks and trimming edges."""
+    runs: list[list[Token]] = [[]]
+    commas = ent.label_ not in PLACE_LABELS | {"FAC"}  # "Washington, D.C." is one place
+    for tok in ent:
+        if _splits_span(tok, ent, commas):
+            runs.append([])
+        else:
+            runs[-1].append(tok)
+    out = []
+    for run in runs:
+        while run and (run[0].is_punct or run[0].lower_ in DETERMINERS or run[0].lower_ in POSSESSIVE):
+            run = run[1:]
+        while run and (run[-1].is_punct or run[-1].lower_ in POSSESSIVE):
+            run = run[:-1]
+        if ent.label_ == "PERSON":
+            run = _trim_person(run)
+        if not run or all(t.is_stop and not t.is_upper for t in run):
+            continue
+        start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+        piece = text[start:end]
+        if "\n" in piece or len(piece) < 2 or not any(c.isupper() for c in piece):
+            continue
+        out.append((start, end))
+    return out

@@ -1,0 +1,309 @@
+"""Corpus-level entity resolution: one ``entity_id`` per canonical entity
+(:func:`resolve_entities`).
+
+Names are compared after :func:`~newscope.entities.names.normalize_name` (case, accents,
+dots and hyphens ignored). Person names with stray words from NER errors ("House Nancy
+Pelosi") join the name they contain (the clearly commoner one when they hold two: "Crooked
+Hillary Clinton" -> "Hillary Clinton"; not two names run together); plural group names
+join their singular ("Republicans", "Republican"); person names differing only in
+particles are one ("Bashar Assad", "Bashar al-Assad"); a name known on its own across the
+corpus is not merged into a rare longer name an article linked it to ("the Fed" is not
+"Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
+was linked to in the other articles when that link is consistent (so does a surname the
+tagger mislabelled, "Trump" as ORG, when it is mostly linked); the alias tables apply
+(:mod:`newscope.entities.aliases`). Each entity's label is the majority of its mentions';
+each mention's, the majority within its article.
+
+New ways of merging names across the corpus (name variants) are steps of
+:func:`_merge_name_variants`; label rules belong to :func:`_vote_labels`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
+from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id, normalize_name
+from newscope.tables import most_common
+
+log = logging.getLogger(__name__)
+
+_PROPAGATE_MIN_ARTICLES = 2
+_PROPAGATE_MIN_SHARE = 0.75
+_WELL_KNOWN_MIN_ARTICLES = 10
+_WELL_KNOWN_RATIO = 5
+_ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles"]
+
+
+def resolve_entities(
+    mentions: pd.DataFrame, aliases: str | Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One ``entity_id`` per canonical entity across the corpus.
+
+    ``mentions`` are :func:`~newscope.entities.article_mentions` rows of many articles;
+    ``aliases`` is the user's alias table (YAML), applied over the built-in one. Returns
+    ``mentions`` with an ``entity_id`` column (rows of ignored names dropped, ``key`` left
+    as linked in the article) and the ``entities`` table: ``entity_id``, ``name``,
+    ``label`` (majority), ``aliases`` (other spellings seen, commonest first),
+    ``n_mentions``, ``n_articles``.
+    """
+    table = builtin_aliases()
+    if aliases:
+        table.update(load_aliases(aliases))
+    if mentions.empty:
+        out = mentions.assign(entity_id=pd.Series(dtype="string"))
+        return out, pd.DataFrame({c: pd.Series(dtype=object) for c in _ENTITY_COLUMNS})
+
+    m = mentions.reset_index(drop=True)
+    text_norm = _map_norms(m["text"], normalize_name)
+    key_norm, surface = _article_keys(m, text_norm, table)
+    key_norm = _merge_name_variants(key_norm, m["label"], m["article_id"], table)
+    key_norm, surface, m["label"] = _follow_corpus_links(m, text_norm, key_norm, surface, table)
+
+    m, key_norm, surface = _drop_ignored(m, text_norm, key_norm, surface, table)
+
+    work = pd.DataFrame({"g": key_norm, "surf": surface, "text": m["text"], "label": m["label"], "a": m["article_id"]})
+    label, m["label"] = _vote_labels(work, key_norm, table)
+    entities = _entity_table(work, label)
+    m["entity_id"] = key_norm.map(entities["entity_id"]).to_numpy()
+    entities = entities.reset_index(drop=True)[_ENTITY_COLUMNS].sort_values(
+        ["n_articles", "n_mentions", "entity_id"], ascending=[False, False, True], ignore_index=True
+    )
+    return m, entities
+
+
+def _map_norms(values: pd.Series, func) -> pd.Series:
+    """Apply a Python function once per distinct value (vectorised look-up after)."""
+    codes, uniques = pd.factorize(values)
+    return pd.Series(np.array([func(u) for u in uniques], dtype=object)[codes], index=values.index)
+
+
+def _apply_merges(table: AliasTable, norm: pd.Series, surface: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Names the alias table merges -> their canonical name (normalised, and as spelled)."""
+    canon = norm.map(table.merge)
+    hit = canon.notna()
+    return norm.mask(hit, _map_norms(canon[hit], normalize_name)), surface.mask(hit, canon)
+
+
+def _article_keys(m: pd.DataFrame, text_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, pd.Series]:
+    """Each mention's key as its article linked it (normalised, and as spelled), except
+    split names and well-known heads, which stand for themselves; then the alias merges."""
+    key_norm = _map_norms(m["key"], normalize_name)
+    surface = m["key"].copy()
+    if table.split:  # split names stand alone, even where the article linked them
+        undo = text_norm.isin(table.split)
+        key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
+    heads = _well_known_heads(text_norm, key_norm, m["label"], m["article_id"])
+    if heads.any():
+        log.info("resolve_entities: %d mentions of well-known names unlinked from rare longer names", heads.sum())
+        key_norm, surface = key_norm.mask(heads, text_norm), surface.mask(heads, m["text"])
+    return _apply_merges(table, key_norm, surface)
+
+
+def _ends_with(longs: pd.Series, shorts: pd.Series) -> np.ndarray:
+    """Is each short name the last word(s) of the long name beside it ("assad" of "bashar
+    al assad")? Normalised names, compared word-wise."""
+    return np.array([f" {k}".endswith(f" {t}") for t, k in zip(shorts, longs)], dtype=bool)
+
+
+def _well_known_heads(text_norm: pd.Series, key_norm: pd.Series, label: pd.Series, article: pd.Series) -> pd.Series:
+    """Mentions an article linked by their head to a rare longer name although the head is
+    an entity of its own across the corpus ("the Fed" -> "Dallas Fed", "Medicare" ->
+    "Privatizing Medicare", "White House" -> "Top White House"): the head named alone in
+    at least ``_WELL_KNOWN_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO`` times as many
+    as the longer name; not people ("Ford" stays "Christine Ford")."""
+    linked = (text_norm != key_norm).to_numpy()
+    if not linked.any():
+        return pd.Series(False, index=text_norm.index)
+    pairs = pd.DataFrame({"t": text_norm, "k": key_norm, "a": article, "label": label})
+    alone = pairs[~linked].drop_duplicates(["t", "a"]).groupby("t").size()
+    n_key = pairs.drop_duplicates(["k", "a"]).groupby("k").size()
+    pairs["person"] = pairs["label"].eq("PERSON")
+    person = pairs.groupby("t")["person"].mean() >= 0.5
+    person_key = pairs.groupby("k")["person"].mean() >= 0.5
+    cand = pairs[linked].drop_duplicates(["t", "k"])
+    n_alone = cand["t"].map(alone).fillna(0)
+    keep = (
+        _ends_with(cand["k"], cand["t"])
+        & (n_alone >= _WELL_KNOWN_MIN_ARTICLES).to_numpy()
+        & (n_alone >= _WELL_KNOWN_RATIO * cand["k"].map(n_key)).to_numpy()
+        & ~cand["t"].map(person).to_numpy(dtype=bool)
+        & ~cand["k"].map(person_key).to_numpy(dtype=bool)
+    )
+    heads = pd.MultiIndex.from_frame(cand.loc[keep, ["t", "k"]])
+    return pd.Series(pd.MultiIndex.from_arrays([text_norm, key_norm]).isin(heads), index=text_norm.index)
+
+
+def _merge_name_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> pd.Series:
+    """Keys that are variants of another name of the corpus -> that name: person names
+    with extra words, plural group names, person names differing in particles (in turn,
+    each step seeing the merges of the previous ones)."""
+    contained = _contained_people(key_norm, label, article, table)
+    if contained:
+        key_norm = key_norm.map(contained).fillna(key_norm)
+    plurals = _group_plurals(key_norm, label, table)
+    if plurals:
+        key_norm = key_norm.map(plurals).fillna(key_norm)
+    variants = _particle_variants(key_norm, label, article, table)
+    if variants:
+        key_norm = key_norm.map(variants).fillna(key_norm)
+    return key_norm
+
+
+def _person_article_counts(key_norm: pd.Series, label: pd.Series, article: pd.Series) -> pd.Series:
+    """Number of articles per person name (``key_norm`` of PERSON mentions)."""
+    people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
+    return people.drop_duplicates().groupby("k").size()
+
+
+def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+    """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
+    Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
+    others are inside it; else the one in twice as many articles as any other: "Crooked
+    Hillary Clinton" -> "Hillary Clinton"), when that name is in at least twice as many
+    articles.
+    Left alone: two names run together ("Bernie Sanders Hillary Clinton"), a name followed
+    by one more word, which is another person's surname ("Elizabeth Ann Seton"),
+    generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
+    names in the alias table."""
+    known = _person_article_counts(key_norm, label, article).to_dict()
+    not_cut = GENERATION_SUFFIXES | NAMED_AFTER
+    out = {}
+    for k, n in known.items():
+        words = k.split()
+        if len(words) < 3 or words[-1] in not_cut or k in table.split or k in table.merge:
+            continue
+        found = {  # contained name -> its word range
+            " ".join(words[i:j]): (i, j) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
+            if j - i < len(words) and known.get(" ".join(words[i:j]), 0) >= 2 * n
+        }
+        if any(a[1] <= b[0] for a in found.values() for b in found.values()):
+            continue  # two names side by side
+        longest = max(found, key=len, default=None)
+        if longest and all(f" {f} " in f" {longest} " for f in found):  # one name, or nested ones
+            best = longest
+        elif found:  # overlapping candidates ("Crooked Hillary" / "Hillary Clinton"): a clear favourite
+            best, *rest = sorted(found, key=lambda f: -known[f])
+            if known[best] < 2 * max(known[f] for f in rest):
+                continue
+        else:
+            continue
+        if found[best] != (0, len(words) - 1):
+            out[k] = best
+    if out:
+        log.info("resolve_entities: %d person names with extra words merged into the name they contain", len(out))
+    return out
+
+
+def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> dict:
+    """Plural group names -> the singular seen in the corpus ("Republicans" -> "Republican",
+    "Americans" -> "American"): for nationalities and groups (NORP) one entity, not two."""
+    groups = set(key_norm[label.eq("NORP").to_numpy()])
+    return {k: k[:-1] for k in groups if k.endswith("s") and k[:-1] in groups and k not in table.split}
+
+
+def _particle_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+    """Person names that differ only in particles after the first name ("Bashar Assad",
+    "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") -> the one in most
+    articles."""
+    n_art = _person_article_counts(key_norm, label, article)
+    names = n_art[[len(k.split()) > 1 and k not in table.split and k not in table.merge for k in n_art.index]]
+    bare = pd.Series([" ".join([k.split()[0], *(w for w in k.split()[1:] if w not in NAME_PARTICLES)])
+                      for k in names.index], index=names.index)
+    out = {}
+    for _, keys in names.groupby(bare):
+        if len(keys) > 1:
+            best = keys.idxmax()
+            out.update({k: best for k in keys.index if k != best})
+    return out
+
+
+def _follow_corpus_links(
+    m: pd.DataFrame, text_norm: pd.Series, key_norm: pd.Series, surface: pd.Series, table: AliasTable
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Unlinked short forms that follow their consistent link elsewhere: returns the keys
+    (normalised, and as spelled) and the labels (mislabelled surnames become PERSON)."""
+    # A surname or acronym left alone in an article follows the full name it was linked
+    # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
+    # (Not first names, "Robert", nor heads, "Court": they name different ones elsewhere.)
+    # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
+    # too, as a person, when it is linked in at least as many articles as it stands alone
+    # under another label.
+    label = m["label"].copy()
+    linked = text_norm != key_norm
+    acronym = m["text"].str.fullmatch(ACRONYM.pattern).fillna(False)
+    person = m["label"].eq("PERSON")
+    links = (
+        pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface, "acr": acronym,
+                      "person": person})[linked]
+        .drop_duplicates(["a", "s", "k"])
+        .groupby(["s", "k"], sort=False)
+        .agg(n=("a", "size"), surf=("surf", "first"), acr=("acr", "max"), person=("person", "mean"))
+        .reset_index()
+    )
+    if not len(links):
+        return key_norm, surface, label
+    links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
+    links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
+                  & (links["acr"] | _ends_with(links["k"], links["s"]))]
+    links = links[~links["s"].isin(table.split)].set_index("s")
+    n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[~linked & ~person].drop_duplicates().groupby("s").size()
+    person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
+    mislabelled = key_norm.map(person_link).eq(True) & ~person
+    alone = ~linked & (person | acronym | mislabelled) & key_norm.isin(links.index)
+    if alone.any():
+        log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link", alone.sum())
+        label.loc[alone & mislabelled] = "PERSON"
+        short = key_norm[alone]
+        key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
+        key_norm, surface = _apply_merges(table, key_norm, surface)
+    return key_norm, surface, label
+
+
+def _drop_ignored(
+    m: pd.DataFrame, text_norm: pd.Series, key_norm: pd.Series, surface: pd.Series, table: AliasTable
+) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The mentions, keys and spellings without the mentions the alias table ignores
+    (by their text or their key), renumbered from 0."""
+    keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
+    if (~keep).any():
+        log.info("resolve_entities: %d mentions of ignored names dropped", (~keep).sum())
+    return m[keep].reset_index(drop=True), key_norm[keep].reset_index(drop=True), surface[keep].reset_index(drop=True)
+
+
+def _vote_labels(work: pd.DataFrame, key_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, np.ndarray]:
+    """Each entity's label (majority of its mentions) and each mention's (majority of its
+    entity's mentions in the article: names merged here may have differed); the alias
+    table's ``labels`` win over both."""
+    label = most_common(work, "g", "label")
+    in_article = most_common(work, ["a", "g"], "label").rename("voted").reset_index()
+    mention_label = work[["a", "g"]].merge(in_article, on=["a", "g"], how="left")["voted"].to_numpy()
+    if table.labels:
+        label = pd.Series(table.labels).reindex(label.index).fillna(label)
+        mention_label = key_norm.map(table.labels).fillna(pd.Series(mention_label)).to_numpy()
+    return label, mention_label
+
+
+def _entity_table(work: pd.DataFrame, label: pd.Series) -> pd.DataFrame:
+    """One row per entity, indexed by its normalised key ``g``: name (commonest spelling
+    of the key), label, aliases (other spellings, commonest first), counts and ``entity_id``."""
+    name = most_common(work, "g", "surf")
+    stats = work.groupby("g").agg(n_mentions=("a", "size"), n_articles=("a", "nunique"))
+    spellings = work.groupby(["g", "text"], sort=False).size().reset_index(name="n")
+    spellings = spellings.sort_values(["g", "n", "text"], ascending=[True, False, True])
+    spellings = spellings[spellings["text"] != spellings["g"].map(name)]
+    alias_lists = spellings.groupby("g")["text"].agg(list)
+
+    ent = stats.assign(name=name, label=label)
+    ent["aliases"] = alias_lists.reindex(ent.index)
+    ent["aliases"] = ent["aliases"].apply(lambda v: v if isinstance(v, list) else [])
+    ids = pd.Series([entity_id(n, lab) for n, lab in zip(ent["name"], ent["label"])], index=ent.index)
+    clash = ids.duplicated(keep=False)  # slugs equal only when non-ASCII letters differ
+    ids[clash] = [f"{i}-{hashlib.sha1(g.encode()).hexdigest()[:8]}" for i, g in zip(ids[clash], ids.index[clash])]
+    ent["entity_id"] = ids
+    return ent

@@ -1,0 +1,207 @@
+"""Corpus-level entity resolution (newscope.resolve.entities) and the alias tables it applies."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from newscope.config import ConfigError
+from newscope.entities import entity_id, load_aliases
+from newscope.resolve.entities import resolve_entities
+
+
+def rows(article: str, *mentions: tuple[str, str, str]) -> list[dict]:
+    """Mention rows of one article: ``(text, key, label)``."""
+    return [{"article_id": article, "start": 10 * i, "end": 10 * i + len(t), "text": t, "label": lab,
+             "sentence": 0, "paragraph": 0, "key": k} for i, (t, k, lab) in enumerate(mentions)]
+
+
+def test_same_name_across_articles_is_one_entity_with_stable_id():
+    a = rows("a1", ("Bashar al-Assad", "Bashar al-Assad", "PERSON"), ("Assad", "Bashar al-Assad", "PERSON"))
+    b = rows("a2", ("Bashar Al-Assad", "Bashar Al-Assad", "PERSON"), ("Syria", "Syria", "GPE"))
+    c = rows("a3", ("bashar al-assad", "bashar al-assad", "ORG"))
+    m, e = resolve_entities(pd.DataFrame(a + b + c))
+    assad = e[e["name"] == "Bashar al-Assad"].iloc[0]
+    assert (assad["n_mentions"], assad["n_articles"], assad["label"]) == (4, 3, "PERSON")
+    assert assad["entity_id"] == entity_id("Bashar al-Assad", "PERSON") == "person-bashar-al-assad"
+    assert set(assad["aliases"]) == {"Assad", "Bashar Al-Assad", "bashar al-assad"}
+    # the id does not depend on the other articles or the row order
+    m2, e2 = resolve_entities(pd.DataFrame(c + a))
+    assert set(m2.loc[m2["text"] == "Assad", "entity_id"]) == {"person-bashar-al-assad"}
+
+
+def test_person_names_differing_only_in_particles_are_one():
+    full = ("Bashar al-Assad", "Bashar al-Assad", "PERSON")
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", full) + rows("b", full)
+        + rows("c", ("Bashar Assad", "Bashar Assad", "PERSON"), ("Ben Carson", "Ben Carson", "PERSON"))
+        + rows("d", ("Carson", "Carson", "PERSON"))))
+    assert set(m.loc[m["text"].str.startswith("Bashar"), "entity_id"]) == {"person-bashar-al-assad"}
+    assert set(e["name"]) == {"Bashar al-Assad", "Ben Carson", "Carson"}  # a first name is not a particle
+
+
+def test_plural_group_names_join_the_singular():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Republicans", "Republicans", "NORP"), ("Americans", "Americans", "NORP"))
+        + rows("b", ("Republican", "Republican", "NORP"), ("Republicans", "Republicans", "NORP"),
+               ("Texas", "Texas", "GPE"), ("Texa", "Texa", "NORP"))))
+    assert set(m.loc[m["text"].str.startswith("Republican"), "entity_id"]) == {"norp-republicans"}
+    assert m.loc[m["text"] == "Americans", "entity_id"].item() == "norp-americans"  # no singular seen
+    assert m.loc[m["text"] == "Texas", "entity_id"].item() == "gpe-texas"  # places are not groups
+
+
+def test_builtin_aliases_merge_wire_agencies():
+    m, e = resolve_entities(pd.DataFrame(rows("a1", ("AFP", "AFP", "ORG")) + rows("a2", ("U.N.", "U.N.", "ORG"))
+                                         + rows("a3", ("Agence France-Presse", "Agence France-Presse", "ORG"))))
+    assert set(e["name"]) == {"Agence France-Presse", "United Nations"}
+    assert e.set_index("name").loc["Agence France-Presse", "n_articles"] == 2
+    m, e = resolve_entities(pd.DataFrame(rows("a1", ("Twitter", "Twitter", "PERSON"))))
+    assert e["entity_id"].tolist() == ["org-twitter"] and m["label"].tolist() == ["ORG"]
+
+
+def test_unlinked_short_form_follows_consistent_corpus_link():
+    linked = [rows(f"a{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON"), ("Clinton", "Hillary Clinton", "PERSON"))
+              for i in range(3)]
+    alone = rows("b", ("Clinton", "Clinton", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(linked, []) + alone))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-hillary-clinton"
+    # one linking article is not enough evidence
+    m, _ = resolve_entities(pd.DataFrame(linked[0] + alone))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-clinton"
+    # nor are links that disagree
+    other = [rows(f"c{i}", ("Bill Clinton", "Bill Clinton", "PERSON"), ("Clinton", "Bill Clinton", "PERSON"))
+             for i in range(2)]
+    m, _ = resolve_entities(pd.DataFrame(sum(linked, []) + sum(other, []) + alone))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-clinton"
+
+
+def test_mislabelled_surname_follows_a_person_it_is_mostly_linked_to():
+    linked = [rows(f"a{i}", ("Donald Trump", "Donald Trump", "PERSON"), ("Trump", "Donald Trump", "PERSON"),
+                   ("Jim Jordan", "Jim Jordan", "PERSON"), ("Jordan", "Jim Jordan", "PERSON")) for i in range(3)]
+    alone = rows("b", ("Trump", "Trump", "ORG"), ("Jordan", "Jordan", "GPE"))
+    countries = [rows(f"c{i}", ("Jordan", "Jordan", "GPE")) for i in range(4)]  # alone in more articles
+    bare = [rows(f"p{i}", ("Trump", "Trump", "PERSON")) for i in range(4)]  # alone as a person: no evidence against
+    m, e = resolve_entities(pd.DataFrame(sum(linked, []) + alone + sum(countries, []) + sum(bare, [])))
+    b = m[m["article_id"] == "b"].set_index("text")
+    assert (b.loc["Trump", "entity_id"], b.loc["Trump", "label"]) == ("person-donald-trump", "PERSON")
+    assert b.loc["Jordan", "entity_id"] == "gpe-jordan"
+    assert e.set_index("name").loc["Donald Trump", "label"] == "PERSON"
+
+
+def test_well_known_name_is_not_merged_into_a_rare_longer_one():
+    fed = [rows(f"f{i}", ("Fed", "Fed", "ORG")) for i in range(10)]
+    dallas = rows("d", ("Dallas Fed", "Dallas Fed", "ORG"), ("Fed", "Dallas Fed", "ORG"))
+    guard = rows("g", ("Syrian Observatory", "Syrian Observatory", "ORG"), ("Observatory", "Syrian Observatory", "ORG"))
+    m, _ = resolve_entities(pd.DataFrame(sum(fed, []) + dallas + guard))
+    d = m[m["article_id"].isin(["d", "g"])].set_index("text")["entity_id"]
+    assert (d["Fed"], d["Dallas Fed"]) == ("org-federal-reserve", "org-dallas-fed")  # built-in alias
+    assert d["Observatory"] == "org-syrian-observatory"  # a head not known on its own keeps its link
+
+
+def test_first_names_do_not_follow_corpus_links():
+    linked = [rows(f"a{i}", ("Charlie Sykes", "Charlie Sykes", "PERSON"), ("Charlie", "Charlie Sykes", "PERSON"))
+              for i in range(3)]
+    m, _ = resolve_entities(pd.DataFrame(sum(linked, []) + rows("b", ("Charlie", "Charlie", "PERSON"))))
+    assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-charlie"
+
+
+def test_person_names_with_junk_words_merge_into_the_name_they_contain():
+    full = sum([rows(f"a{i}", ("Nancy Pelosi", "Nancy Pelosi", "PERSON"), ("Donald Trump", "Donald Trump", "PERSON"),
+                     ("Martin Luther King", "Martin Luther King", "PERSON")) for i in range(3)], [])
+    junk = rows("b", ("House Nancy Pelosi", "House Nancy Pelosi", "PERSON"), ("Pelosi", "House Nancy Pelosi", "PERSON"),
+                ("Add Donald Trump", "Add Donald Trump", "PERSON"), ("Donald Trump Jr.", "Donald Trump Jr.", "PERSON"),
+                ("Martin Luther King Day", "Martin Luther King Day", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(full + junk))
+    ids = dict(zip(m.loc[m["article_id"] == "b", "text"], m.loc[m["article_id"] == "b", "entity_id"]))
+    assert ids["House Nancy Pelosi"] == ids["Pelosi"] == "person-nancy-pelosi"
+    assert ids["Add Donald Trump"] == "person-donald-trump"
+    assert ids["Donald Trump Jr."] == "person-donald-trump-jr"
+    assert ids["Martin Luther King Day"] == "person-martin-luther-king-day"
+
+
+def test_two_names_run_together_and_a_longer_surname_stay_apart():
+    # "Bernie Sanders Hillary Clinton" (two people glued by NER) and "Elizabeth Ann Seton"
+    # (a saint, not the "Elizabeth Ann" of a name box) keep their own entities
+    common = sum([rows(f"a{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON"),
+                       ("Elizabeth Ann", "Elizabeth Ann", "PERSON")) for i in range(6)], [])
+    sanders = sum([rows(f"s{i}", ("Bernie Sanders", "Bernie Sanders", "PERSON")) for i in range(2)], [])
+    odd = rows("b", ("Bernie Sanders Hillary Clinton", "Bernie Sanders Hillary Clinton", "PERSON"),
+               ("Elizabeth Ann Seton", "Elizabeth Ann Seton", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(common + sanders + odd))
+    ids = dict(zip(m.loc[m["article_id"] == "b", "text"], m.loc[m["article_id"] == "b", "entity_id"]))
+    assert ids == {"Bernie Sanders Hillary Clinton": "person-bernie-sanders-hillary-clinton",
+                   "Elizabeth Ann Seton": "person-elizabeth-ann-seton"}
+
+
+def test_nickname_span_goes_to_the_clearly_commoner_name_it_contains():
+    # "Crooked Hillary Clinton" holds two names, "Crooked Hillary" (rare) and "Hillary Clinton"
+    # (common): its article's "Hillary Clinton" must not drag every other one into the nickname
+    common = sum([rows(f"a{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON")) for i in range(10)], [])
+    nick = sum([rows(f"n{i}", ("Crooked Hillary", "Crooked Hillary", "PERSON")) for i in range(4)], [])
+    both = sum([rows(f"b{i}", ("Crooked Hillary Clinton", "Crooked Hillary Clinton", "PERSON"),
+                     ("Hillary Clinton", "Crooked Hillary Clinton", "PERSON")) for i in range(2)], [])
+    m, e = resolve_entities(pd.DataFrame(common + nick + both))
+    clinton = m.loc[m["text"].str.contains("Clinton"), "entity_id"]
+    assert set(clinton) == {"person-hillary-clinton"}
+    assert e.set_index("entity_id").loc["person-hillary-clinton", "n_articles"] == 12
+
+
+def test_user_alias_table_merges_splits_ignores_and_relabels(tmp_path):
+    table = tmp_path / "aliases.yaml"
+    table.write_text("merge:\n  Donald Trump: [The Donald]\nsplit: [Assad, AFP]\nignore: [Rappler.com]\n"
+                     "labels:\n  Qusayr: GPE\n")
+    data = pd.DataFrame(
+        rows("a1", ("Bashar al-Assad", "Bashar al-Assad", "PERSON"), ("Assad", "Bashar al-Assad", "PERSON"),
+             ("The Donald", "The Donald", "PERSON"), ("Donald Trump", "Donald Trump", "PERSON"),
+             ("Rappler.com", "Rappler.com", "ORG"), ("Qusayr", "Qusayr", "FAC"), ("AFP", "AFP", "ORG"))
+    )
+    m, e = resolve_entities(data, table)
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["The Donald"] == ids["Donald Trump"] == "person-donald-trump"
+    assert ids["Assad"] == "person-assad" != ids["Bashar al-Assad"]
+    assert ids["AFP"] == "org-afp"  # split overrides the built-in merge
+    assert "Rappler.com" not in ids and "Rappler.com" not in set(e["name"])
+    assert ids["Qusayr"] == "gpe-qusayr"
+    assert len(m) == len(data) - 1
+
+
+@pytest.mark.parametrize("content, message", [
+    ("merge: [a, b]", "'merge' must map"),
+    ("merge:\n  A: [X]\n  B: [X]", "'X' is listed under both"),
+    ("aliases: {}", "unknown section"),
+    ("merge: {A: [1]}", "expected a name or a list"),
+    ("merge: [", "not valid YAML"),
+])
+def test_bad_alias_table_names_the_file(tmp_path, content, message):
+    path = tmp_path / "my-aliases.yaml"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=re.escape(message)) as err:
+        load_aliases(path)
+    assert "my-aliases.yaml" in str(err.value)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_aliases(tmp_path / "missing.yaml")
+
+
+def test_empty_mentions_give_empty_tables():
+    m, e = resolve_entities(pd.DataFrame(columns=["article_id", "start", "end", "text", "label", "sentence",
+                                                  "paragraph", "key"]))
+    assert m.empty and e.empty and "entity_id" in m and list(e.columns)[:3] == ["entity_id", "name", "label"]
+
+
+def test_alias_pair_script_draws_merged_pairs_with_context(tmp_path):
+    import subprocess
+    import sys
+
+    from newscope.config import PROJ_ROOT
+
+    text = "Bashar al-Assad spoke in Damascus. Assad left."
+    pd.DataFrame({"article_id": ["a"], "text": [text]}).to_parquet(tmp_path / "articles.parquet")
+    pd.DataFrame(rows("a", ("Bashar al-Assad", "Bashar al-Assad", "PERSON"), ("Damascus", "Damascus", "GPE"),
+                      ("Assad", "Bashar al-Assad", "PERSON"))).to_parquet(tmp_path / "mentions.parquet")
+    done = subprocess.run([sys.executable, str(PROJ_ROOT / "scripts" / "draw_alias_pairs.py"), str(tmp_path),
+                           "-o", str(tmp_path / "pairs.txt")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "1 distinct merged pairs" in done.stdout
+    assert (tmp_path / "pairs.txt").read_text().startswith("#1: 'Assad' -> 'Bashar al-Assad' (label PERSON, 1 mentions)")
