@@ -74,7 +74,7 @@ class DuplicateSettings:
 
 @dataclass
 class CorpusSettings:
-    inputs: list[str] = field(default_factory=lambda: ["data/raw"])
+    inputs: list[str] = field(default_factory=lambda: ["data/raw", "data/example/example-news.jsonl.gz"])
     format: str = "auto"
     fields: dict[str, str] = field(default_factory=dict)
     max_chars: int = 200_000
