@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from newscope.records import Mention
-from newscope.attribution import annotate_jsonl, extract_attributions, find_quotes, link_speakers
+from newscope.attribution import annotate_jsonl, extract_attributions, find_quotes
+from newscope.resolve.speakers import link_speakers
 
 
 def _run(nlp, text: str, mentions=None) -> list[dict]:

@@ -231,8 +231,8 @@ def annotate(
     ``settings.nlp`` chooses model, engine (``local``/``dask``), scheduler, processes,
     batch size and cache folder (``None``: a temporary cache, removed afterwards).
     """
-    from newscope.attribution import link_speakers
     from newscope.entities import resolve_entities
+    from newscope.resolve.speakers import link_speakers
 
     settings = settings or load_settings()
     cfg, labels = settings.nlp, list(settings.entities.labels)
