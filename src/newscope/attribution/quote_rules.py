@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Token
+
 from newscope.attribution.builder import Builder
 from newscope.attribution.rules import channel
 from newscope.attribution.spans import trim_ws
@@ -84,9 +86,7 @@ def speaker_labels(b: Builder) -> None:
         cs, ce = trim_ws(b.text, cs, ce)
         if ce - cs < 3:
             continue
-        head = b.doc.char_span(name[0], name[1], alignment_mode="expand")
-        b.add(name, (colon, colon + 1), (cs, ce), "direct", ":", None, head.root if head is not None else None,
-              expand=False)
+        b.add(name, (colon, colon + 1), (cs, ce), "direct", ":", None, _name_head(b, name), expand=False)
 
 
 def dash_credits(b: Builder) -> None:
@@ -98,8 +98,13 @@ def dash_credits(b: Builder) -> None:
             continue
         name = trim_ws(b.text, m.start(1), m.end(1))
         dash = m.start() + len(b.text[m.start() : m.start(1)].rstrip()) - 1
-        head = b.doc.char_span(name[0], name[1], alignment_mode="expand")
-        b.add(name, (dash, dash + 1), (qs, qe), "direct", "―", None, head.root if head is not None else None)
+        b.add(name, (dash, dash + 1), (qs, qe), "direct", "―", None, _name_head(b, name))
+
+
+def _name_head(b: Builder, name: tuple[int, int]) -> Token | None:
+    """The head token of a name found by pattern rather than by the parse."""
+    span = b.doc.char_span(name[0], name[1], alignment_mode="expand")
+    return span.root if span is not None else None
 
 
 def orphan_quotes(b: Builder) -> None:

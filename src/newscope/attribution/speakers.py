@@ -23,9 +23,11 @@ PRONOUNS_GROUP = frozenset("it they them we us".split())
 RELATIVE = frozenset("who which that whom".split())
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+SPEAKER_LABELS = PERSON_LABELS | GROUP_LABELS | {"FAC"}  # mentions a source can name
 ANON_NOUNS = words("anonymous_nouns")
 MEDIA_WORDS = words("media_words")
 OFFICIAL_WORDS = words("official_words")
+OFFICIAL_NAMES = words("official_names")
 ROLE_NOUNS = words("role_nouns")
 
 
@@ -117,10 +119,9 @@ def _resolve_source(a: Attribution, mentions: list[dict], history: list[Attribut
 
 def _mention_at(mentions: list[dict], head: Token | None) -> dict | None:
     """The mention holding the source's head token."""
-    labels = ("PERSON", "ORG", "NORP", "GPE", "FAC")
     if head is not None:
         for m in mentions:
-            if m["start"] <= head.idx < m["end"] and m["label"] in labels:
+            if m["start"] <= head.idx < m["end"] and m["label"] in SPEAKER_LABELS:
                 return m
     return None
 
@@ -135,8 +136,8 @@ def _type_of(label: str | None, words: set[str]) -> str:
         return "person"
     if words & MEDIA_WORDS and not words & {"official", "officials"}:
         return "media"
-    if label in ("ORG", "NORP", "GPE", "FAC"):
-        if words & {"government", "ministry", "army", "military", "police", "regime", "pentagon", "kremlin", "white"}:
+    if label in GROUP_LABELS or label == "FAC":
+        if words & OFFICIAL_NAMES:
             return "official"
         return "organization"
     if words & ANON_NOUNS:
