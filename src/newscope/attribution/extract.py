@@ -9,7 +9,9 @@ from spacy.tokens import Doc
 from newscope.attribution import quote_rules, rules
 from newscope.attribution.builder import Builder
 from newscope.attribution.cues import CUE_VERBS
-from newscope.attribution.speakers import prepare_mentions, resolve_speakers
+from newscope.attribution.speakers import resolve_speakers
+from newscope.config import load_settings
+from newscope.entities import article_mentions
 from newscope.records import Mention
 
 
@@ -17,9 +19,12 @@ def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None) ->
     """All attributions in ``doc`` as rows (:meth:`Attribution.to_row
     <newscope.records.Attribution.to_row>`) with exact char offsets into ``doc.text``.
 
-    ``mentions`` are the entity layer's mentions of this doc; speakers resolve to them
-    when given, else to ``doc.ents``.
+    Speakers resolve to the entity layer's ``mentions`` of this doc (``annotate`` has
+    them already); without them they are computed here with the entity labels of the
+    settings (``entities.labels``), so every entry point resolves speakers alike.
     """
+    if mentions is None:
+        mentions = article_mentions(doc, load_settings().entities.labels)
     b = Builder(doc)
     for tok in doc:
         lemma = tok.lemma_.lower()
@@ -41,5 +46,5 @@ def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None) ->
     quote_rules.orphan_quotes(b)
     b.dedupe()
     b.out.sort(key=lambda a: a.content)
-    resolve_speakers(b.out, prepare_mentions(doc, mentions))
+    resolve_speakers(b.out, sorted(mentions, key=lambda m: m.start))
     return [a.to_row() for a in b.out]

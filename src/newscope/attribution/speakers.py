@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from newscope.lexicon import words
 from newscope.records import Attribution, Mention, Speaker
@@ -31,62 +31,10 @@ OFFICIAL_NAMES = words("official_names")
 ROLE_NOUNS = words("role_nouns")
 
 
-def prepare_mentions(doc: Doc, mentions: Sequence[Mention] | None) -> list[dict]:
-    """Mentions sorted by start, each with a canonical ``key``."""
-    if mentions:
-        return sorted((m.to_row() for m in mentions), key=lambda m: m["start"])
-    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "NORP", "GPE", "FAC", "LOC")]
-    rows = [
-        {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_, "key": _strip_the(e.text)}
-        for e in ents
-    ]
-    _canonicalise(rows, doc.text)
-    return rows
-
-
-def _strip_the(s: str) -> str:
-    s = re.sub(r"^(the|The)\s+", "", s.strip())
-    s = re.sub(r"[’']s$", "", s)
-    return s
-
-
-def _canonicalise(rows: list[dict], text: str) -> None:
-    """In-article aliasing: 'Assad' -> 'Bashar al-Assad', 'SNC' -> 'Syrian National Council'."""
-    for m in rows:
-        tail = text[m["end"] : m["end"] + 12]
-        acr = re.match(r"\s*\(([A-Z][A-Za-z]{1,7})\)", tail)
-        if acr:
-            m["_acronym"] = acr.group(1)
-    by_acr = {m["_acronym"]: m["key"] for m in rows if "_acronym" in m}
-    names: dict[str, set[str]] = {}
-    for m in rows:
-        names.setdefault(m["label"], set()).add(m["key"])
-    surname = {k: re.split(r"[\s-]", k)[-1] for k in names.get("PERSON", ())}
-    wordsets = {k: set(k.split()) for ks in names.values() for k in ks}
-    for m in rows:
-        k = m["key"]
-        if k in by_acr:
-            m["key"] = by_acr[k]
-            continue
-        words = k.split()
-        if not words:
-            continue
-        if m["label"] == "PERSON":
-            same = [o for o in names["PERSON"] if len(o) > len(k) and surname[o] == surname[k]]
-        else:
-            same = [o for o in names[m["label"]] if len(o) > len(k) and wordsets[o].issuperset(words)]
-        if not same and len(words) == 1:
-            # a one-word mention mislabelled by NER: 'Observatory' (PERSON) -> the ORG
-            same = [o for o in names.get("ORG", ()) if len(o) > len(k) and k in wordsets[o]]
-            if same:
-                m["label"] = "ORG"
-        if same:
-            m["key"] = max(sorted(same), key=len)
-
-
-def resolve_speakers(attributions: Sequence[Attribution], mentions: list[dict]) -> None:
+def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Mention]) -> None:
     """Set every attribution's :class:`~newscope.records.Speaker`, in the order of their
-    cues (contents for those without one): a speaker may refer back to an earlier one."""
+    cues (contents for those without one): a speaker may refer back to an earlier one.
+    ``mentions`` are the article's entity mentions in text order."""
     history: list[Attribution] = []
     for a in sorted(attributions, key=lambda x: x.cue[0] if x.cue is not None else x.content[0]):
         if a.continues is not None:
@@ -98,7 +46,7 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: list[dict]) 
         history.append(a)
 
 
-def _resolve_source(a: Attribution, mentions: list[dict], history: list[Attribution]) -> Speaker:
+def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker:
     src = a.text_of(a.source)
     tok = a.head
     words = {w.lower() for w in re.findall(r"[\w-]+", src)}
@@ -107,7 +55,7 @@ def _resolve_source(a: Attribution, mentions: list[dict], history: list[Attribut
         return _antecedent(a, tok, mentions, history) or Speaker()
     m = _mention_at(mentions, tok)
     if m is not None:
-        return _mention_speaker(m, {w.lower() for w in re.findall(r"[\w-]+", m["key"])} | words)
+        return _mention_speaker(m, {w.lower() for w in re.findall(r"[\w-]+", m.key)} | words)
     head_lemma = tok.lemma_.lower() if tok is not None else src.split()[-1].lower()
     indefinite = tok is not None and any(c.lower_ in ("a", "an", "one", "some", "another") for c in tok.children)
     if tok is not None and not indefinite:
@@ -117,18 +65,18 @@ def _resolve_source(a: Attribution, mentions: list[dict], history: list[Attribut
     return Speaker(src, type=_type_of(None, words | {head_lemma}))
 
 
-def _mention_at(mentions: list[dict], head: Token | None) -> dict | None:
+def _mention_at(mentions: Sequence[Mention], head: Token | None) -> Mention | None:
     """The mention holding the source's head token."""
     if head is not None:
         for m in mentions:
-            if m["start"] <= head.idx < m["end"] and m["label"] in SPEAKER_LABELS:
+            if m.start <= head.idx < m.end and m.label in SPEAKER_LABELS:
                 return m
     return None
 
 
-def _mention_speaker(m: dict, words: set[str]) -> Speaker:
+def _mention_speaker(m: Mention, words: set[str]) -> Speaker:
     """A speaker resolved to mention ``m``, typed by its label and ``words``."""
-    return Speaker(m["key"], m["start"], m["end"], _type_of(m["label"], words))
+    return Speaker(m.key, m.start, m.end, _type_of(m.label, words))
 
 
 def _type_of(label: str | None, words: set[str]) -> str:
@@ -147,7 +95,7 @@ def _type_of(label: str | None, words: set[str]) -> str:
     return "unknown"
 
 
-def _antecedent(a: Attribution, tok: Token, mentions: list[dict], history: list[Attribution]) -> Speaker | None:
+def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker | None:
     """Most recent compatible prior speaker or mention for a pronoun / relative."""
     low = tok.lower_
     pos = a.source[0]
@@ -174,26 +122,26 @@ def _antecedent(a: Attribution, tok: Token, mentions: list[dict], history: list[
             break
     best_m = None
     for m in reversed(mentions):
-        if m["end"] <= pos and m["label"] in labels and m["start"] >= window:
-            if not want_person and low == "it" and m["label"] in ("GPE", "NORP"):
+        if m.end <= pos and m.label in labels and m.start >= window:
+            if not want_person and low == "it" and m.label in ("GPE", "NORP"):
                 continue
             best_m = m
             break
     hist_pos = (best_hist.source[0] if best_hist.source else 0) if best_hist else -1
-    if best_hist is not None and (best_m is None or hist_pos >= best_m["start"] or not want_person):
+    if best_hist is not None and (best_m is None or hist_pos >= best_m.start or not want_person):
         return best_hist.speaker
     if best_m is not None:
-        return _mention_speaker(best_m, set(best_m["key"].lower().split()))
+        return _mention_speaker(best_m, set(best_m.key.lower().split()))
     return None
 
 
-def _description(a: Attribution, tok: Token, mentions: list[dict], history: list[Attribution]) -> Speaker | None:
+def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker | None:
     """'the Observatory' -> Syrian Observatory for Human Rights; 'the soldier' -> 'one soldier'."""
     pos = a.source[0]
     head = tok.text.lower()
     for m in reversed(mentions):
-        if m["end"] <= pos and tok.text[:1].isupper() and head in m["key"].lower().split():
-            return _mention_speaker(m, set(m["key"].lower().split()))
+        if m.end <= pos and tok.text[:1].isupper() and head in m.key.lower().split():
+            return _mention_speaker(m, set(m.key.lower().split()))
     for h in reversed(history):
         source_text = h.text_of(h.source)
         if source_text and head in source_text.lower().split() and h.source[0] < pos:
@@ -201,6 +149,6 @@ def _description(a: Attribution, tok: Token, mentions: list[dict], history: list
     if tok.lemma_.lower() in ROLE_NOUNS:
         # "the embattled Syrian leader": the most recently named person
         for m in reversed(mentions):
-            if m["end"] <= pos and m["label"] == "PERSON":
-                return Speaker(m["key"], m["start"], m["end"], "person")
+            if m.end <= pos and m.label == "PERSON":
+                return Speaker(m.key, m.start, m.end, "person")
     return None
