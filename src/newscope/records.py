@@ -47,7 +47,8 @@ class Speaker:
                 "speaker_type": self.type}
 
 
-#: The ``speaker*`` columns of an attribution whose speaker was never resolved.
+#: The ``speaker*`` columns of an attribution whose speaker was never resolved (a
+#: continuation of an attribution whose cue comes after it: resolved in cue order).
 NO_SPEAKER_ROW = {"speaker": None, "speaker_start": None, "speaker_end": None, "speaker_type": None}
 
 
