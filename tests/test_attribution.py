@@ -13,8 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
+from newscope.attribution import annotate_jsonl, extract_attributions, find_quotes
+from newscope.attribution.cues import ADDRESSEE_CUES, CLAUSE_ONLY_CUES, CUE_NOUNS, CUE_VERBS, cue_class
+from newscope.lexicon import rows
 from newscope.records import Mention
-from newscope.attribution import annotate_jsonl, extract_attributions, find_quotes, link_speakers
+from newscope.resolve.speakers import link_speakers
 
 
 def _run(nlp, text: str, mentions=None) -> list[dict]:
@@ -505,3 +508,15 @@ def test_polnear_dev_smoke(nlp, shared_data: Path, tmp_path: Path) -> None:
             gs, ge = ga["content"][:2]
             found += any(2 * max(0, min(ge, e) - max(gs, s)) / ((ge - gs) + (e - s)) >= 0.5 for s, e in spans)
     assert found / total >= 0.5
+
+
+# ----------------------------------------------------------------- cue lexicon
+def test_cue_table_gives_each_lemma_one_class() -> None:
+    classes: dict[str, set[str]] = {}
+    for row in rows("cues"):
+        assert row["pos"] in ("verb", "noun", "-") and row["class"] in ("neutral", "loaded", "other"), row
+        assert row["clause_only"] in ("yes", "no") and row["addressee"] in ("yes", "no"), row
+        classes.setdefault(row["lemma"], set()).add(row["class"])
+    assert all(len(c) == 1 for c in classes.values()), {k: c for k, c in classes.items() if len(c) > 1}
+    assert CLAUSE_ONLY_CUES | ADDRESSEE_CUES <= CUE_VERBS
+    assert cue_class("claim") == "loaded" and "claim" in CUE_VERBS and "claim" in CUE_NOUNS

@@ -39,8 +39,7 @@ log = logging.getLogger(__name__)
 # Source and word-list files that decide an article's cached rows (paths in the package);
 # their bytes are part of every cache key, so editing them invalidates exactly the cached
 # annotations.
-_ANNOTATION_SOURCES = ("nlp.py", "lexicon.py", "entities.py", "entities/*.py", "attribution.py",
-                       "attribution/*.py", "data/words/*")
+_ANNOTATION_SOURCES = ("nlp.py", "lexicon.py", "records.py", "entities/*.py", "attribution/*.py", "data/words/*")
 _OFFSET_COLUMNS = {"start", "end", "sentence", "paragraph", "source_start", "source_end", "cue_start",
                    "cue_end", "content_start", "content_end", "speaker_start", "speaker_end"}
 # Columns of the cached per-article rows (before entity resolution and speaker linking).
@@ -231,8 +230,8 @@ def annotate(
     ``settings.nlp`` chooses model, engine (``local``/``dask``), scheduler, processes,
     batch size and cache folder (``None``: a temporary cache, removed afterwards).
     """
-    from newscope.attribution import link_speakers
     from newscope.resolve.entities import resolve_entities
+    from newscope.resolve.speakers import link_speakers
 
     settings = settings or load_settings()
     cfg, labels = settings.nlp, list(settings.entities.labels)

@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from newscope.attribution.cues import cue_class
 from newscope.config import ConfigError
 from newscope.figures import date_axis
 from newscope.tables import article_meta, require_columns
@@ -31,39 +32,9 @@ from newscope.tables import article_meta, require_columns
 log = logging.getLogger(__name__)
 
 ANONYMOUS = "anonymous"
-#: Reporting verbs that only report that something was said.
-NEUTRAL_CUES = frozenset({
-    "say", "tell", "add", "state", "report", "write", "announce", "according to", "comment",
-    "describe", "explain", "reply", "respond", "answer", "ask", "continue", "recall", "speak",
-})
-#: Reporting verbs that judge what was said or the speaker (style guides ask for "said"
-#: instead): doubt (claim, allege, insist), presupposed truth (admit, concede, reveal,
-#: point out) or attitude (boast, complain, slam).
-LOADED_CUES = frozenset({
-    "claim", "allege", "insist", "maintain", "contend", "assert", "purport", "profess",
-    "admit", "concede", "acknowledge", "confess", "reveal", "disclose", "point out", "note",
-    "boast", "brag", "complain", "gripe", "lament", "slam", "blast", "lash out", "scoff",
-    "quip", "gush", "rant", "whine", "charge",
-})
-CUE_CLASSES = ("neutral", "loaded", "other")
 QUOTE_COLUMNS = [
     "article_id", "outlet", "date", "speaker", "speaker_type", "kind", "cue_text", "content_text", "channel",
 ]
-
-
-def cue_class(lemma: str | None) -> str:
-    """``"neutral"`` (say, tell, ...), ``"loaded"`` (claim, admit, insist, ...) or ``"other"``.
-
-    "other" covers speech acts that name what was done (warn, deny, accuse, urge, ...).
-    """
-    if not isinstance(lemma, str):
-        return "other"
-    lemma = " ".join(lemma.lower().split())
-    if lemma in NEUTRAL_CUES:
-        return "neutral"
-    if lemma in LOADED_CUES:
-        return "loaded"
-    return "other"
 
 
 def _named(values: pd.Series) -> pd.Series:

@@ -1,0 +1,32 @@
+"""The cue lexicon: the words that introduce an attribution, read from ``data/words/cues.tsv``.
+
+The table's header explains its columns and how the list was curated; its ``class``
+column is the ``cue_class`` of the source-attribution report (see :func:`cue_class`).
+"""
+
+from __future__ import annotations
+
+from newscope.lexicon import rows
+
+_TABLE = rows("cues")
+
+#: Reporting, cognition and stance verbs the verb pass looks for.
+CUE_VERBS = frozenset(r["lemma"] for r in _TABLE if r["pos"] == "verb")
+#: Nouns that report speech or stance when they have a holder ("Trump's claim that ...").
+CUE_NOUNS = frozenset(r["lemma"] for r in _TABLE if r["pos"] == "noun")
+#: Cue verbs only when they frame a clause or a quote, not with an object ("read the bill").
+CLAUSE_ONLY_CUES = frozenset(r["lemma"] for r in _TABLE if r["clause_only"] == "yes")
+#: Verbs whose object is the addressee (channel), not the content.
+ADDRESSEE_CUES = frozenset(r["lemma"] for r in _TABLE if r["addressee"] == "yes")
+_CLASSES = {r["lemma"]: r["class"] for r in _TABLE}
+
+
+def cue_class(lemma: str | None) -> str:
+    """``"neutral"`` (say, tell, ...), ``"loaded"`` (claim, admit, insist, ...) or ``"other"``.
+
+    "other" covers speech acts that name what was done (warn, deny, accuse, urge, ...) and
+    lemmas not in the table.
+    """
+    if not isinstance(lemma, str):
+        return "other"
+    return _CLASSES.get(" ".join(lemma.lower().split()), "other")
