@@ -122,7 +122,9 @@ def cmd_attributions(args: argparse.Namespace) -> int:
     from newscope.attribution import annotate_jsonl
     from newscope.model import load_model
 
-    n = annotate_jsonl(Path(args.input), Path(args.out), load_model(_settings(args).nlp.model))
+    settings = _settings(args)
+    n = annotate_jsonl(Path(args.input), Path(args.out), load_model(settings.nlp.model),
+                       labels=settings.entities.labels)
     print(f"wrote attributions for {n} records to {args.out}", file=sys.stderr)
     return 0
 
@@ -141,7 +143,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 0
     nlp = None if args.pred else load_model(settings.nlp.model)
-    report = evaluate(gold, Path(args.pred) if args.pred else None, nlp, baseline=not args.no_baseline)
+    report = evaluate(gold, Path(args.pred) if args.pred else None, nlp, baseline=not args.no_baseline,
+                      labels=settings.entities.labels)
     print(format_report(report))
     _write_json(report, args.out)
     print(f"wrote {args.out}", file=sys.stderr)

@@ -1,7 +1,7 @@
 """Who and what is in the news: the analyses behind the ``entity_frequency`` notebook.
 
 Pure functions on the pipeline's ``articles``, ``mentions`` and ``entities`` tables
-(DESIGN.md). Start by narrowing the corpus, then ask::
+(docs/DESIGN.md). Start by narrowing the corpus, then ask::
 
     tables = load_tables("data/processed")
     arts, ments = filter_corpus(tables["articles"], tables["mentions"], tables["entities"],

@@ -1,4 +1,4 @@
-"""Score attribution spans against gold annotations (the PolNeAR-style JSONL of DESIGN.md).
+"""Score attribution spans against gold annotations (the PolNeAR-style JSONL of docs/DESIGN.md).
 
 A record is ``{"id", "text"?, "attributions": [{"source", "cue", "content"}]}`` where each
 role is ``[start, end, text]`` (Python ``str`` offsets into the article text) or ``None``.
@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import unicodedata
@@ -223,9 +224,9 @@ def textacy_attributions(doc: Doc) -> list[dict]:
     ]
 
 
-def newscope_attributions(doc: Doc) -> list[dict]:
+def newscope_attributions(doc: Doc, labels: Sequence[str] | None = None) -> list[dict]:
     """newscope's extractor on ``doc`` as records of ``{"source", "cue", "content", ...}``."""
-    return [to_record(a) for a in extract_attributions(doc)]
+    return [to_record(a) for a in extract_attributions(doc, labels=labels)]
 
 
 def _with_errors(scores: dict, errors: list[str]) -> dict:
@@ -238,12 +239,14 @@ def evaluate(
     nlp: Language | None = None,
     *,
     baseline: bool = True,
+    labels: Sequence[str] | None = None,
     progress: bool = True,
 ) -> dict:
     """Score newscope (and, with ``baseline``, textacy's ``direct_quotations``) on a gold file.
 
     Without ``pred_path`` newscope's extractor runs on each gold text (parsed once with
-    ``nlp``, default :func:`newscope.model.load_model`); with it, the predictions are read
+    ``nlp``, default :func:`newscope.model.load_model`; speakers resolved to the entity
+    mentions of ``labels``); with it, the predictions are read
     from that JSONL. Articles on which a system raises count as having no predictions and
     are listed in ``n_errors`` / ``error_ids``. Returns ``{"newscope": scores, "textacy":
     scores (when ``baseline``), "gold": str, "pred": str | None, "model": str}``.
@@ -271,7 +274,7 @@ def evaluate(
 
     systems: dict[str, Any] = {}
     if pred_path is None:
-        systems["newscope"] = newscope_attributions
+        systems["newscope"] = functools.partial(newscope_attributions, labels=labels)
     if baseline:
         systems["textacy"] = textacy_attributions
     preds: dict[str, list[dict]] = {name: [] for name in systems}

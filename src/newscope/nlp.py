@@ -1,4 +1,4 @@
-"""spaCy model loading and corpus annotation (local processes or a Dask cluster).
+"""Corpus annotation (local processes or a Dask cluster); see docs/DESIGN.md, "Data flow".
 
 Annotation is per article and cached: each article's rows (mentions, attributions)
 are stored under a key made of its cleaned-text hash, the model's name and version,
@@ -226,7 +226,7 @@ def annotate(
 ) -> Annotations:
     """Annotate ``articles`` (needs ``article_id``, ``text``, ``content_hash``).
 
-    Returns the ``mentions``, ``entities`` and ``attributions`` tables of DESIGN.md.
+    Returns the ``mentions``, ``entities`` and ``attributions`` tables of docs/DESIGN.md.
     ``settings.nlp`` chooses model, engine (``local``/``dask``), scheduler, processes,
     batch size and cache folder (``None``: a temporary cache, removed afterwards).
     """

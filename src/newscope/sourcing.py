@@ -1,6 +1,6 @@
 """Who gets to speak: the analyses behind the ``source_attribution`` notebook.
 
-Every function takes the pipeline's tables (see DESIGN.md) and returns a small DataFrame
+Every function takes the pipeline's tables (see docs/DESIGN.md) and returns a small DataFrame
 (or a matplotlib figure drawn from one); the notebook only calls them. Start from
 :func:`prepare`, which joins each attribution with its article's outlet, date and weight::
 
@@ -27,7 +27,7 @@ from matplotlib.ticker import PercentFormatter
 from newscope.attribution.cues import cue_class
 from newscope.config import ConfigError
 from newscope.figures import date_axis
-from newscope.tables import article_meta, require_columns
+from newscope.tables import article_meta, most_common, require_columns
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +40,6 @@ QUOTE_COLUMNS = [
 def _named(values: pd.Series) -> pd.Series:
     """True where ``values`` holds a non-blank string."""
     return values.notna() & values.astype("string").str.strip().ne("").fillna(False)
-
-
-def _most_common(frame: pd.DataFrame, key: str, column: str) -> pd.Series:
-    """Per ``key`` group, the most frequent non-null ``column`` value (ties: alphabetical first)."""
-    counts = frame.groupby([key, column]).size().rename("n").reset_index()
-    counts = counts.sort_values(["n", column], ascending=[False, True], kind="stable")
-    return counts.drop_duplicates(key).set_index(key)[column]
 
 
 def prepare(articles: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
@@ -175,8 +168,8 @@ def top_speakers(atts: pd.DataFrame, n: int = 20, *, include_anonymous: bool = F
     frame["direct_w"] = frame["weight"].where(frame["kind"].eq("direct"), 0.0)
     grouped = frame.groupby("key")
     out = pd.DataFrame({
-        "speaker": _most_common(frame, "key", "speaker"),
-        "speaker_type": _most_common(frame, "key", "speaker_type"),
+        "speaker": most_common(frame, "key", "speaker"),
+        "speaker_type": most_common(frame, "key", "speaker_type"),
         "speaker_entity_id": grouped["speaker_entity_id"].first(),
         "n_attributions": grouped["weight"].sum(),
         "n_articles": grouped["article_id"].nunique(),
@@ -208,7 +201,7 @@ def channels(atts: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     out = pd.DataFrame({
         "n": grouped["weight"].sum(),
         "n_articles": grouped["article_id"].nunique(),
-        "top_speaker": _most_common(frame, "channel", "speaker"),
+        "top_speaker": most_common(frame, "channel", "speaker"),
     })
     return out.sort_values(["n"], ascending=False).head(n).reset_index()
 

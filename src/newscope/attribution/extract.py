@@ -10,21 +10,23 @@ from newscope.attribution import quote_rules, rules
 from newscope.attribution.builder import Builder
 from newscope.attribution.cues import CUE_VERBS
 from newscope.attribution.speakers import resolve_speakers
-from newscope.config import load_settings
+from newscope.config import EntitySettings
 from newscope.entities import article_mentions
 from newscope.records import Mention
 
 
-def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None) -> list[dict]:
+def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None, *,
+                         labels: Sequence[str] | None = None) -> list[dict]:
     """All attributions in ``doc`` as rows (:meth:`Attribution.to_row
     <newscope.records.Attribution.to_row>`) with exact char offsets into ``doc.text``.
 
     Speakers resolve to the entity layer's ``mentions`` of this doc (``annotate`` has
-    them already); without them they are computed here with the entity labels of the
-    settings (``entities.labels``), so every entry point resolves speakers alike.
+    them already); without them they are computed here with the entity ``labels``
+    (default: those of ``entities.labels``' default), so every entry point resolves
+    speakers alike.
     """
     if mentions is None:
-        mentions = article_mentions(doc, load_settings().entities.labels)
+        mentions = article_mentions(doc, labels or EntitySettings().labels)
     b = Builder(doc)
     for tok in doc:
         lemma = tok.lemma_.lower()

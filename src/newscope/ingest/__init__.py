@@ -1,4 +1,4 @@
-"""Ingestion: raw files -> the ``articles``, ``rejected`` and ``boilerplate`` tables (see DESIGN.md).
+"""Ingestion: raw files -> the ``articles``, ``rejected`` and ``boilerplate`` tables (see docs/DESIGN.md).
 
 ``ingest()`` (in ``pipeline.py``) runs these steps; each concept has its module:
 

@@ -1,1 +1,2 @@
-"""Corpus-level steps over the per-article rows: mentions -> entities, speakers -> entities."""
+"""Corpus-level steps over the per-article rows: mentions -> entities (``entities``), speakers
+-> entities (``speakers``). See docs/DESIGN.md."""
