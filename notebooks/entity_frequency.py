@@ -35,6 +35,7 @@ from IPython.display import Markdown, display
 from newscope import entity_analysis as ea
 from newscope.config import report_params
 from newscope.figures import bar_chart, save_figure, style
+from newscope.intervals import METHOD, PERIOD_NAMES, choose_period
 from newscope.reports import safe_table
 from newscope.tables import load_tables
 
@@ -52,6 +53,7 @@ display(Markdown(
     f"**{len(mentions):,}** mentions of **{mentions['entity_id'].nunique():,}** entities, "
     f"~{articles['n_tokens'].sum():,} tokens"
     + (f" (filtered: {'; '.join(filters)})." if filters else ".")
+    + " " + METHOD.format(n_boot=settings.n_boot)
 ))
 
 # %% [markdown]
@@ -117,22 +119,31 @@ else:
 # ## Entities over time
 #
 # The share of each period's articles that mention the tracked entities (parameter
-# `track`; by default the five most frequent), with a shaded 95% bootstrap confidence
-# interval. Wide bands mean few articles in that period; undated articles are left out.
+# `track`; by default the five most frequent), one panel per entity, with its interval
+# band. The period is chosen from the data unless `period` is set: the finest of day, week,
+# month, quarter and year in which most dated articles fall in periods of at least
+# `min_articles` articles. Periods with fewer articles are not drawn (a gap in the line),
+# nor are periods without articles; undated articles are left out.
 
 # %%
-trend = ea.over_time(articles, mentions, entities, period=settings.period, track=settings.track, top_n=5, n_boot=settings.n_boot)
-n_periods = trend["period"].nunique() if len(trend) else 0
-if n_periods > 1:
+period = choose_period(articles["date"], min_articles=settings.min_articles, requested=settings.period)
+trend = ea.over_time(articles, mentions, entities, period=period, track=settings.track, top_n=5,
+                     min_articles=settings.min_articles, n_boot=settings.n_boot)
+drawn = trend.loc[trend["enough"], "period"].nunique() if len(trend) else 0
+if drawn > 1:
     fig = ea.plot_over_time(trend)
+    n_small = trend.loc[~trend["enough"] & (trend["n_group"] > 0), "period"].nunique()
     save_figure(fig, "entity-over-time", title="Tracked entities over time",
-                caption=f"Share of articles per period ({settings.period}) that mention each tracked entity; "
-                        "bands are 95% bootstrap confidence intervals.",
+                caption=f"Share of each {PERIOD_NAMES[period]}'s articles that mention each tracked entity, "
+                        f"with 95% bootstrap intervals; {n_small} {PERIOD_NAMES[period]}(s) with fewer than "
+                        f"{settings.min_articles} articles and the {PERIOD_NAMES[period]}s without any are gaps.",
                 data=trend, params=params)
-    display(safe_table(trend[["period", "name", "n_group", "share", "ci_low", "ci_high"]], max_rows=60))
+    display(safe_table(trend.loc[trend["n_group"] > 0, ["period", "name", "n_group", "share", "ci_low", "ci_high",
+                                                       "enough"]], max_rows=60))
 else:
-    display(Markdown(f"The dated articles in this selection fall into {n_periods} period(s) of `{settings.period}`: "
-                     "a time series needs at least two periods with 5 or more articles each (try a longer `period`)."))
+    display(Markdown(f"The dated articles in this selection give {drawn} {PERIOD_NAMES[period]}(s) with at least "
+                     f"{settings.min_articles} articles: a time series needs two (lower `min_articles`, or set a "
+                     "longer `period`)."))
 
 # %% [markdown]
 # ## Entities distinctive of each outlet

@@ -37,6 +37,7 @@ from newscope import sourcing
 from newscope.config import report_params, resolve_path
 from newscope.evaluate import format_report, read_evaluation, report_frame
 from newscope.figures import bar_chart, save_figure, style
+from newscope.intervals import METHOD, PERIOD_NAMES, choose_period
 from newscope.reports import article_view, safe_table
 from newscope.tables import load_tables
 
@@ -50,7 +51,7 @@ atts = sourcing.prepare(articles, tables["attributions"])
 n_outlets = articles["outlet"].nunique()
 display(Markdown(
     f"**{len(atts):,}** attributions in **{len(articles):,}** articles from **{n_outlets:,}** outlet(s); "
-    f"{sourcing.channel_share(atts):.0%} name a channel."
+    f"{sourcing.channel_share(atts):.0%} name a channel. " + METHOD.format(n_boot=settings.n_boot)
 ))
 
 # %% [markdown]
@@ -89,11 +90,12 @@ for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
     if table.empty:
         display(Markdown(f"No attributions: no {label} shares to show."))
         continue
-    display(safe_table(table))
     fig = sourcing.plot_shares(table, "outlet")
     save_figure(fig, f"{column.replace('_', '-')}-share", title=f"Attributions by {label}",
                 caption=f"Share of attributions by {label}, all outlets and per outlet (weighted).",
                 data=table, params=params)
+    display(Markdown(f"Shares by {label} with their intervals, per outlet:"))
+    display(safe_table(sourcing.share_intervals(atts, column, "outlet", n_boot=settings.n_boot), max_rows=30))
 
 # %% [markdown]
 # ## Anonymous sourcing
@@ -103,28 +105,37 @@ for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
 # handful of attributions (see `n`) are noisy; read them together with the counts.
 
 # %%
-anon = sourcing.anonymous_rate(atts)
+anon = sourcing.anonymous_rate(atts, n_boot=settings.n_boot)
 if anon.empty:
     display(Markdown("No attributions: no anonymous-sourcing rate."))
 else:
     display(safe_table(anon))
     if len(anon) > 1:
-        fig = bar_chart(anon.head(settings.top_n)["outlet"], anon.head(settings.top_n)["rate"], xlabel="anonymous share", share=True)
+        top_anon = anon.head(settings.top_n)
+        fig = bar_chart(top_anon["outlet"], top_anon["rate"], xlabel="anonymous share", share=True)
         save_figure(fig, "anonymous-by-outlet", title="Anonymous sourcing by outlet",
                     caption="Share of attributions with an anonymous speaker, per outlet (weighted).",
-                    data=anon.head(settings.top_n), params=params)
-over_time = sourcing.anonymous_over_time(atts, settings.period)
-if len(over_time) > 1:
+                    data=top_anon, params=params)
+period = choose_period(atts.drop_duplicates("article_id")["date"], min_articles=settings.min_articles,
+                       requested=settings.period)
+over_time = sourcing.anonymous_over_time(atts, period, min_articles=settings.min_articles, n_boot=settings.n_boot)
+drawn = int(over_time["enough"].sum()) if len(over_time) else 0
+if drawn > 1:
     fig = sourcing.plot_rate_over_time(over_time)
+    n_small = int((~over_time["enough"] & (over_time["n_articles"] > 0)).sum())
     save_figure(fig, "anonymous-over-time", title="Anonymous sourcing over time",
-                caption=f"Share of attributions with an anonymous speaker per period ({settings.period}); "
+                caption=f"Share of attributions with an anonymous speaker per {PERIOD_NAMES[period]}, with 95% "
+                        f"bootstrap intervals; {n_small} {PERIOD_NAMES[period]}(s) with fewer than "
+                        f"{settings.min_articles} articles and the {PERIOD_NAMES[period]}s without any are gaps; "
                         "undated articles are left out.",
                 data=over_time, params=params)
-    display(safe_table(over_time))
+    display(safe_table(over_time[over_time["n_articles"] > 0]))
 elif over_time.empty:
     display(Markdown("No attribution comes from a dated article: no time series to draw."))
 else:
-    display(Markdown(f"All dated attributions fall in one period (`period = {settings.period!r}`): no time series to draw."))
+    display(Markdown(f"The dated attributions give {drawn} {PERIOD_NAMES[period]}(s) with at least "
+                     f"{settings.min_articles} articles: a time series needs two (lower `min_articles`, or set a "
+                     "longer `period`)."))
 
 # %% [markdown]
 # ## Who is quoted most

@@ -28,7 +28,7 @@ def test_report_params_apply_and_check_overrides():
 @pytest.mark.parametrize("overrides, message", [
     ({"top_n": -3}, "entity_frequency.top_n: must be at least 1, got -3"),
     ({"n_boot": 0}, "entity_frequency.n_boot: must be at least 1"),
-    ({"period": "month"}, "entity_frequency.period: must be one of D, W, M, Q, Y, got 'month'"),
+    ({"period": "month"}, "entity_frequency.period: must be one of auto, D, W, M, Q, Y, got 'month'"),
 ])
 def test_out_of_range_report_params_are_refused(overrides, message):
     with pytest.raises(ConfigError, match=message):

@@ -32,9 +32,9 @@ SHAPES: dict[str, list[dict]] = {
 }
 # shape -> (report parameters, sentences each report must show)
 EXPECTED: dict[str, tuple[dict, dict[str, list[str]]]] = {
-    "one_article": ({}, {"entity_frequency": ["Only one outlet", "a time series needs at least two periods"],
+    "one_article": ({}, {"entity_frequency": ["Only one outlet", "a time series needs two"],
                          "source_attribution": ["Only one outlet", "Syrian forces storm rebel bastion of Qusayr"]}),
-    "bare": ({}, {"entity_frequency": ["Only one outlet", "fall into 0 period(s)"],
+    "bare": ({}, {"entity_frequency": ["Only one outlet", "give 0 year(s) with at least 20 articles"],
                   "source_attribution": ["No attribution comes from a dated article", "(untitled)"]}),
     "one_outlet": ({}, {"entity_frequency": ["Only one outlet", "Distinctive entities need at least two outlets"],
                         "source_attribution": ["Only one outlet", "John Smith"]}),

@@ -93,21 +93,17 @@ def test_by_outlet_shares_intervals_and_matrix():
     assert matrix.shape == (3, 2) and matrix.loc["Hezbollah", "B"] == pytest.approx(1 / 1.5)
 
 
-def test_bootstrap_interval_matches_the_normal_approximation():
-    rng = np.random.default_rng(1)
-    x = (rng.random(400) < 0.3).astype(float)[:, None]
-    lo, hi = ea.bootstrap_shares(x, np.ones(400), n_boot=2000, rng=np.random.default_rng(2))
-    p = x.mean()
-    half = 1.96 * math.sqrt(p * (1 - p) / 400)
-    assert lo[0] == pytest.approx(p - half, abs=0.01) and hi[0] == pytest.approx(p + half, abs=0.01)
-
-
 def test_over_time_periods_tracking_and_errors():
     table = ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="M", track=["assad", "e3"], min_articles=1, n_boot=50)
     assert set(table["entity_id"]) == {"e1", "e3"}
     jan = table[(table["period"] == pd.Timestamp("2020-01-01")) & (table["entity_id"] == "e1")].iloc[0]
     assert (jan["n_group"], jan["share"]) == (2.0, 0.5)  # a1 and b1; b2 is undated
-    assert len(ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="M", n_boot=0)) == 0  # < 5 articles a month
+    assert table["enough"].all()
+    small = ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="M", n_boot=10)  # default: 20 articles a period
+    assert len(small) and not small["enough"].any()
+    gaps = ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="W", track=["e1"], min_articles=1, n_boot=10)
+    assert gaps["period"].is_monotonic_increasing and len(gaps) == 7  # every week from Dec 30 to Feb 10
+    assert (gaps["n_group"] == 0).sum() == 4 and (gaps.loc[gaps["n_group"] == 0, "share"].isna()).all()
     with pytest.raises(ConfigError, match="entity_frequency.period"):
         ea.over_time(ARTICLES, MENTIONS, ENTITIES, period="fortnight")
     with pytest.raises(ConfigError, match="entity_frequency.track: no entity named 'Putin'"):
@@ -153,7 +149,8 @@ def test_plots_draw_one_bar_or_line_per_row():
     assert len(bar_chart(freq["name"], freq["n_articles"], xlabel="articles").axes[0].patches) == 3
     assert ea.plot_heatmap(ea.outlet_matrix(ea.by_outlet(ARTICLES, MENTIONS, ENTITIES, n_boot=10))).axes
     trend = ea.over_time(ARTICLES, MENTIONS, ENTITIES, min_articles=1, n_boot=10)
-    assert len(ea.plot_over_time(trend).axes[0].lines) == 3
+    panels = [ax for ax in ea.plot_over_time(trend).axes if ax.axison]
+    assert [ax.get_title() for ax in panels] == ["Bashar al-Assad", "Hezbollah", "Qusayr"]  # one panel each
     dist = ea.distinctive_entities(ARTICLES, MENTIONS, ENTITIES, top_n=2)
     assert sum(len(ax.patches) for ax in ea.plot_distinctive(dist).axes) == len(dist)
     pairs = ea.cooccurrence(MENTIONS, ENTITIES, min_count=1)
@@ -182,8 +179,8 @@ def test_one_article_corpus_is_degenerate_but_sound(example_tables):
     qusayr = freq[freq["name"] == "Qusayr"].iloc[0]
     assert qusayr["n_mentions"] == (ments["text"] == "Qusayr").sum() > 10
     outlet = ea.by_outlet(arts, ments, ents, top_n=5, n_boot=20)
-    assert (outlet["share"] == 1.0).all() and (outlet["ci_low"] == 1.0).all()
-    assert ea.over_time(arts, ments, ents).empty
+    assert (outlet["share"] == 1.0).all() and outlet["ci_low"].isna().all()  # one article: no interval
+    assert not ea.over_time(arts, ments, ents)["enough"].any()  # one article: no period to draw
     assert ea.distinctive_entities(arts, ments, ents).empty
     assert ea.cooccurrence(ments, ents, arts).empty  # every pair shares only one article
     sentence = ea.cooccurrence(ments, ents, arts, level="sentence", min_count=2)

@@ -115,11 +115,24 @@ def test_anonymous_rate_by_outlet_and_over_time(atts):
     rate = sourcing.anonymous_rate(atts).set_index("outlet")
     assert rate.loc["Daily", "rate"] == pytest.approx(2 / 5)
     assert rate.loc["Herald", "rate"] == 0.0
-    monthly = sourcing.anonymous_over_time(atts, "M")
+    assert rate.loc["Daily", "n_articles"] == 2 and rate.loc["Daily", "ci_low"] <= 2 / 5 <= rate.loc["Daily", "ci_high"]
+    assert pd.isna(rate.loc["Herald", "ci_low"])  # one article: no interval
+    monthly = sourcing.anonymous_over_time(atts, "M", min_articles=2)
     assert monthly["period"].tolist() == [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-02-01")]
     assert monthly["rate"].tolist() == pytest.approx([1 / 3, 1 / 3])  # Feb: 1 of 1 + 0.5 + 0.5
+    assert monthly["enough"].tolist() == [False, True]  # January has one article with attributions
+    weekly = sourcing.anonymous_over_time(atts, "W", min_articles=1)
+    assert weekly["period"].is_monotonic_increasing and (weekly["n"] == 0).any()  # empty weeks are gaps
     with pytest.raises(ConfigError, match="source_attribution.period"):
         sourcing.anonymous_over_time(atts, "fortnight")
+
+
+def test_share_intervals_per_outlet(atts):
+    table = sourcing.share_intervals(atts, "kind", "outlet", n_boot=200)
+    assert (table.groupby("outlet")["share"].sum() - 1).abs().max() < 1e-9
+    daily = table[table["outlet"] == "Daily"]
+    assert (daily["ci_low"] <= daily["share"] + 1e-12).all() and (daily["share"] <= daily["ci_high"] + 1e-12).all()
+    assert table["outlet"].iloc[0] == "Daily"  # the larger outlet first
 
 
 def test_top_speakers_group_by_entity_and_skip_anonymous(atts):
@@ -240,7 +253,8 @@ def test_notebook_runs_on_small_tables_with_gold(tmp_path: Path, nlp):
     scores.write_text(json.dumps(evaluate(gold, progress=False)), encoding="utf-8")
     figures = tmp_path / "figures"
     html = run_report("source_attribution", parameters={"tables_dir": str(tables), "params": {
-                          "evaluation": str(scores), "article_id": "a2", "search": "hezbollah", "top_n": 5}},
+                          "evaluation": str(scores), "article_id": "a2", "search": "hezbollah", "top_n": 5,
+                          "min_articles": 1, "n_boot": 100}},
                       out_html=tmp_path / "sa.html", executed_dir=tmp_path / "run", figures_dir=figures)
     page = html.read_text(encoding="utf-8")
     assert "1 of 7 attributions match" in page

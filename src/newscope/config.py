@@ -109,7 +109,8 @@ class EntityFrequencySettings:
     outlets: list[str] | None = None  # None = every outlet
     start: str | None = None  # ISO dates, inclusive; undated articles drop out when set
     end: str | None = None
-    period: str = _checked("M", choices=PERIODS)
+    period: str = _checked("auto", choices=("auto", *PERIODS))  # auto: enough articles per bin
+    min_articles: int = _checked(20, minimum=1)  # periods with fewer articles are not drawn
     track: list[str] = field(default_factory=list)  # names, aliases or ids; [] = the top 5
     n_outlets: int = _checked(12, minimum=1)
     n_boot: int = _checked(1000, minimum=1)
@@ -121,7 +122,9 @@ class SourceAttributionSettings:
     top_n: int = _checked(20, minimum=1)
     evaluation: str | None = "reports/metrics/attribution_eval.json"  # scores `newscope evaluate` wrote
     article_id: str | None = None  # None = the first article
-    period: str = _checked("M", choices=PERIODS)
+    period: str = _checked("auto", choices=("auto", *PERIODS))  # auto: enough articles per bin
+    min_articles: int = _checked(20, minimum=1)  # periods with fewer articles are not drawn
+    n_boot: int = _checked(1000, minimum=1)
     search: str | None = None
 
 

@@ -28,11 +28,11 @@ from scipy import sparse
 
 from newscope.config import ConfigError
 from newscope.figures import bar_chart, date_axis
+from newscope.intervals import full_range, ratio_interval
 from newscope.tables import article_meta, check_known, require_columns
 
 log = logging.getLogger(__name__)
 
-_BOOT_CHUNK = 100
 
 
 def article_frame(articles: pd.DataFrame) -> pd.DataFrame:
@@ -134,37 +134,12 @@ def resolve_tracked(entities: pd.DataFrame, track: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def bootstrap_shares(
-    presence: np.ndarray, weights: np.ndarray, *, n_boot: int = 1000, ci: float = 0.95,
-    rng: np.random.Generator | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap interval of weighted shares, resampling articles.
-
-    ``presence`` is (articles x entities) 0/1, ``weights`` the article weights; returns the
-    lower and upper bounds per entity (NaN when there are no articles).
-    """
-    n, k = presence.shape
-    if n == 0 or n_boot <= 0:
-        return np.full(k, np.nan), np.full(k, np.nan)
-    rng = rng or np.random.default_rng(0)
-    wx = presence * weights[:, None]
-    draws = []
-    for size in [_BOOT_CHUNK] * (n_boot // _BOOT_CHUNK) + [n_boot % _BOOT_CHUNK]:
-        if size:
-            counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
-            draws.append((counts @ wx) / (counts @ weights)[:, None])
-    shares = np.vstack(draws)
-    alpha = (1 - ci) / 2
-    return np.quantile(shares, alpha, axis=0), np.quantile(shares, 1 - alpha, axis=0)
-
-
 def _group_shares(
     arts: pd.DataFrame, mentions: pd.DataFrame, entity_ids: list[str], group: str, *,
     n_boot: int, ci: float, seed: int,
 ) -> pd.DataFrame:
     """Share of each group's articles mentioning each entity, with bootstrap intervals."""
     pres = mentions.loc[mentions["entity_id"].isin(entity_ids), ["article_id", "entity_id"]].drop_duplicates()
-    rng = np.random.default_rng(seed)
     rows = []
     col = {e: j for j, e in enumerate(entity_ids)}
     for key, part in arts.groupby(group, sort=True):
@@ -175,7 +150,7 @@ def _group_shares(
         x[pos[hit["article_id"]].to_numpy(dtype=np.intp), hit["entity_id"].map(col).to_numpy(dtype=np.intp)] = 1.0
         w = part["weight"].to_numpy()
         share = (w @ x) / w.sum()
-        lo, hi = bootstrap_shares(x, w, n_boot=n_boot, ci=ci, rng=rng)
+        lo, hi = ratio_interval(x * w[:, None], w, n_boot=n_boot, ci=ci, seed=seed)
         rows.append(pd.DataFrame({group: key, "entity_id": pd.Series(entity_ids, dtype=object), "n_group": w.sum(),
                                   "n_articles": w @ x, "share": share, "ci_low": lo, "ci_high": hi}))
     cols = [group, "entity_id", "n_group", "n_articles", "share", "ci_low", "ci_high"]
@@ -209,14 +184,16 @@ def outlet_matrix(table: pd.DataFrame, value: str = "share") -> pd.DataFrame:
 
 def over_time(
     articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, period: str = "M",
-    track: Sequence[str] = (), top_n: int = 5, min_articles: float = 5, n_boot: int = 1000, ci: float = 0.95,
+    track: Sequence[str] = (), top_n: int = 5, min_articles: float = 20, n_boot: int = 1000, ci: float = 0.95,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Share of each period's articles mentioning the tracked entities (``track``: names,
-    aliases or ids; empty = the ``top_n`` most frequent): ``period`` (start timestamp),
-    ``entity_id, name, n_group, n_articles, share, ci_low, ci_high``. Undated articles and
-    periods with fewer than ``min_articles`` (weighted) articles are left out (logged);
-    ``period`` is a pandas period alias (D, W, M, Q, Y)."""
+    aliases or ids; empty = the ``top_n`` most frequent), for every period from the first
+    dated article to the last: ``period`` (start timestamp), ``entity_id, name, n_group``
+    (weighted articles in the period), ``n_articles, share, ci_low, ci_high`` and ``enough``
+    (``n_group >= min_articles``; shares of smaller periods are too noisy to draw). Undated
+    articles are left out; ``period`` is a pandas period alias (D, W, M, Q, Y; see
+    :func:`newscope.intervals.choose_period` for ``auto``)."""
     try:
         pd.Period("2000-01-01", freq=period)
     except (ValueError, TypeError, AttributeError):
@@ -228,12 +205,11 @@ def over_time(
     ids = resolve_tracked(entities, track) if track else \
         entity_frequency(dated, mentions, entities, top_n=top_n)["entity_id"].tolist()
     dated["period"] = dated["date"].dt.to_period(period).dt.start_time
-    size = dated.groupby("period")["weight"].transform("sum")
-    if (size < min_articles).any():
-        log.info("over_time: %d period(s) with fewer than %s articles left out",
-                 dated.loc[size < min_articles, "period"].nunique(), min_articles)
-        dated = dated[size >= min_articles]
     table = _group_shares(dated, mentions, ids, "period", n_boot=n_boot, ci=ci, seed=seed)
+    grid = pd.MultiIndex.from_product([full_range(dated["period"], period), ids], names=["period", "entity_id"])
+    table = table.set_index(["period", "entity_id"]).reindex(grid).reset_index()
+    table[["n_group", "n_articles"]] = table[["n_group", "n_articles"]].fillna(0.0)
+    table["enough"] = table["n_group"] >= min_articles
     return table.merge(entities[["entity_id", "name"]], on="entity_id", how="left")
 
 
@@ -336,18 +312,26 @@ def plot_heatmap(matrix: pd.DataFrame, *, label: str = "share of the outlet's ar
     return fig
 
 
-def plot_over_time(table: pd.DataFrame) -> Figure:
-    """Share of articles per period for each tracked entity, with its bootstrap band."""
-    fig, ax = plt.subplots(layout="constrained")
-    for name, part in table.groupby("name", sort=False):
-        line, = ax.plot(part["period"], part["share"], marker="o", markersize=3, label=name)
-        ax.fill_between(part["period"], part["ci_low"], part["ci_high"], color=line.get_color(), alpha=0.2,
-                        linewidth=0)
-    ax.set_ylabel("share of articles")
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylim(bottom=0)
-    date_axis(ax)
-    fig.legend(loc="outside lower center", ncol=3)
+def plot_over_time(table: pd.DataFrame, *, per_row: int = 3) -> Figure:
+    """Small multiples of :func:`over_time`: one panel per tracked entity, the share of
+    articles per period with its interval band; periods without enough articles are gaps."""
+    names = list(dict.fromkeys(table["name"]))
+    rows = -(-len(names) // per_row)
+    fig, axes = plt.subplots(rows, min(per_row, len(names)), figsize=(7.2, 1.9 * rows + 0.4), squeeze=False,
+                             sharex=True, sharey=True, layout="constrained")
+    for ax, name in zip(axes.flat, names):
+        part = table[table["name"] == name].sort_values("period")
+        shown = part[["share", "ci_low", "ci_high"]].where(part["enough"])
+        ax.fill_between(part["period"], shown["ci_low"], shown["ci_high"], alpha=0.25, linewidth=0)
+        ax.plot(part["period"], shown["share"], marker="o", markersize=2.5)
+        ax.set_title(name if len(name) <= 32 else name[:31] + "…", fontsize="small")
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_ylim(bottom=0)
+        date_axis(ax)
+        ax.tick_params(labelsize="x-small")
+    for ax in axes.flat[len(names):]:
+        ax.set_axis_off()
+    fig.supylabel("share of articles", fontsize="small")
     return fig
 
 

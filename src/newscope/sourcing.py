@@ -27,6 +27,7 @@ from matplotlib.ticker import PercentFormatter
 from newscope.attribution.cues import cue_class
 from newscope.config import ConfigError
 from newscope.figures import date_axis
+from newscope.intervals import full_range, ratio_interval
 from newscope.tables import article_meta, most_common, require_columns
 
 log = logging.getLogger(__name__)
@@ -119,15 +120,45 @@ def shares(atts: pd.DataFrame, column: str, by: str | None = None, *, total: boo
     return out
 
 
-def anonymous_rate(atts: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
-    """Share of attributions with an anonymous speaker per ``by`` group: ``n, n_anonymous, rate``."""
-    require_columns(atts, [by, "anonymous", "weight"], "attributions")
-    frame = pd.DataFrame({
-        by: atts[by], "n": atts["weight"], "n_anonymous": atts["weight"].where(atts["anonymous"], 0.0),
-    })
-    out = frame.groupby(by).sum()
-    out["rate"] = out["n_anonymous"] / out["n"]
-    return out.sort_values("n", ascending=False).reset_index()
+def share_intervals(atts: pd.DataFrame, column: str, by: str, *, n_boot: int = 1000, ci: float = 0.95,
+                    seed: int = 0) -> pd.DataFrame:
+    """Each ``by`` group's weighted share of each value of ``column`` with its interval
+    (:mod:`newscope.intervals`): ``by, column, n`` (the group's weighted attributions),
+    ``n_articles, share, ci_low, ci_high``, groups by size, values by overall share."""
+    require_columns(atts, ["article_id", column, "weight", by], "attributions")
+    values = atts[column].fillna("unknown").astype(str)
+    order = atts["weight"].groupby(values).sum().sort_values(ascending=False).index
+    cols = [by, column, "n", "n_articles", "share", "ci_low", "ci_high"]
+    rows = []
+    for key, part in atts.groupby(by, sort=False):
+        counts = part["weight"].groupby([part["article_id"], values[part.index]]).sum().unstack(fill_value=0.0)
+        counts = counts.reindex(columns=order, fill_value=0.0)
+        total = counts.sum(axis=1).to_numpy()
+        low, high = ratio_interval(counts.to_numpy(), total, n_boot=n_boot, ci=ci, seed=seed)
+        rows.append(pd.DataFrame({by: key, column: order, "n": total.sum(), "n_articles": len(counts),
+                                  "share": counts.sum().to_numpy() / total.sum(), "ci_low": low, "ci_high": high}))
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)[cols]
+    return out.sort_values("n", ascending=False, kind="stable", ignore_index=True)
+
+
+def anonymous_rate(atts: pd.DataFrame, by: str = "outlet", *, n_boot: int = 1000, ci: float = 0.95,
+                   seed: int = 0) -> pd.DataFrame:
+    """Share of attributions with an anonymous speaker per ``by`` group: ``n`` (weighted
+    attributions), ``n_articles, n_anonymous, rate, ci_low, ci_high`` (:mod:`newscope.intervals`)."""
+    require_columns(atts, [by, "article_id", "anonymous", "weight"], "attributions")
+    frame = atts.assign(k=atts["weight"].where(atts["anonymous"], 0.0))
+    rows = []
+    for key, part in frame.groupby(by, sort=False):
+        per_article = part.groupby("article_id")[["weight", "k"]].sum()
+        low, high = ratio_interval(per_article["k"].to_numpy(), per_article["weight"].to_numpy(),
+                                   n_boot=n_boot, ci=ci, seed=seed)
+        n, k = per_article["weight"].sum(), per_article["k"].sum()
+        rows.append({by: key, "n": n, "n_articles": len(per_article), "n_anonymous": k, "rate": k / n,
+                     "ci_low": float(low), "ci_high": float(high)})
+    out = pd.DataFrame(rows, columns=[by, "n", "n_articles", "n_anonymous", "rate", "ci_low", "ci_high"])
+    return out.sort_values("n", ascending=False, kind="stable", ignore_index=True)
 
 
 def by_period(atts: pd.DataFrame, period: str = "M") -> pd.DataFrame:
@@ -146,9 +177,17 @@ def by_period(atts: pd.DataFrame, period: str = "M") -> pd.DataFrame:
     return dated
 
 
-def anonymous_over_time(atts: pd.DataFrame, period: str = "M") -> pd.DataFrame:
-    """Anonymous-sourcing rate per period: ``period, n, n_anonymous, rate`` in time order."""
-    return anonymous_rate(by_period(atts, period), by="period").sort_values("period", ignore_index=True)
+def anonymous_over_time(atts: pd.DataFrame, period: str = "M", *, min_articles: int = 20, n_boot: int = 1000,
+                        seed: int = 0) -> pd.DataFrame:
+    """Anonymous-sourcing rate per period, every period from the first to the last dated
+    attribution: ``period, n, n_articles, n_anonymous, rate, ci_low, ci_high`` and ``enough``
+    (``n_articles >= min_articles``: smaller periods are too noisy to draw)."""
+    dated = by_period(atts, period)
+    rates = anonymous_rate(dated, by="period", n_boot=n_boot, seed=seed).set_index("period")
+    rates = rates.reindex(full_range(dated["period"], period)).rename_axis("period").reset_index()
+    rates[["n", "n_articles", "n_anonymous"]] = rates[["n", "n_articles", "n_anonymous"]].fillna(0)
+    rates["enough"] = rates["n_articles"] >= min_articles
+    return rates
 
 
 def top_speakers(atts: pd.DataFrame, n: int = 20, *, include_anonymous: bool = False) -> pd.DataFrame:
@@ -265,10 +304,14 @@ def plot_shares(table: pd.DataFrame, group: str, *, xlabel: str = "share of attr
 
 
 def plot_rate_over_time(table: pd.DataFrame) -> Figure:
-    """The anonymous-sourcing rate per period (from :func:`anonymous_over_time`)."""
-    fig, ax = plt.subplots()
-    ax.plot(table["period"], table["rate"], marker="o", markersize=3)
-    ax.set_ylim(0, max(0.05, float(table["rate"].max()) * 1.15) if len(table) else 1)
+    """The anonymous-sourcing rate per period with its interval band (from
+    :func:`anonymous_over_time`); periods without enough articles are gaps."""
+    fig, ax = plt.subplots(layout="constrained")
+    shown = table[["rate", "ci_low", "ci_high"]].where(table["enough"])
+    ax.fill_between(table["period"], shown["ci_low"], shown["ci_high"], alpha=0.25, linewidth=0)
+    ax.plot(table["period"], shown["rate"], marker="o", markersize=3)
+    top = shown["ci_high"].max()
+    ax.set_ylim(0, max(0.05, float(top) * 1.1) if pd.notna(top) else 1)
     ax.set_ylabel("anonymous share")
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.grid(axis="y")
