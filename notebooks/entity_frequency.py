@@ -100,20 +100,29 @@ display(safe_table(by_label[["label", "name", "n_articles", "per_1k_articles", "
 # the interval in the table before comparing them.
 
 # %%
-outlet_shares = ea.by_outlet(articles, mentions, entities, top_n=settings.top_n, n_outlets=settings.n_outlets, n_boot=settings.n_boot)
-if articles["outlet"].nunique() > 1 and len(outlet_shares):
+outlet_sizes = articles.groupby("outlet")["weight"].sum()
+small_outlets = sorted(outlet_sizes[outlet_sizes < settings.min_articles].index)
+outlet_shares = ea.by_outlet(articles, mentions, entities, top_n=settings.top_n, n_outlets=settings.n_outlets,
+                             min_articles=settings.min_articles, n_boot=settings.n_boot)
+if small_outlets:
+    display(Markdown(f"{len(small_outlets)} outlet(s) with fewer than {settings.min_articles} articles are left out "
+                     f"of the comparison (their shares would be noise): {', '.join(small_outlets[:20])}"
+                     + (" ..." if len(small_outlets) > 20 else "") + "."))
+if outlet_shares["outlet"].nunique() > 1:
     matrix = ea.outlet_matrix(outlet_shares)
     fig = ea.plot_heatmap(matrix)
     save_figure(fig, "entity-outlet-heatmap", title="Top entities by outlet",
                 caption=f"Share of each outlet's articles that mention each of the {len(matrix)} most "
-                        f"frequent entities ({matrix.shape[1]} largest outlets).",
+                        f"frequent entities ({matrix.shape[1]} largest outlets with at least "
+                        f"{settings.min_articles} articles).",
                 data=outlet_shares, params=params)
     rank = outlet_shares["entity_id"].map({e: i for i, e in enumerate(top["entity_id"])})
     display(safe_table(outlet_shares.assign(rank=rank).sort_values(["rank", "share"], ascending=[True, False])
                        [["name", "outlet", "n_group", "share", "ci_low", "ci_high"]].reset_index(drop=True),
                        max_rows=60))
 else:
-    display(Markdown("Only one outlet (or no mentions) in this selection: there is nothing to compare across outlets."))
+    display(Markdown(f"Fewer than two outlets with at least {settings.min_articles} articles (and mentions) in this "
+                     "selection: there is nothing to compare across outlets."))
 
 # %% [markdown]
 # ## Entities over time

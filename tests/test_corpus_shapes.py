@@ -32,11 +32,11 @@ SHAPES: dict[str, list[dict]] = {
 }
 # shape -> (report parameters, sentences each report must show)
 EXPECTED: dict[str, tuple[dict, dict[str, list[str]]]] = {
-    "one_article": ({}, {"entity_frequency": ["Only one outlet", "a time series needs two"],
+    "one_article": ({}, {"entity_frequency": ["Fewer than two outlets with at least 20 articles", "a time series needs two"],
                          "source_attribution": ["Only one outlet", "Syrian forces storm rebel bastion of Qusayr"]}),
-    "bare": ({}, {"entity_frequency": ["Only one outlet", "give 0 year(s) with at least 20 articles"],
+    "bare": ({}, {"entity_frequency": ["Fewer than two outlets with at least 20 articles", "give 0 year(s) with at least 20 articles"],
                   "source_attribution": ["No attribution comes from a dated article", "(untitled)"]}),
-    "one_outlet": ({}, {"entity_frequency": ["Only one outlet", "Distinctive entities need at least two outlets"],
+    "one_outlet": ({}, {"entity_frequency": ["Fewer than two outlets with at least 20 articles", "Distinctive entities need at least two outlets"],
                         "source_attribution": ["Only one outlet", "John Smith"]}),
     "all_rejected": ({}, {"entity_frequency": ["No entity mentions in this selection"],
                           "source_attribution": ["No attributions: no kind shares to show",

@@ -203,7 +203,7 @@ def test_notebook_runs_on_the_example_article(example_tables, tmp_path: Path):
     html = run_report("entity_frequency", parameters={"tables_dir": str(tables), "params": {"n_boot": 50}},
                       out_html=tmp_path / "ef.html", executed_dir=tmp_path / "run", figures_dir=figures)
     page = html.read_text(encoding="utf-8")
-    assert "Only one outlet" in page and "Distinctive entities need at least two outlets" in page
+    assert "Fewer than two outlets with at least" in page and "Distinctive entities need at least two outlets" in page
     assert "Syrian Observatory for Human Rights" in page
     assert {p.stem for p in figures.glob("*.csv")} == {"entity-top"}
 

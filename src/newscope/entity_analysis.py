@@ -159,14 +159,16 @@ def _group_shares(
 
 def by_outlet(
     articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, top_n: int = 20,
-    n_outlets: int = 12, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
+    n_outlets: int = 12, min_articles: float = 1, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
 ) -> pd.DataFrame:
     """Share of each outlet's articles that mention each of the ``top_n`` entities (of the
-    ``n_outlets`` outlets with most articles): ``outlet, entity_id, name, n_group`` (the
-    outlet's articles), ``n_articles, share, ci_low, ci_high`` (bootstrap, ``ci`` level)."""
+    ``n_outlets`` outlets with most articles, among those with at least ``min_articles``):
+    ``outlet, entity_id, name, n_group`` (the outlet's articles), ``n_articles, share,
+    ci_low, ci_high`` (bootstrap, ``ci`` level)."""
     arts = _frame(articles)
     top = entity_frequency(arts, mentions, entities, top_n=top_n)["entity_id"].tolist()
-    outlets = arts.groupby("outlet")["weight"].sum().sort_values(ascending=False).head(n_outlets).index
+    sizes = arts.groupby("outlet")["weight"].sum().sort_values(ascending=False)
+    outlets = sizes[sizes >= min_articles].head(n_outlets).index
     table = _group_shares(arts[arts["outlet"].isin(outlets)], mentions, top, "outlet",
                           n_boot=n_boot, ci=ci, seed=seed)
     return table.merge(entities[["entity_id", "name"]], on="entity_id", how="left")
@@ -306,6 +308,7 @@ def plot_heatmap(matrix: pd.DataFrame, *, label: str = "share of the outlet's ar
     fig, ax = plt.subplots(figsize=(max(3.5, 0.35 * matrix.shape[1] + 2), max(1.5, 0.22 * len(matrix) + 1.2)),
                            layout="constrained")
     im = ax.imshow(matrix.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0)
+    ax.grid(False)
     ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=60, ha="right")
     ax.set_yticks(range(len(matrix)), matrix.index)
     fig.colorbar(im, ax=ax, label=label, format=PercentFormatter(1.0))
