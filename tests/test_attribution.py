@@ -520,3 +520,27 @@ def test_cue_table_gives_each_lemma_one_class() -> None:
     assert all(len(c) == 1 for c in classes.values()), {k: c for k, c in classes.items() if len(c) > 1}
     assert CLAUSE_ONLY_CUES | ADDRESSEE_CUES <= CUE_VERBS
     assert cue_class("claim") == "loaded" and "claim" in CUE_VERBS and "claim" in CUE_NOUNS
+
+
+def test_attribution_sample_script_marks_the_spans(tmp_path):
+    import subprocess
+    import sys
+
+    from newscope.config import PROJ_ROOT
+
+    text = "In Damascus, a military source said troops were advancing."
+    pd.DataFrame({"article_id": ["a"], "outlet": ["Rappler"], "date": ["2013-05-19"], "title": ["T"],
+                  "authors": [None], "text": [text]}).to_parquet(tmp_path / "articles.parquet")
+    s, c = text.index("a military source"), text.index("said")
+    pd.DataFrame([{"article_id": "a", "source_start": s, "source_end": s + 17, "cue_start": c, "cue_end": c + 4,
+                   "content_start": c + 5, "content_end": len(text) - 1, "kind": "indirect", "cue_lemma": "say",
+                   "speaker": "a military source", "speaker_type": "anonymous", "channel": None}]
+                 ).to_parquet(tmp_path / "attributions.parquet")
+    done = subprocess.run([sys.executable, str(PROJ_ROOT / "scripts" / "draw_attributions.py"), str(tmp_path),
+                           "-o", str(tmp_path / "s.md"), "--csv", str(tmp_path / "s.csv")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    sample = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert ("> In Damascus, [SOURCE a military source] <CUE said> {CONTENT troops were advancing}." in sample)
+    assert "speaker 'a military source' (anonymous)" in sample
+    assert pd.read_csv(tmp_path / "s.csv")["sample_index"].tolist() == [1]
