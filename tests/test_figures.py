@@ -159,3 +159,57 @@ def test_check_script_compares_runs(tmp_path):
     check("snapshot", tmp_path / "b", "-o", tmp_path / "b.json")
     differs = check("compare", tmp_path / "a.json", tmp_path / "b.json")
     assert differs.returncode == 1 and "differs: figures.json" in differs.stdout
+
+
+def test_manifest_records_the_order_figures_were_saved(tmp_path):
+    _plot("zeta", tmp_path)
+    _plot("alpha", tmp_path)
+    _plot("zeta", tmp_path, params={"top_n": 5})  # saved again: keeps its place
+    entry = _plot("mid", tmp_path)
+    assert entry["order"] == 3
+    orders = {e["id"]: e["order"] for e in read_manifest(tmp_path / "figures.json").values()}
+    assert orders == {"zeta": 1, "alpha": 2, "mid": 3}
+    figures.clear_figures(tmp_path)
+    assert _plot("alpha", tmp_path)["order"] == 1  # a cleared folder counts from 1 again
+
+
+LONG = "The Syrian Observatory for Human Rights and the International Committee of the Red Cross"
+
+
+def _long_labels(out_dir) -> dict:
+    style()
+    fig = figures.bar_chart(pd.Series([LONG, "Assad", "Antidisestablishmentarianismforever"]),
+                            pd.Series([3, 2, 1]), xlabel="articles per 1,000 articles " * 4)
+    return save_figure(fig, "long-labels", title="t", caption="c", data=DATA, out_dir=out_dir)
+
+
+def test_long_labels_are_not_cut(tmp_path):
+    import matplotlib.image
+
+    _long_labels(tmp_path)
+    png = matplotlib.image.imread(tmp_path / "long-labels.png")[..., :3]
+    # every edge of the picture is background: nothing drawn runs off the canvas
+    for edge in (png[0], png[-1], png[:, 0], png[:, -1]):
+        assert edge.min() == 1.0
+    assert (png < 0.5).any(axis=2).any()  # and there is text on it
+    svg = (tmp_path / "long-labels.svg").read_text()
+    width = float(svg.split('width="', 1)[1].split("pt", 1)[0])
+    assert width > figures.SINGLE_COLUMN * 72  # the canvas grew to hold the labels
+
+
+def test_long_labels_give_the_same_bytes(tmp_path):
+    _long_labels(tmp_path / "a")
+    _long_labels(tmp_path / "b")
+    a, b = _digests(tmp_path / "a"), _digests(tmp_path / "b")
+    for name in a:
+        if name != "figures.json":
+            assert a[name] == b[name], name
+
+
+def test_bar_chart_wraps_long_labels():
+    style()
+    fig = figures.bar_chart(pd.Series([LONG, "Assad"]), pd.Series([2, 1]), xlabel="n")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[-1].replace("\n", " ") == LONG and max(len(line) for line in labels[-1].split("\n")) <= 32
+    assert labels[0] == "Assad"
+    plt.close(fig)

@@ -52,6 +52,9 @@ entry = save_figure(fig, "entity-top", title="Top entities", caption="Caption <i
 safe_table(df)
 
 # %%
+safe_table(df, max_rows=2, name="top-entities")
+
+# %%
 df
 
 # %% [markdown]
@@ -131,8 +134,9 @@ def test_report_outputs(report):
     executed = nbformat.read(root / "notebooks" / "demo.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
     figures = root / "figures" / "demo"
-    assert {p.name for p in figures.iterdir()} == {
+    assert {p.name for p in figures.iterdir() if p.is_file()} == {
         "entity-top.pdf", "entity-top.svg", "entity-top.png", "entity-top.csv", "figures.json"}
+    assert [p.name for p in (figures / "tables").iterdir()] == ["top-entities.csv"]  # safe_table(name=...)
     entry = json.loads((figures / "figures.json").read_text())["figures"][0]
     assert entry["params"] == {"top_n": 3}
     assert len(pd.read_csv(figures / "entity-top.csv")) == 3
@@ -198,7 +202,7 @@ def test_clean_html_keeps_tables_and_headings():
 
 def test_safe_table_rounds_numbers_for_reading():
     df = pd.DataFrame({"n": [26255.0, 3.0], "rate": [278.115278, 0.62491], "x": [None, 1.938492]})
-    cells = re.findall(r"<td>([^<]*)</td>", safe_table(df).data)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", safe_table(df).data)
     assert cells == ["26,255", "278.1", "", "3", "0.625", "1.94"]
 
 
@@ -238,7 +242,7 @@ def test_article_view_handles_missing_spans():
                                                                                "source_end": "Int64"})
     out = article_view("said hello\n\nworld", pd.DataFrame(columns=["start", "end", "label", "text"]), atts).data
     assert "CUE 1" in out and "SOURCE" not in out and "a source" in out
-    assert out.count('class="spans"') == 2  # one block per paragraph
+    assert out.count('<p class="newscope-paragraph"') == 2  # one block per paragraph
 
 
 def test_article_view_styles_survive_the_sanitiser():
@@ -253,4 +257,187 @@ def test_article_view_styles_survive_the_sanitiser():
                 for p in style.split(";") if ":" in p}
 
     assert css_properties(clean_html(view)) == css_properties(view)
-    assert "z-index" in css_properties(view)
+    assert {"background", "border-bottom", "font-size"} <= css_properties(view)
+
+
+# --- readable tables -------------------------------------------------------------------
+
+
+def _headers(out: str) -> list[str]:
+    return re.findall(r"<th[^>]*>([^<]*)</th>", out)
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", "", fragment)
+
+
+def test_safe_table_shows_no_index_column():
+    merged = pd.DataFrame({"name": ["Assad", "Hezbollah"], "n_aliases": [3, 2]}, index=[17, 4])  # filtered rows
+    assert _headers(safe_table(merged).data) == ["name", "n_aliases"]
+    named = merged.rename_axis("entity_id")
+    assert _headers(safe_table(named).data) == ["entity_id", "name", "n_aliases"]
+    assert "<td" in safe_table(named).data and ">17</td>" in safe_table(named).data
+    multi = merged.set_index([pd.Index(["o1", "o2"], name="outlet"), pd.Index([1, 2])])
+    assert _headers(safe_table(multi).data) == ["outlet", "name", "n_aliases"]
+    clash = merged.set_index(pd.Index([1, 2], name="name"))  # the column wins
+    assert _headers(safe_table(clash).data) == ["name", "n_aliases"]
+
+
+def test_safe_table_aligns_text_left_and_numbers_right():
+    df = pd.DataFrame({"speaker": ["Assad"], "content": ["a long quote " * 8], "n": [3], "share": [0.25]})
+    out = safe_table(df).data
+    cells = dict(zip(["speaker", "content", "n", "share"], re.findall(r"<td([^>]*)>", out)))
+    assert 'class="text"' in cells["speaker"] and "text-align: left" in cells["speaker"]
+    assert 'class="text long"' in cells["content"]
+    assert cells["n"] == ' class="num"' and cells["share"] == ' class="num"'
+    assert re.findall(r"<th(\s[^>]*)?>", out)[2] == ' class="num"'  # headers align with their column
+    assert clean_html(out).count('class="num"') == 4  # classes and styles survive the sanitiser
+
+
+def test_safe_table_default_rows_and_full_csv(tmp_path, monkeypatch):
+    figures_dir = tmp_path / "figures" / "demo"
+    monkeypatch.setenv("NEWSCOPE_FIGURES_DIR", str(figures_dir))
+    monkeypatch.setenv("NEWSCOPE_FIGURES_HREF", "figures/demo")
+    df = pd.DataFrame({"speaker": [f"<b>s{i}</b>" for i in range(4337)], "share": [i / 3 for i in range(4337)]},
+                      index=pd.RangeIndex(4337) + 5)
+    out = safe_table(df, name="quotes").data
+    assert out.count("<tr") == 21  # header + the default 20 rows
+    assert ('First 20 of 4,337 rows; all rows: <a href="figures/demo/tables/quotes.csv" download>quotes.csv</a>'
+            in out)
+    _no_live_xss(out)
+    csv = figures_dir / "tables" / "quotes.csv"
+    assert pd.read_csv(csv).equals(df.reset_index(drop=True))  # all rows, full precision, no index
+    raw = csv.read_bytes()
+    assert b"\r\n" not in raw and raw.startswith(b"speaker,share\n<b>s0</b>,0.0\n")
+    assert 'download="">quotes.csv</a>' in clean_html(out)  # the link survives the sanitiser
+
+    small = safe_table(df.head(3), name="few").data
+    assert "All rows as CSV" in small and 'href="figures/demo/tables/few.csv"' in small
+    assert "First" not in small
+
+
+def test_safe_table_link_without_report_is_the_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEWSCOPE_FIGURES_HREF", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSCOPE_FIGURES_DIR", str(tmp_path / "scratch" / "figures"))
+    out = safe_table(pd.DataFrame({"a": [1]}), name="t").data
+    assert 'href="scratch/figures/tables/t.csv"' in out
+    with pytest.raises(ValueError, match="table name"):
+        safe_table(pd.DataFrame({"a": [1]}), name="../evil")
+
+
+def test_table_csvs_are_not_figures_and_are_cleared(tmp_path, monkeypatch):
+    from newscope import figures
+
+    monkeypatch.setenv("NEWSCOPE_FIGURES_DIR", str(tmp_path))
+    safe_table(pd.DataFrame({"a": [1, 2]}), name="entity-top")  # same slug as a figure: no clash
+    assert (tmp_path / "tables" / "entity-top.csv").is_file()
+    assert not (tmp_path / "entity-top.csv").exists() and not (tmp_path / "figures.json").exists()
+    figures.clear_figures(tmp_path)
+    assert not (tmp_path / "tables").exists()
+
+
+def test_report_links_full_tables_relative_to_the_page(report):
+    page = report.read_text()
+    link = re.search(r'First 2 of 3 rows; all rows: <a [^>]*href="([^"]+)"[^>]*>top-entities\.csv</a>', page)
+    assert link, "the table note links the full CSV"
+    assert (report.parent / link.group(1)).is_file()
+    assert link.group(1) == "figures/demo/tables/top-entities.csv"
+
+
+# --- the article view ------------------------------------------------------------------
+
+
+def _article_text(out: str) -> str:
+    """The article as a reader sees it, without the label tags."""
+    body = out[out.index('<div class="newscope-article">'):out.index("<table")]
+    body = re.sub(r'<span class="newscope-tag[^"]*"[^>]*>[^<]*</span>', "", body)
+    return html_unescape(_text(body.replace("<br>\n", "\n")))
+
+
+def html_unescape(s: str) -> str:
+    import html
+
+    return html.unescape(s)
+
+
+def test_article_view_shows_the_text_as_written():
+    text = "Lebanon's army, said Qusayr.\n\nOfficials said \"he left\"  early."
+    mentions = pd.DataFrame({"start": [0, 21], "end": [7, 27], "label": ["GPE", "GPE"], "text": ["Lebanon", "Qusayr"]})
+    atts = pd.DataFrame({"source_start": [0], "source_end": [14], "cue_start": [16], "cue_end": [20],
+                         "content_start": [21], "content_end": [28], "speaker": ["army"], "cue_lemma": ["say"],
+                         "kind": ["indirect"]})
+    out = article_view(text, mentions, atts).data
+    assert _article_text(out) == "Lebanon's army, said Qusayr.\nOfficials said \"he left\"  early."
+    assert "Lebanon 's" not in _text(out) and "Qusayr ," not in _text(out)
+    tags = re.findall(r'<span class="newscope-tag[^"]*"[^>]*>([^<]*)</span>', out)
+    assert tags == ["GPE", "SOURCE 1", "CUE 1", "GPE", "CONTENT 1"]
+    # the GPE tag follows the whole word "Lebanon's", never splits it
+    assert re.search(r"Lebanon</mark><mark[^>]*>'s</mark><span class=\"newscope-tag", out)
+
+
+def test_article_view_nested_and_overlapping_spans():
+    text = "Assad told AFP that Qusayr fell and Homs held."
+    mentions = pd.DataFrame({"start": [text.index("Qusayr")], "end": [text.index("Qusayr") + 6],
+                             "label": ["GPE"], "text": ["Qusayr"]})
+    c1, c2 = text.index("Qusayr"), text.index("and")
+    atts = pd.DataFrame({"source_start": [0, pd.NA], "source_end": [5, pd.NA], "cue_start": [6, pd.NA],
+                         "cue_end": [10, pd.NA], "content_start": [c1, c1 + 7], "content_end": [c2, len(text) - 1],
+                         "speaker": ["Assad", "?"], "cue_lemma": ["tell", None], "kind": ["indirect", "indirect"]})
+    out = article_view(text, mentions, atts).data
+    marks = {html_unescape(piece): (cls, title) for cls, title, piece in
+             re.findall(r'<mark class="([^"]*)" title="([^"]*)"[^>]*>([^<]*)</mark>', out)}
+    assert marks["Qusayr"] == ("newscope-hl newscope-content newscope-entity", "GPE, CONTENT 1")  # nested
+    assert marks["fell "] == ("newscope-hl newscope-content", "CONTENT 1, CONTENT 2")  # overlap
+    assert marks["and Homs held"] == ("newscope-hl newscope-content", "CONTENT 2")
+    assert _article_text(out) == text
+
+
+def test_article_view_has_no_displacy_markup():
+    out = article_view("He said hi.", pd.DataFrame({"start": [0], "end": [2], "label": ["<i>X</i>"], "text": ["He"]}),
+                       pd.DataFrame(columns=["source_start", "source_end", "cue_start", "cue_end", "content_start",
+                                             "content_end", "speaker", "cue_lemma", "kind"])).data
+    assert "position: absolute" not in out and 'class="spans"' not in out
+    assert "&lt;i&gt;X&lt;/i&gt;" in out and "<i>" not in out
+
+
+# --- the index -------------------------------------------------------------------------
+
+
+def test_index_orders_figures_as_saved_and_lists_set_parameters(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from newscope import provenance
+    from newscope.figures import MANIFEST_NAME, save_figure
+
+    monkeypatch.setattr(provenance, "git_info", lambda root=None: {"commit": "0" * 40, "dirty": False})
+    data = pd.DataFrame({"x": [1]})
+    for report, ids in {"b_report": ["zeta", "alpha", "mid"], "a_report": ["only"]}.items():
+        for fig_id in ids:
+            fig, _ = plt.subplots()
+            save_figure(fig, fig_id, title=f"T {fig_id}", caption="c", data=data,
+                        params={"top_n": 5, "track": ["Assad", "Hezbollah"], "start": None, "search": ""},
+                        out_dir=tmp_path / "figures" / report)
+    (tmp_path / "b_report.html").write_text("<title>B report</title>")
+    # a hand-made manifest without order, params or provenance does not break the index
+    hand = tmp_path / "figures" / "by_hand"
+    hand.mkdir()
+    (hand / MANIFEST_NAME).write_text(json.dumps({"figures": [
+        {"id": "h", "title": "Hand", "caption": "", "files": {"png": {"path": "h.png", "sha256": ""}},
+         "data": {"path": "h.csv", "sha256": ""}}]}))
+    page = build_index(tmp_path, tmp_path / "index.html").read_text()
+    ids = re.findall(r'id="fig-([^"]+)"', page)
+    assert ids == ["a_report-only", "b_report-zeta", "b_report-alpha", "b_report-mid", "by_hand-h"]
+    merged = json.loads((tmp_path / "figures" / MANIFEST_NAME).read_text())["figures"]
+    assert [(e["report"], e["id"], e.get("order")) for e in merged] == [
+        ("a_report", "only", 1), ("b_report", "zeta", 1), ("b_report", "alpha", 2), ("b_report", "mid", 3),
+        ("by_hand", "h", None)]
+    assert "Parameters {}" not in page and "None" not in page
+    params = re.findall(r'<p class="newscope-params">(.*?)</p>', page)
+    assert len(params) == 4  # none for the hand-made entry
+    assert _text(params[0]) == "Parameters: top_n = 5 · track = Assad, Hezbollah"
+    assert '<a href="b_report.html">B report</a>' in page
+    assert 'href="figures/by_hand/h.csv"' in page

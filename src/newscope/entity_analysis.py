@@ -17,6 +17,7 @@ higher, since it splits punctuation off).
 from __future__ import annotations
 
 import logging
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -327,7 +328,7 @@ def plot_over_time(table: pd.DataFrame, *, per_row: int = 3) -> Figure:
         shown = part[["share", "ci_low", "ci_high"]].where(part["enough"])
         ax.fill_between(part["period"], shown["ci_low"], shown["ci_high"], alpha=0.25, linewidth=0)
         ax.plot(part["period"], shown["share"], marker="o", markersize=2.5)
-        ax.set_title(name if len(name) <= 32 else name[:31] + "…", fontsize="small")
+        ax.set_title(textwrap.fill(str(name), 30), fontsize="small")
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_ylim(bottom=0)
         date_axis(ax)
@@ -348,7 +349,7 @@ def plot_distinctive(table: pd.DataFrame, *, per_row: int = 3) -> Figure:
     for ax, outlet in zip(axes.flat, outlets):
         part = table[table["outlet"] == outlet]
         ax.barh(part["name"].astype(str)[::-1], part["z"][::-1])
-        ax.set_title(outlet, fontsize="small")
+        ax.set_title(textwrap.fill(str(outlet), 30), fontsize="small")
         ax.tick_params(labelsize="x-small")
     for ax in axes.flat[len(outlets):]:
         ax.set_axis_off()

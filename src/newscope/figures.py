@@ -10,17 +10,26 @@ Every notebook calls :func:`style` once and :func:`save_figure` for each figure:
                 caption="Mentions per entity, all outlets.", data=top, params=params)
 
 Same inputs give the same bytes: PDF/SVG/PNG carry no dates, SVG ids are salted with a
-fixed string, text is drawn with the DejaVu Sans font shipped with matplotlib.
+fixed string, text is drawn with the DejaVu Sans font shipped with matplotlib. Files are
+saved with a tight bounding box and a fixed pad, so long tick labels and axis labels are
+never cut off at the edge (the saved canvas grows instead).
+
+Tables shown in a report (:func:`newscope.reports.safe_table` with a ``name``) are written
+in full by :func:`save_table` to ``<figures folder>/tables/<name>.csv``: beside the figures,
+never confused with a figure's plotted data (no manifest entry, no name clash with
+``<fig_id>.csv``), and cleared with the figures by :func:`clear_figures`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +57,15 @@ MANIFEST_NAME = "figures.json"
 #: Environment variable naming the default figure folder (``run_report`` sets it per report;
 #: relative paths are relative to the project root).
 FIGURES_DIR_ENV = "NEWSCOPE_FIGURES_DIR"
+#: Environment variable holding the link from the report page to the figure folder (a
+#: relative URL; ``run_report`` sets it, so table CSV links work from the rendered HTML).
+FIGURES_HREF_ENV = "NEWSCOPE_FIGURES_HREF"
+#: Sub-folder of a figure folder holding the full tables of :func:`save_table`.
+TABLES_SUBDIR = "tables"
+#: White space kept around the tight bounding box of saved figures, inches.
+PAD_INCHES = 0.05
+#: Bar labels longer than this are wrapped onto a second line (and more) by :func:`bar_chart`.
+LABEL_WRAP = 32
 FORMATS = ("pdf", "svg", "png")
 PNG_DPI = 300
 
@@ -97,12 +115,22 @@ def style() -> None:
 def bar_chart(labels: pd.Series, values: pd.Series, *, xlabel: str, share: bool = False) -> Figure:
     """Horizontal bars of ``values`` labelled by ``labels``, the first row on top; ``share``
     formats the axis as percentages."""
-    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN, max(1.2, 0.18 * len(values) + 0.6)), layout="constrained")
-    ax.barh(labels.astype(str)[::-1], values[::-1])
+    wrapped = [wrap_label(label) for label in labels.astype(str)]
+    lines = max((w.count("\n") + 1 for w in wrapped), default=1)
+    per_bar = 0.18 if lines == 1 else 0.12 * lines + 0.06
+    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN, max(1.2, per_bar * len(values) + 0.6)), layout="constrained")
+    ax.barh(range(len(values)), list(values)[::-1])
+    ax.set_yticks(range(len(values)), wrapped[::-1])
     ax.set_xlabel(xlabel)
     if share:
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     return fig
+
+
+def wrap_label(label: str, width: int = LABEL_WRAP) -> str:
+    """``label`` broken at spaces into lines of at most ``width`` characters (long words kept
+    whole): long names stay readable as tick labels without widening the figure."""
+    return textwrap.fill(str(label), width=width, break_long_words=False, break_on_hyphens=False) or str(label)
 
 
 def date_axis(ax: mpl.axes.Axes) -> None:
@@ -110,6 +138,25 @@ def date_axis(ax: mpl.axes.Axes) -> None:
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def default_figures_href(folder: Path | None = None) -> str:
+    """The link to a figure folder from the page showing its tables.
+
+    For the default folder (``folder`` None): ``$NEWSCOPE_FIGURES_HREF`` if set
+    (``run_report`` sets it relative to the HTML page). Otherwise ``folder`` (default
+    :func:`default_figures_dir`) relative to the working directory, as JupyterLab resolves
+    links in outputs from the notebook's folder (an absolute ``file:`` URL when there is no
+    relative path).
+    """
+    env = os.environ.get(FIGURES_HREF_ENV)
+    if folder is None and env:
+        return env.rstrip("/") or "."
+    folder = Path(folder) if folder is not None else default_figures_dir()
+    try:
+        return Path(os.path.relpath(folder, Path.cwd())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return folder.resolve().as_uri()
 
 
 def default_figures_dir() -> Path:
@@ -126,6 +173,33 @@ def _check_fig_id(fig_id: str) -> None:
             f"single '-' or '_' between them, e.g. 'entity-trends' (it names the files "
             f"<id>.pdf/.svg/.png/.csv and the figures.json entry, so keep it fixed)"
         )
+
+
+def _check_table_name(name: str) -> None:
+    if not isinstance(name, str) or not _FIG_ID.match(name):
+        raise ValueError(
+            f"table name {name!r} is not a stable slug: use lower-case letters, digits and "
+            f"single '-' or '_' between them, e.g. 'quotes' (it names the file tables/<name>.csv)"
+        )
+
+
+def table_path(name: str, out_dir: Path | None = None) -> Path:
+    """Where :func:`save_table` writes table ``name``: ``<out_dir>/tables/<name>.csv``."""
+    _check_table_name(name)
+    out_dir = Path(out_dir) if out_dir is not None else default_figures_dir()
+    return out_dir / TABLES_SUBDIR / f"{name}.csv"
+
+
+def save_table(table: pd.DataFrame, name: str, out_dir: Path | None = None) -> Path:
+    """Write all rows of ``table`` to :func:`table_path` (UTF-8, full precision, no index,
+    ``\\n`` line ends; same frame, same bytes) and return the path. Not a figure: no manifest
+    entry; :func:`clear_figures` deletes it at the report's next run."""
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"save_table(table=...) must be a pandas DataFrame, got {type(table).__name__}")
+    path = table_path(name, out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"))
+    return path
 
 
 def _sha256(path: Path) -> str:
@@ -168,24 +242,42 @@ def read_manifest(path: Path) -> dict[str, dict]:
 
 
 def clear_figures(folder: Path) -> None:
-    """Delete the figures listed in ``folder``'s manifest, and the manifest, so that a
-    report's folder holds only what its latest run made (other files are left alone)."""
+    """Delete the figures listed in ``folder``'s manifest, the manifest and the tables of
+    :func:`save_table` (``tables/*.csv``), so that a report's folder holds only what its
+    latest run made (other files are left alone)."""
     manifest = Path(folder) / MANIFEST_NAME
     for entry in read_manifest(manifest).values():
         for file in [entry["data"], *entry["files"].values()]:
             (Path(folder) / file["path"]).unlink(missing_ok=True)
     manifest.unlink(missing_ok=True)
+    tables = Path(folder) / TABLES_SUBDIR
+    if tables.is_dir():
+        for csv in tables.glob("*.csv"):
+            csv.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: someone else's files
+            tables.rmdir()
 
 
 def _update_manifest(path: Path, entry: dict) -> None:
+    """Add or replace ``entry`` in the manifest ``path``, setting its ``order``: the sequence
+    number of the figure in the folder (1 for the first figure saved after the folder was
+    cleared; a figure saved again keeps its number)."""
     with _manifest_lock(path):
         entries = read_manifest(path)
+        previous = entries.get(entry["id"], {}).get("order")
+        orders = [e["order"] for e in entries.values() if isinstance(e.get("order"), int)]
+        entry["order"] = previous if isinstance(previous, int) else max(orders, default=0) + 1
         entries[entry["id"]] = entry
         text = json.dumps(
             {"figures": [entries[k] for k in sorted(entries)]},
             indent=2, sort_keys=True, ensure_ascii=False, default=str,
         ) + "\n"
         _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _png_width_in(png: Path) -> float:
+    """Width of a PNG saved at :data:`PNG_DPI`, inches (from its IHDR chunk)."""
+    return int.from_bytes(png.read_bytes()[16:20], "big") / PNG_DPI
 
 
 def _show_inline(png: Path, title: str, width_in: float) -> None:
@@ -217,7 +309,8 @@ def save_figure(
     ``<out_dir>/figures.json`` is merged with entries written by other
     notebooks. In a notebook the figure is shown inline (from the saved PNG) and closed.
     Returns the manifest entry: ``id, title, caption, files {fmt: {path, sha256}},
-    data {path, sha256}, params, provenance``; paths are relative to ``out_dir``.
+    data {path, sha256}, params, provenance, order``; paths are relative to ``out_dir``;
+    ``order`` numbers the figures of ``out_dir`` in the order they were first saved.
     """
     _check_fig_id(fig_id)
     table = _plotted_data(data)
@@ -228,8 +321,11 @@ def save_figure(
     with mpl.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
         for fmt in FORMATS:
             path = out_dir / f"{fig_id}.{fmt}"
+            # a tight box with a fixed pad: labels longer than the layout allows widen the
+            # saved canvas instead of being cut at its edge (same inputs, same box, same bytes)
             _atomic_write(path, lambda tmp, fmt=fmt: fig.savefig(
-                tmp, format=fmt, dpi=PNG_DPI, metadata=_METADATA[fmt]))
+                tmp, format=fmt, dpi=PNG_DPI, metadata=_METADATA[fmt],
+                bbox_inches="tight", pad_inches=PAD_INCHES))
             files[fmt] = {"path": path.name, "sha256": _sha256(path)}
     csv = out_dir / f"{fig_id}.csv"
     _atomic_write(csv, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
@@ -245,6 +341,7 @@ def save_figure(
     }
     _update_manifest(out_dir / MANIFEST_NAME, entry)
     log.info("saved figure %s to %s", fig_id, out_dir)
-    _show_inline(out_dir / files["png"]["path"], title, fig.get_figwidth())
+    png = out_dir / files["png"]["path"]
+    _show_inline(png, title, _png_width_in(png))
     plt.close(fig)
     return entry

@@ -28,6 +28,7 @@ import bleach
 import jinja2
 import jupytext
 import nbformat
+import numpy as np
 import pandas as pd
 import papermill
 from bleach.css_sanitizer import CSSSanitizer
@@ -35,11 +36,20 @@ from IPython.display import HTML
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
-from spacy import displacy
 
 from newscope import config
 from newscope.config import ConfigError
-from newscope.figures import FIGURES_DIR_ENV, MANIFEST_NAME, OKABE_ITO, clear_figures, read_manifest
+from newscope.figures import (
+    FIGURES_DIR_ENV,
+    FIGURES_HREF_ENV,
+    MANIFEST_NAME,
+    OKABE_ITO,
+    TABLES_SUBDIR,
+    clear_figures,
+    default_figures_href,
+    read_manifest,
+    save_table,
+)
 from newscope.provenance import footer_html, stamp
 
 log = logging.getLogger(__name__)
@@ -58,7 +68,7 @@ _ALLOWED_TAGS = frozenset({
 })
 _ALLOWED_ATTRIBUTES = {
     "*": ["class", "id", "title", "style", "dir", "lang"],
-    "a": ["href", "name", "target", "rel"],
+    "a": ["href", "name", "target", "rel", "download"],
     "td": ["colspan", "rowspan", "align"],
     "th": ["colspan", "rowspan", "align", "scope"],
     "ol": ["start"],
@@ -70,10 +80,11 @@ _CSS = CSSSanitizer(allowed_css_properties=[
     "line-height", "margin", "margin-bottom", "margin-left", "margin-right", "margin-top",
     "max-width", "padding", "padding-left", "padding-right", "position", "right", "text-align",
     "text-decoration", "text-transform", "top", "vertical-align", "white-space", "width", "z-index",
-])  # everything displaCy's span and ent views use
+])  # the properties the article view and tables use, and what pandas/Markdown emit
 
-#: Highlight colours of the article view (Okabe-Ito), by role.
-ROLE_COLOURS = {"entity": "#56B4E966", "source": OKABE_ITO[0], "cue": OKABE_ITO[5], "content": OKABE_ITO[2]}
+#: Highlight colours of the article view (Okabe-Ito, translucent so the text stays legible), by role.
+ROLE_COLOURS = {"entity": f"{OKABE_ITO[1]}40", "source": f"{OKABE_ITO[0]}80", "cue": f"{OKABE_ITO[5]}80",
+                "content": f"{OKABE_ITO[2]}33"}
 
 
 class ReportError(ConfigError):
@@ -102,50 +113,232 @@ def _number(x: float) -> str:
     return f"{x:,.1f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
-def safe_table(df: pd.DataFrame, max_rows: int = 50) -> HTML:
-    """A readable HTML table of the first ``max_rows`` rows; every cell and header escaped,
-    numbers rounded for reading (the CSV beside each figure keeps full precision)."""
-    shown = df.head(max_rows)
-    table = shown.to_html(escape=True, border=0, classes="newscope-table", na_rep="", float_format=_number,
-                          index=not isinstance(df.index, pd.RangeIndex), max_cols=None)
-    note = ""
-    if len(df) > max_rows:
-        note = f'<p class="newscope-table-note">First {max_rows} of {len(df):,} rows.</p>'
-    return HTML(f'<div class="newscope-table-wrap">{table}{note}</div>')
+def _visible_index(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without an index column to show: named index levels become columns (unless a
+    column has that name already), unnamed ones (row labels left by filtering) are dropped."""
+    names = [n for n in df.index.names if n is not None and n not in df.columns]
+    if isinstance(df.index, pd.RangeIndex) and not names:
+        return df
+    if names and len(set(names)) == len(names):
+        out = df.reset_index(level=names if isinstance(df.index, pd.MultiIndex) else None,
+                             drop=False)
+        if isinstance(out.index, pd.RangeIndex):
+            return out
+        return out.reset_index(drop=True)
+    return df.reset_index(drop=True)
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell(value: Any) -> str:
+    if _is_missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (float, np.floating)):
+        return _number(float(value))
+    return str(value)
+
+
+#: Text columns whose longest shown cell is longer than this get a readable width (class ``long``).
+_LONG_TEXT = 40
+_TEXT_STYLE = "text-align: left"  # inline as well, for JupyterLab, whose CSS right-aligns all cells
+
+
+def _column_class(column: pd.Series, cells: list[str]) -> str:
+    """``num`` (right-aligned), ``text`` (left-aligned, wrapped; ``text long`` for quotes,
+    titles, alias lists) or ``other`` (dates, flags, categories: left-aligned)."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "other"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "num"
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        return "text long" if max(map(len, cells), default=0) > _LONG_TEXT else "text"
+    return "other"
+
+
+def _header(name: Any) -> str:
+    if isinstance(name, tuple):
+        return " ".join(str(n) for n in name if not _is_missing(n) and str(n))
+    return str(name)
+
+
+def _table_html(df: pd.DataFrame) -> str:
+    """An HTML table of ``df`` (no index): every header and cell escaped, numbers rounded
+    for reading and right-aligned, text left-aligned; each cell's class is its column's."""
+    columns = [[_cell(v) for v in df.iloc[:, i]] for i in range(df.shape[1])]
+    classes = [_column_class(df.iloc[:, i], cells) for i, cells in enumerate(columns)]
+
+    def attrs(cls: str) -> str:
+        style = f' style="{_TEXT_STYLE}"' if cls != "num" else ""
+        return f' class="{cls}"{style}'
+
+    head = "".join(f"<th{attrs(c)}>{html.escape(_header(name))}</th>" for name, c in zip(df.columns, classes))
+    rows = "\n".join(
+        "<tr>" + "".join(f"<td{attrs(c)}>{html.escape(col[r])}</td>" for col, c in zip(columns, classes)) + "</tr>"
+        for r in range(len(df))
+    )
+    return (f'<table class="newscope-table">\n<thead>\n<tr>{head}</tr>\n</thead>\n'
+            f"<tbody>\n{rows}\n</tbody>\n</table>")
+
+
+def safe_table(df: pd.DataFrame, max_rows: int = 20, *, name: str | None = None,
+               out_dir: Path | None = None) -> HTML:
+    """A readable HTML table of the first ``max_rows`` rows of ``df``.
+
+    Every cell and header is escaped; numbers are rounded for reading and right-aligned,
+    text is left-aligned and wrapped; no index column is shown (a named index becomes a
+    column, an unnamed one is dropped). With ``name`` (a slug such as ``"quotes"``) all rows
+    are written at full precision to ``<figures folder>/tables/<name>.csv``
+    (:func:`newscope.figures.save_table`; ``out_dir`` defaults to the report's figure folder)
+    and linked under the table through ``$NEWSCOPE_FIGURES_HREF``, which ``run_report`` sets
+    relative to the HTML page.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"safe_table(df=...) must be a pandas DataFrame, got {type(df).__name__}")
+    max_rows = max(0, int(max_rows))
+    table = _visible_index(df)
+    n = len(table)
+    link = ""
+    if name is not None:
+        path = save_table(table, name, out_dir)
+        base = default_figures_href(out_dir)
+        href = f"{TABLES_SUBDIR}/{path.name}" if base in ("", ".") else f"{base}/{TABLES_SUBDIR}/{path.name}"
+        link = f'<a href="{html.escape(href)}" download>{html.escape(path.name)}</a>'
+    if n > max_rows:
+        note = f"First {max_rows:,} of {n:,} rows" + (f"; all rows: {link}" if link else ".")
+    elif link:
+        note = f"All rows as CSV: {link}"
+    else:
+        note = ""
+    note = f'<p class="newscope-table-note">{note}</p>' if note else ""
+    return HTML(f'<div class="newscope-table-wrap">{_table_html(table.head(max_rows))}{note}</div>')
 
 
 def _int_or_none(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
+#: Which role colours a stretch of text covered by several spans (entities underline too).
+_ROLE_PRIORITY = ("cue", "source", "content", "entity")
+_TAG_COLOURS = {"entity": OKABE_ITO[1], "source": OKABE_ITO[0], "cue": OKABE_ITO[5], "content": OKABE_ITO[2]}
+_TAG_STYLE = ("font-size: 0.7em; font-weight: bold; line-height: 1; padding: 0.1em 0.3em; margin: 0 0.15em; "
+              "border-radius: 0.25em; vertical-align: middle; color: #000; white-space: nowrap; "
+              "background: {colour}")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the paragraphs of ``text`` (split at blank lines)."""
+    spans, lo = [], 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((lo, m.start()))
+        lo = m.end()
+    spans.append((lo, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def _highlight_style(roles: set[str]) -> str:
+    role = next(r for r in _ROLE_PRIORITY if r in roles)
+    style = f"background: {ROLE_COLOURS[role]}; padding: 0.1em 0; border-radius: 0.15em; color: inherit"
+    if "entity" in roles:
+        style += f"; border-bottom: 2px solid {_TAG_COLOURS['entity']}"
+    return style
+
+
+def _tag(role: str, label: str) -> str:
+    return (f'<span class="newscope-tag newscope-tag-{role}" style="{_TAG_STYLE.format(colour=_TAG_COLOURS[role])}">'
+            f"{html.escape(label)}</span>")
+
+
+_WORD_REST = re.compile(r"[\w'’-]*")
+
+
+def _tag_anchor(text: str, end: int, paragraphs: list[tuple[int, int]]) -> int:
+    """Where the label tag of a span ending at ``end`` goes: the end of the word (so a tag
+    never splits "Lebanon's"), or the end of the paragraph when ``end`` falls in a break."""
+    for lo, hi in paragraphs:
+        if lo < end <= hi:
+            if not _WORD_REST.fullmatch(text[end - 1]):  # the span ends at a word boundary
+                return end
+            return min(_WORD_REST.match(text, end).end(), hi)
+    earlier = [hi for lo, hi in paragraphs if hi < end]
+    return earlier[-1] if earlier else end
+
+
+def _render_article(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """Paragraphs of ``text`` with ``spans`` (``start, end, role, label``) highlighted.
+
+    The text is cut at every span boundary; each piece is one ``<mark>`` with the classes
+    of all spans covering it (so nested and overlapping spans both show), and each span's
+    label tag follows the word its span ends in.
+    """
+    paragraphs = _paragraphs(text)
+    anchors = [_tag_anchor(text, e, paragraphs) for _, e, _, _ in spans]
+    cuts = sorted({0, len(text), *(p for s in spans for p in s[:2]), *anchors,
+                   *(p for pa in paragraphs for p in pa)})
+    pieces = [(a, b) for a, b in zip(cuts, cuts[1:])
+              if a < b and any(lo <= a and b <= hi for lo, hi in paragraphs)]
+    covering = [[i for i, (s, e, _, _) in enumerate(spans) if s <= a and b <= e] for a, b in pieces]
+    shown = {i for ids in covering for i in ids}  # spans over blank lines only are not shown
+    tags_at: dict[int, list[int]] = {}
+    for i, anchor in enumerate(anchors):
+        if i in shown:
+            tags_at.setdefault(anchor, []).append(i)
+
+    out, k = [], 0
+    for lo, hi in paragraphs:
+        parts = []
+        while k < len(pieces) and pieces[k][1] <= hi:
+            a, b = pieces[k]
+            piece = html.escape(text[a:b], quote=False).replace("\n", "<br>\n")
+            ids = covering[k]
+            if ids:
+                roles = {spans[i][2] for i in ids}
+                classes = " ".join(["newscope-hl", *(f"newscope-{r}" for r in _ROLE_PRIORITY if r in roles)])
+                title = ", ".join(spans[i][3] for i in ids)
+                parts.append(f'<mark class="{classes}" title="{html.escape(title)}" '
+                             f'style="{_highlight_style(roles)}">{piece}</mark>')
+            else:
+                parts.append(piece)
+            parts += [_tag(spans[i][2], spans[i][3]) for i in tags_at.pop(b, [])]
+            k += 1
+        out.append(f'<p class="newscope-paragraph">{"".join(parts)}</p>')
+    return "\n".join(out)
+
+
 def article_view(text: str, mentions: pd.DataFrame, attributions: pd.DataFrame) -> HTML:
-    """One article with entity mentions and attributions highlighted (displaCy span style).
+    """One article with entity mentions and attributions highlighted, in its own words.
 
     ``mentions``: ``start, end, label, text``; ``attributions``: ``source_start/end,
-    cue_start/end, content_start/end, speaker, cue_lemma, kind`` (offsets into ``text``,
-    nullable). Attribution *i* is highlighted as ``SOURCE i``, ``CUE i`` and ``CONTENT i``
-    (short labels keep displaCy's stacked labels legible); a key table below gives each
-    one's speaker, cue lemma and kind. All text and labels are escaped.
+    cue_start/end, content_start/end, speaker, cue_lemma, kind`` (character offsets into
+    ``text``, nullable). The text is shown as written (paragraphs split at blank lines, not
+    tokenised); each mention is underlined and tagged with its label, attribution *i*'s
+    spans are highlighted and tagged ``SOURCE i``, ``CUE i`` and ``CONTENT i``; spans may
+    nest or overlap. A key table below gives each attribution's speaker, cue lemma, kind
+    and source text. All text and labels are escaped; the colours are inline styles, so
+    the view reads the same in JupyterLab and in the report.
     """
-    import spacy
-
-    doc = spacy.blank("en").make_doc(text)
-    spans: list[tuple[int, int, str]] = []
-    colours: dict[str, str] = {}
+    text = str(text)
+    spans: list[tuple[int, int, str, str]] = []
 
     def add(start: Any, end: Any, role: str, label: str) -> None:
         start, end = _int_or_none(start), _int_or_none(end)
         if start is None or end is None:
             return
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None or len(span) == 0:
+        if not 0 <= start < end <= len(text):
             log.warning("article_view: %s span %d-%d is outside the text; not shown", role, start, end)
             return
-        spans.append((span.start, span.end, label))
-        colours[label] = ROLE_COLOURS[role]
+        spans.append((start, end, role, label))
 
     for m in mentions.itertuples(index=False):
-        add(m.start, m.end, "entity", html.escape(str(m.label)))
+        add(m.start, m.end, "entity", str(m.label))
     key = []
     for i, a in enumerate(attributions.itertuples(index=False), start=1):
         add(a.source_start, a.source_end, "source", f"SOURCE {i}")
@@ -155,28 +348,14 @@ def article_view(text: str, mentions: pd.DataFrame, attributions: pd.DataFrame) 
         key.append({"attribution": i, "speaker": a.speaker, "cue": a.cue_lemma, "kind": a.kind,
                     "source text": text[src[0]:src[1]] if None not in src else None})
 
-    # One displaCy block per paragraph (line breaks would otherwise collapse); spans
-    # crossing a paragraph break are shown in each paragraph they touch.
-    breaks = [t.i for t in doc if t.is_space and "\n" in t.text]
-    paragraphs = []
-    for lo, hi in zip([0, *(b + 1 for b in breaks)], [*breaks, len(doc)]):
-        if lo >= hi:
-            continue
-        clipped = [
-            {"start_token": max(s, lo) - lo, "end_token": min(e, hi) - lo, "label": label}
-            for s, e, label in spans if max(s, lo) < min(e, hi)
-        ]
-        paragraphs.append(displacy.render(
-            {"text": doc[lo:hi].text, "tokens": [t.text for t in doc[lo:hi]], "spans": clipped},
-            style="span", manual=True, jupyter=False, options={"colors": colours},
-        ))
     legend = "".join(
-        f'<span style="background: {colour}">{html.escape(role)}</span>' for role, colour in ROLE_COLOURS.items()
+        f'<span class="newscope-hl newscope-{role}" style="{_highlight_style({role})}">{html.escape(role)}</span>'
+        for role in ("entity", "source", "cue", "content")
     )
     table = pd.DataFrame(key, columns=["attribution", "speaker", "cue", "kind", "source text"]).to_html(
         escape=True, index=False, border=0, classes="newscope-table", na_rep="")
     return HTML(f'<div class="newscope-legend">{legend}</div>'
-                f'<div class="newscope-article">{"".join(paragraphs)}</div>{table}')
+                f'<div class="newscope-article">{_render_article(text, spans)}</div>{table}')
 
 
 def _resolve_notebook(name: str | Path, notebooks_dir: Path | None) -> Path:
@@ -232,8 +411,10 @@ def _current_python_kernel(env: dict[str, str]) -> Iterator[str]:
 
 
 def _execute(nb: nbformat.NotebookNode, source: Path, executed: Path, parameters: dict,
-             figures_dir: Path) -> nbformat.NotebookNode:
+             figures_dir: Path, figures_href: str | None = None) -> nbformat.NotebookNode:
     env = {FIGURES_DIR_ENV: str(figures_dir), "PYTHONHASHSEED": "0", "NEWSCOPE_ROOT": str(config.PROJ_ROOT)}
+    if figures_href is not None:
+        env[FIGURES_HREF_ENV] = figures_href
     with _current_python_kernel(env) as kernel:
         try:
             return papermill.execute_notebook(
@@ -346,7 +527,9 @@ def run_report(
     ``name`` is a notebook in ``notebooks_dir`` (default ``notebooks/``; ``<name>.py`` in
     jupytext percent format or ``<name>.ipynb``) or a path to one. The executed notebook
     goes to ``executed_dir``; its figures to ``figures_dir`` (default
-    ``reports/figures/<name>``), replacing those of its previous run. Raises
+    ``reports/figures/<name>``), replacing those of its previous run, and the full tables
+    of ``safe_table(..., name=...)`` to ``figures_dir/tables/``, linked from the page
+    (``$NEWSCOPE_FIGURES_HREF`` is the relative path from ``out_html``'s folder). Raises
     :class:`ReportError` naming the failing cell.
     """
     source = _resolve_notebook(name, notebooks_dir)
@@ -357,7 +540,9 @@ def run_report(
     figures_dir = Path(figures_dir).resolve() if figures_dir else config.FIGURES_DIR / stem
     clear_figures(figures_dir)
     log.info("running %s -> %s", source, executed)
-    result = _execute(nb, source, executed, parameters, figures_dir)
+    # links from the page to its figure folder (the full tables of safe_table(..., name=))
+    figures_href = Path(os.path.relpath(figures_dir, out_html.resolve().parent)).as_posix()
+    result = _execute(nb, source, executed, parameters, figures_dir, figures_href)
     footer = footer_html(stamp(parameters))
     page = render_html(result, title=_title(result, stem), footer=footer, show_code=show_code)
     out_html.parent.mkdir(parents=True, exist_ok=True)
@@ -387,32 +572,83 @@ def _report_title(path: Path) -> str:
     return parser.text.strip() or path.stem
 
 
+def _order_key(entry: dict) -> tuple:
+    """Report, then the order the notebook saved its figures in (entries without an
+    ``order``, from older manifests, after the others, by id)."""
+    order = entry.get("order")
+    return (str(entry.get("report", "")), 0 if isinstance(order, int) else 1,
+            order if isinstance(order, int) else 0, str(entry.get("id", "")))
+
+
 def merge_manifests(figures_dir: Path) -> list[dict]:
     """Entries of every ``<figures_dir>/<report>/figures.json``, paths made relative to ``figures_dir``.
 
-    Writes the merged manifest to ``<figures_dir>/figures.json`` (sorted by report, id;
-    each entry gains ``report``) and returns its entries.
+    Writes the merged manifest to ``<figures_dir>/figures.json`` (each entry gains
+    ``report``; sorted by report, then by ``order``, the order the notebook saved them in)
+    and returns its entries. A manifest that cannot be read is skipped with a warning.
     """
     merged = []
     for manifest in sorted(figures_dir.glob(f"*/{MANIFEST_NAME}")):
         report = manifest.parent.name
-        for entry in read_manifest(manifest).values():
+        try:
+            entries = read_manifest(manifest)
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("index: %s skipped (%s)", manifest, exc)
+            continue
+        for entry in entries.values():
             entry = {**entry, "report": report}
-            entry["files"] = {fmt: {**f, "path": f"{report}/{f['path']}"} for fmt, f in entry["files"].items()}
-            entry["data"] = {**entry["data"], "path": f"{report}/{entry['data']['path']}"}
+            entry["files"] = {fmt: {**f, "path": f"{report}/{f['path']}"}
+                              for fmt, f in (entry.get("files") or {}).items() if isinstance(f, dict) and "path" in f}
+            data = entry.get("data")
+            if isinstance(data, dict) and "path" in data:
+                entry["data"] = {**data, "path": f"{report}/{data['path']}"}
             merged.append(entry)
-    merged.sort(key=lambda e: (e["report"], e["id"]))
+    merged.sort(key=_order_key)
     figures_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"figures": merged}, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     (figures_dir / MANIFEST_NAME).write_text(text + "\n", encoding="utf-8")
     return merged
 
 
+def _param_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_param_value(v) for v in value)
+    return str(value)
+
+
+def _is_unset(value: Any) -> bool:
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    return isinstance(value, (str, list, tuple, dict)) and len(value) == 0
+
+
+def param_items(params: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """``(name, value)`` of the parameters that are set (not None or empty), nested
+    dictionaries flattened to ``a.b``, values as short text (lists joined by commas)."""
+    if not isinstance(params, dict):
+        return []
+    items: list[tuple[str, str]] = []
+    for key in sorted(params, key=str):
+        value = params[key]
+        if _is_unset(value):
+            continue
+        if isinstance(value, dict):
+            items += param_items(value, f"{prefix}{key}.")
+        else:
+            items.append((f"{prefix}{key}", _param_value(value)))
+    return items
+
+
 def build_index(reports_dir: Path, out_html: Path) -> Path:
     """Write ``out_html`` listing every report in ``reports_dir`` and every figure with downloads.
 
     Figures come from the per-report manifests ``reports_dir/figures/<report>/figures.json``,
-    which are merged into ``reports_dir/figures/figures.json``.
+    which are merged into ``reports_dir/figures/figures.json``. They are grouped by report,
+    in the order each notebook saved them, each with its parameters that are set.
     """
     figures_dir = reports_dir / "figures"
     base = out_html.parent
@@ -420,26 +656,36 @@ def build_index(reports_dir: Path, out_html: Path) -> Path:
     def href(path: Path) -> str:
         return Path(os.path.relpath(path, base)).as_posix()
 
-    reports = [
-        {"href": href(p), "title": _report_title(p)}
-        for p in sorted(reports_dir.glob("*.html")) if p.resolve() != out_html.resolve()
-    ]
-    figures = []
+    pages = {p.stem: p for p in sorted(reports_dir.glob("*.html")) if p.resolve() != out_html.resolve()}
+    titles = {stem: _report_title(p) for stem, p in pages.items()}
+    reports = [{"href": href(p), "title": titles[stem]} for stem, p in pages.items()]
+    groups: dict[str, dict] = {}
     for e in merge_manifests(figures_dir):
-        model = (e.get("provenance") or {}).get("model") or {}
-        commit = ((e.get("provenance") or {}).get("git") or {}).get("commit")
+        provenance = e.get("provenance") if isinstance(e.get("provenance"), dict) else {}
+        model = provenance.get("model") or {}
+        commit = (provenance.get("git") or {}).get("commit")
         files = e["files"]
-        figures.append({
-            "key": f"{e['report']}-{e['id']}", "id": e["id"], "title": e["title"], "caption": e["caption"],
-            "report": e["report"], "commit": (commit or "unknown")[:12],
-            "model": f"{model.get('name')} {model.get('version')}",
+        data = e.get("data")
+        report = e["report"]
+        group = groups.setdefault(report, {
+            "name": report, "title": titles.get(report, report),
+            "href": href(pages[report]) if report in pages else None, "figures": [],
+        })
+        fig_id = str(e.get("id", ""))
+        group["figures"].append({
+            "key": f"{report}-{fig_id}", "id": fig_id, "title": e.get("title") or fig_id,
+            "caption": e.get("caption") or "", "report": report, "commit": (commit or "unknown")[:12],
+            "model": " ".join(str(v) for v in (model.get("name"), model.get("version")) if v) or "unknown",
+            "params": param_items(e.get("params")),
             "png": href(figures_dir / files["png"]["path"]) if "png" in files else None,
             "downloads": [(fmt.upper(), href(figures_dir / f["path"])) for fmt, f in sorted(files.items())]
-            + [("CSV", href(figures_dir / e["data"]["path"]))],
+            + ([("CSV", href(figures_dir / data["path"]))] if isinstance(data, dict) and "path" in data else []),
         })
+    figures = [f for g in groups.values() for f in g["figures"]]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     page = env.get_template("index.html.j2").render(
-        reports=reports, figures=figures, manifest_href=href(figures_dir / MANIFEST_NAME),
+        reports=reports, groups=list(groups.values()), figures=figures,
+        manifest_href=href(figures_dir / MANIFEST_NAME),
         css=Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
         footer=Markup(footer_html(stamp())),
     )
