@@ -69,7 +69,7 @@ display(Markdown(
 # %%
 freq = ea.entity_frequency(articles, mentions, entities)
 top = freq.head(settings.top_n)
-display(safe_table(top, max_rows=settings.top_n))
+display(safe_table(freq, max_rows=settings.top_n, name="entity-frequency"))
 if len(top):
     fig = bar_chart(top["name"], top["per_1k_articles"], xlabel="articles per 1,000")
     save_figure(fig, "entity-top", title="Most frequent entities",
@@ -87,8 +87,8 @@ else:
 
 # %%
 by_label = freq.groupby("label", sort=True).head(5).sort_values(["label", "n_articles"], ascending=[True, False])
-display(safe_table(by_label[["label", "name", "n_articles", "per_1k_articles", "per_100k_tokens"]]
-                   .reset_index(drop=True), max_rows=60))
+display(safe_table(by_label[["label", "name", "n_articles", "per_1k_articles", "per_100k_tokens"]],
+                   max_rows=40, name="entity-by-label"))
 
 # %% [markdown]
 # ## Entities by outlet
@@ -118,8 +118,7 @@ if outlet_shares["outlet"].nunique() > 1:
                 data=outlet_shares, params=params)
     rank = outlet_shares["entity_id"].map({e: i for i, e in enumerate(top["entity_id"])})
     display(safe_table(outlet_shares.assign(rank=rank).sort_values(["rank", "share"], ascending=[True, False])
-                       [["name", "outlet", "n_group", "share", "ci_low", "ci_high"]].reset_index(drop=True),
-                       max_rows=60))
+                       [["name", "outlet", "n_group", "share", "ci_low", "ci_high"]], name="entity-by-outlet"))
 else:
     display(Markdown(f"Fewer than two outlets with at least {settings.min_articles} articles (and mentions) in this "
                      "selection: there is nothing to compare across outlets."))
@@ -148,7 +147,7 @@ if drawn > 1:
                         f"{settings.min_articles} articles and the {PERIOD_NAMES[period]}s without any are gaps.",
                 data=trend, params=params)
     display(safe_table(trend.loc[trend["n_group"] > 0, ["period", "name", "n_group", "share", "ci_low", "ci_high",
-                                                       "enough"]], max_rows=60))
+                                                       "enough"]], name="entity-over-time"))
 else:
     display(Markdown(f"The dated articles in this selection give {drawn} {PERIOD_NAMES[period]}(s) with at least "
                      f"{settings.min_articles} articles: a time series needs two (lower `min_articles`, or set a "
@@ -172,7 +171,7 @@ if len(distinctive):
                         "z-scores of the weighted log-odds ratio with an informative Dirichlet prior "
                         "(Monroe, Colaresi & Quinn 2008).",
                 data=distinctive, params=params)
-    display(safe_table(distinctive, max_rows=100))
+    display(safe_table(distinctive, max_rows=24, name="entity-distinctive"))
 else:
     display(Markdown("Distinctive entities need at least two outlets with mentions."))
 
@@ -196,13 +195,13 @@ if len(pairs):
                         f"(articles together x PMI) among pairs named together in at least "
                         f"{settings.min_cooccurrence} articles.",
                 data=pairs, params=params)
-    display(safe_table(pairs, max_rows=settings.top_n))
+    display(safe_table(pairs, max_rows=settings.top_n, name="cooccurrence-articles"))
 else:
     display(Markdown(f"No pair of entities shares at least {settings.min_cooccurrence} articles in this selection."))
 sentence_pairs = ea.cooccurrence(mentions, entities, articles, level="sentence", min_count=settings.min_cooccurrence,
                                  top_n=settings.top_n)
 display(Markdown("Pairs named in the same sentence:"))
-display(safe_table(sentence_pairs, max_rows=settings.top_n) if len(sentence_pairs) else
+display(safe_table(sentence_pairs, max_rows=settings.top_n, name="cooccurrence-sentences") if len(sentence_pairs) else
         Markdown(f"No pair of entities shares at least {settings.min_cooccurrence} sentences."))
 
 # %% [markdown]
@@ -217,6 +216,7 @@ display(safe_table(sentence_pairs, max_rows=settings.top_n) if len(sentence_pair
 # %%
 merged = entities[entities["aliases"].map(len) > 0].copy()
 merged["n_aliases"] = merged["aliases"].map(len)
-merged["aliases"] = merged["aliases"].map(lambda a: ", ".join(a[:12]) + (" ..." if len(a) > 12 else ""))
+merged["aliases"] = merged["aliases"].map(", ".join)
 display(safe_table(merged.sort_values(["n_articles", "n_aliases"], ascending=False)
-                   [["name", "label", "n_articles", "n_aliases", "aliases"]], max_rows=settings.top_n))
+                   [["name", "label", "n_articles", "n_aliases", "aliases"]], max_rows=settings.top_n,
+                   name="merged-names"))

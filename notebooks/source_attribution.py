@@ -64,7 +64,7 @@ display(Markdown(
 
 # %%
 outlets = sourcing.per_outlet(articles, atts)
-display(safe_table(outlets))
+display(safe_table(outlets, name="attributions-per-outlet"))
 if len(outlets) > 1:
     fig = bar_chart(outlets.head(settings.top_n)["outlet"], outlets.head(settings.top_n)["per_article"], xlabel="attributions per article")
     save_figure(fig, "attributions-per-outlet", title="Attributions per article, by outlet",
@@ -74,7 +74,8 @@ if len(outlets) > 1:
 else:
     display(Markdown("Only one outlet: there is nothing to compare across outlets."))
 display(Markdown("Articles with most attributions:"))
-display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"]).head(settings.top_n)))
+display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"]), max_rows=settings.top_n,
+                   name="attributions-per-article"))
 
 # %% [markdown]
 # ## Kinds of attribution and types of speaker
@@ -95,7 +96,8 @@ for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
                 caption=f"Share of attributions by {label}, all outlets and per outlet (weighted).",
                 data=table, params=params)
     display(Markdown(f"Shares by {label} with their intervals, per outlet:"))
-    display(safe_table(sourcing.share_intervals(atts, column, "outlet", n_boot=settings.n_boot), max_rows=30))
+    display(safe_table(sourcing.share_intervals(atts, column, "outlet", n_boot=settings.n_boot), max_rows=30,
+                       name=f"{column.replace('_', '-')}-share-by-outlet"))
 
 # %% [markdown]
 # ## Anonymous sourcing
@@ -109,13 +111,18 @@ anon = sourcing.anonymous_rate(atts, n_boot=settings.n_boot)
 if anon.empty:
     display(Markdown("No attributions: no anonymous-sourcing rate."))
 else:
-    display(safe_table(anon))
-    if len(anon) > 1:
-        top_anon = anon.head(settings.top_n)
-        fig = bar_chart(top_anon["outlet"], top_anon["rate"], xlabel="anonymous share", share=True)
+    display(safe_table(anon, name="anonymous-by-outlet"))
+    top_anon = anon[anon["n_articles"] >= settings.min_articles].head(settings.top_n)
+    if len(top_anon) > 1:
+        fig = bar_chart(top_anon["outlet"], top_anon["rate"], xlabel="anonymous share", share=True,
+                        low=top_anon["ci_low"], high=top_anon["ci_high"])
         save_figure(fig, "anonymous-by-outlet", title="Anonymous sourcing by outlet",
-                    caption="Share of attributions with an anonymous speaker, per outlet (weighted).",
+                    caption="Share of attributions with an anonymous speaker, per outlet with at least "
+                            f"{settings.min_articles} articles (weighted), with 95% bootstrap intervals.",
                     data=top_anon, params=params)
+    if len(top_anon) < len(anon):
+        display(Markdown(f"{len(anon) - len(top_anon)} outlet(s) with fewer than {settings.min_articles} articles "
+                         "with attributions are not drawn (their rates would be noise); the table lists them."))
 period = choose_period(atts.drop_duplicates("article_id")["date"], min_articles=settings.min_articles,
                        requested=settings.period)
 over_time = sourcing.anonymous_over_time(atts, period, min_articles=settings.min_articles, n_boot=settings.n_boot)
@@ -129,7 +136,7 @@ if drawn > 1:
                         f"{settings.min_articles} articles and the {PERIOD_NAMES[period]}s without any are gaps; "
                         "undated articles are left out.",
                 data=over_time, params=params)
-    display(safe_table(over_time[over_time["n_articles"] > 0]))
+    display(safe_table(over_time[over_time["n_articles"] > 0], name="anonymous-over-time"))
 elif over_time.empty:
     display(Markdown("No attribution comes from a dated article: no time series to draw."))
 else:
@@ -150,7 +157,7 @@ speakers = sourcing.top_speakers(atts, settings.top_n)
 if speakers.empty:
     display(Markdown("No named speakers."))
 else:
-    display(safe_table(speakers))
+    display(safe_table(speakers, name="top-speakers"))
     fig = bar_chart(speakers["speaker"], speakers["n_attributions"], xlabel="attributions")
     save_figure(fig, "top-speakers", title="Most quoted speakers",
                 caption=f"The {len(speakers)} named speakers with most attributions (weighted).",
@@ -170,13 +177,13 @@ cues = sourcing.cue_verbs(atts, settings.top_n)
 if cues.empty:
     display(Markdown("No cue verbs."))
 else:
-    display(safe_table(cues))
+    display(safe_table(cues, name="cue-verbs"))
     fig = bar_chart(cues["cue_lemma"], cues["n"], xlabel="attributions")
     save_figure(fig, "cue-verbs", title="Most used cue verbs",
                 caption=f"The {len(cues)} most used reporting-verb lemmas (weighted).",
                 data=cues, params=params)
     classes = sourcing.shares(atts, "cue_class", by="outlet")
-    display(safe_table(classes.head(settings.top_n)))
+    display(safe_table(classes, max_rows=settings.top_n, name="cue-class-by-outlet"))
     if len(classes) > 1:
         fig = sourcing.plot_shares(classes.head(settings.top_n), "outlet")
         save_figure(fig, "cue-class-by-outlet", title="Neutral and loaded cue verbs by outlet",
@@ -195,21 +202,21 @@ chans = sourcing.channels(atts, settings.top_n)
 if chans.empty:
     display(Markdown("No attribution names a channel."))
 else:
-    display(safe_table(chans))
+    display(safe_table(chans, name="channels"))
 
 # %% [markdown]
 # ## Quotes
 #
 # Every attribution with its article, outlet, speaker, cue and content, in article
-# order. Set the `search` parameter (or call `sourcing.quote_table(atts, "text")` in
-# JupyterLab) to keep the rows whose speaker, content, outlet, channel or article id
-# contain a text.
+# order: the first rows here, all of them in the CSV linked below the table. Set the
+# `search` parameter (or call `sourcing.quote_table(atts, "text")` in JupyterLab) to keep
+# the rows whose speaker, content, outlet, channel or article id contain a text.
 
 # %%
 quotes = sourcing.quote_table(atts, settings.search)
 if settings.search:
     display(Markdown(f"{len(quotes):,} of {len(atts):,} attributions match `{settings.search}`."))
-display(safe_table(quotes, max_rows=200))
+display(safe_table(quotes, max_rows=30, name="quotes"))
 
 # %% [markdown]
 # ## One article
@@ -250,7 +257,7 @@ report = read_evaluation(resolve_path(settings.evaluation)) if settings.evaluati
 if report:
     display(Markdown(f"```\n{format_report(report)}\n```"))
     scores = report_frame(report)
-    display(safe_table(scores))
+    display(safe_table(scores, name="evaluation"))
     fig = sourcing.plot_scores(scores)
     save_figure(fig, "attribution-evaluation", title="Attribution extraction against gold spans",
                 caption=f"F1 (exact and partial match) of newscope and textacy's direct_quotations on {report['gold']}.",

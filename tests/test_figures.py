@@ -213,3 +213,13 @@ def test_bar_chart_wraps_long_labels():
     assert labels[-1].replace("\n", " ") == LONG and max(len(line) for line in labels[-1].split("\n")) <= 32
     assert labels[0] == "Assad"
     plt.close(fig)
+
+
+def test_bar_chart_draws_intervals_when_given():
+    values = pd.Series([0.5, 0.2])
+    plain = figures.bar_chart(pd.Series(["a", "b"]), values, xlabel="share")
+    assert not plain.axes[0].collections
+    fig = figures.bar_chart(pd.Series(["a", "b"]), values, xlabel="share", low=pd.Series([0.4, 0.1]),
+                            high=pd.Series([0.6, 0.3]))
+    segments = fig.axes[0].collections[0].get_segments()
+    assert sorted((s[0][0], s[1][0]) for s in segments) == [(0.1, 0.3), (0.4, 0.6)]

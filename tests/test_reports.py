@@ -441,3 +441,11 @@ def test_index_orders_figures_as_saved_and_lists_set_parameters(tmp_path, monkey
     assert _text(params[0]) == "Parameters: top_n = 5 · track = Assad, Hezbollah"
     assert '<a href="b_report.html">B report</a>' in page
     assert 'href="figures/by_hand/h.csv"' in page
+
+
+def test_dates_show_as_dates_and_times_as_times():
+    table = pd.DataFrame({"date": pd.to_datetime(["2012-05-09", "2020-01-01"]),
+                          "at": pd.to_datetime(["2012-05-09 13:45", "2020-01-01 00:00"])})
+    page = str(safe_table(table).data)
+    assert "2012-05-09</td>" in page and "2012-05-09 00:00:00" not in page
+    assert "2012-05-09 13:45:00</td>" in page

@@ -37,6 +37,7 @@ import filelock
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from cycler import cycler
 from matplotlib.figure import Figure
@@ -112,14 +113,19 @@ def style() -> None:
     mpl.rcParams.update(STYLE)
 
 
-def bar_chart(labels: pd.Series, values: pd.Series, *, xlabel: str, share: bool = False) -> Figure:
+def bar_chart(labels: pd.Series, values: pd.Series, *, xlabel: str, share: bool = False,
+              low: pd.Series | None = None, high: pd.Series | None = None) -> Figure:
     """Horizontal bars of ``values`` labelled by ``labels``, the first row on top; ``share``
-    formats the axis as percentages."""
+    formats the axis as percentages; ``low`` and ``high`` draw each bar's interval."""
     wrapped = [wrap_label(label) for label in labels.astype(str)]
     lines = max((w.count("\n") + 1 for w in wrapped), default=1)
     per_bar = 0.18 if lines == 1 else 0.12 * lines + 0.06
     fig, ax = plt.subplots(figsize=(SINGLE_COLUMN, max(1.2, per_bar * len(values) + 0.6)), layout="constrained")
     ax.barh(range(len(values)), list(values)[::-1])
+    if low is not None and high is not None:
+        centre, lo, hi = (np.asarray(v, dtype=float)[::-1] for v in (values, low, high))
+        ax.errorbar(centre, range(len(values)), xerr=[centre - lo, hi - centre], fmt="none", ecolor=OKABE_ITO[7],
+                    elinewidth=0.8, capsize=2)
     ax.set_yticks(range(len(values)), wrapped[::-1])
     ax.set_xlabel(xlabel)
     if share:

@@ -142,6 +142,8 @@ def _cell(value: Any) -> str:
         return str(bool(value))
     if isinstance(value, (float, np.floating)):
         return _number(float(value))
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.strftime("%Y-%m-%d")  # a date, not midnight of it
     return str(value)
 
 

@@ -33,8 +33,8 @@ from newscope.tables import article_meta, most_common, require_columns
 log = logging.getLogger(__name__)
 
 ANONYMOUS = "anonymous"
-QUOTE_COLUMNS = [
-    "article_id", "outlet", "date", "speaker", "speaker_type", "kind", "cue_text", "content_text", "channel",
+QUOTE_COLUMNS = [  # what was said and by whom first: the columns a reader scans
+    "speaker", "cue_text", "content_text", "kind", "speaker_type", "channel", "outlet", "date", "article_id",
 ]
 
 
