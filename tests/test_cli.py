@@ -98,8 +98,8 @@ def test_report_with_overrides_leaves_the_pipeline_outputs_alone(tmp_path, monke
     assert main(["report", "entity_frequency", "-p", "top_n=5", "-p", "n_boot=20", "--tables", str(tables)]) == 0
     scratch = tmp_path / "scratch" / "entity_frequency"
     assert (scratch / "entity_frequency.html").is_file() and (scratch / "entity_frequency.ipynb").is_file()
-    assert (scratch / "figures" / "entity-top.csv").is_file()
-    assert len(pd.read_csv(scratch / "figures" / "entity-top.csv")) == 5
+    assert (scratch / "figures" / "entity_frequency" / "entity-top.csv").is_file()
+    assert len(pd.read_csv(scratch / "figures" / "entity_frequency" / "entity-top.csv")) == 5
     assert not (tmp_path / "pipeline").exists()
     assert "the pipeline's reports and index are unchanged" in capsys.readouterr().err
 

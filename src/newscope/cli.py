@@ -172,11 +172,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.param or args.tables or args.out:
         # a one-off run: its page, notebook and figures go together, away from the pipeline's
         out_dir = Path(args.out).resolve() if args.out else SCRATCH_DIR / args.name
+        figures_dir = out_dir / "figures" / args.name  # the pipeline's layout: reports may share --out
         out = run_report(args.name, parameters=parameters, out_html=out_dir / f"{args.name}.html",
-                         executed_dir=out_dir, figures_dir=out_dir / "figures",
-                         show_code=settings.reports.show_code)
-        print(f"wrote {out} (figures in {out_dir / 'figures'}); the pipeline's reports and index are "
-              "unchanged", file=sys.stderr)
+                         executed_dir=out_dir, figures_dir=figures_dir, show_code=settings.reports.show_code)
+        print(f"wrote {out} (figures in {figures_dir}); the pipeline's reports and index are unchanged",
+              file=sys.stderr)
         return 0
     out = run_report(args.name, parameters=parameters, out_html=REPORTS_DIR / f"{args.name}.html",
                      executed_dir=REPORTS_DIR / "notebooks", show_code=settings.reports.show_code)
