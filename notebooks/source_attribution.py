@@ -47,11 +47,15 @@ params = {**report_params("source_attribution", params), "tables_dir": tables_di
 settings = SimpleNamespace(**params)
 tables = load_tables(tables_dir, ("articles", "mentions", "attributions"))
 articles = tables["articles"]
-atts = sourcing.prepare(articles, tables["attributions"])
+every_act = sourcing.prepare(articles, tables["attributions"])
+atts = every_act if settings.stance else every_act[every_act["act"].eq("speech")].reset_index(drop=True)
 n_outlets = articles["outlet"].nunique()
+counted = ("speech and stances" if settings.stance else
+           f"speech: what someone said, wrote or posted ({len(every_act) - len(atts):,} stances, such as "
+           "\"X believes\" or \"X wants\", are left out; `stance: true` counts them too)")
 display(Markdown(
-    f"**{len(atts):,}** attributions in **{len(articles):,}** articles from **{n_outlets:,}** outlet(s); "
-    f"{sourcing.channel_share(atts):.0%} name a channel. " + METHOD.format(n_boot=settings.n_boot)
+    f"**{len(atts):,}** attributions in **{len(articles):,}** articles from **{n_outlets:,}** outlet(s), "
+    f"counting {counted}; {sourcing.channel_share(atts):.0%} name a channel. " + METHOD.format(n_boot=settings.n_boot)
 ))
 
 # %% [markdown]

@@ -544,3 +544,39 @@ def test_attribution_sample_script_marks_the_spans(tmp_path):
     assert ("> In Damascus, [SOURCE a military source] <CUE said> {CONTENT troops were advancing}." in sample)
     assert "speaker 'a military source' (anonymous)" in sample
     assert pd.read_csv(tmp_path / "s.csv")["sample_index"].tolist() == [1]
+
+
+@pytest.mark.parametrize("text, act", [
+    ("The senator said the bill would pass.", "speech"),
+    ("The senator tweeted that the bill would pass.", "speech"),
+    ("The senator believes the bill will pass.", "stance"),
+    ("The senator wants the bill to pass.", "stance"),
+    ("“It will pass,” the senator said.", "speech"),
+])
+def test_each_attribution_is_speech_or_stance(nlp, text, act):
+    found = _run(nlp, text)
+    assert found and {a["act"] for a in found} == {act}
+
+
+def test_unlisted_cues_are_speech_in_quotes_and_stance_otherwise():
+    from newscope.attribution.cues import cue_act
+
+    assert cue_act("fume", "direct") == "speech" and cue_act("fear", "indirect") == "stance"
+    assert cue_act(None, "continuation") == "speech" and cue_act("according to", "according-to") == "speech"
+    assert cue_act("Say", "indirect") == "speech"
+
+
+@pytest.mark.parametrize("text", [
+    "By signing up, you agree to receive email newsletters or alerts from POLITICO.",
+    "If you want to stop unwanted pregnancies, fund contraception.",
+])
+def test_generic_you_is_nobody_s_attribution(nlp, text):
+    assert not [a for a in _run(nlp, text) if (a["source_text"] or "").lower() == "you"]
+
+
+def test_a_source_never_runs_over_a_line_break(nlp):
+    text = ("Middle East trip\n\nMr. Obama’s top counterterrorism adviser, Lisa Monaco, told reporters that the "
+            "threat was real.")
+    a = _one(_run(nlp, text), "told")
+    assert "\n" not in a["source_text"] and "\n" not in (a["speaker"] or "")
+    assert a["source_text"].endswith("Lisa Monaco")

@@ -127,6 +127,12 @@ def test_anonymous_rate_by_outlet_and_over_time(atts):
         sourcing.anonymous_over_time(atts, "fortnight")
 
 
+def test_prepare_gives_each_attribution_its_act(atts):
+    assert set(atts["act"]) == {"speech"}  # say, tell, according to, ... (a table without the column)
+    believes = sourcing.prepare(ARTICLES, ATTRIBUTIONS.assign(cue_lemma="believe", kind="indirect"))
+    assert set(believes["act"]) == {"stance"}
+
+
 def test_share_intervals_per_outlet(atts):
     table = sourcing.share_intervals(atts, "kind", "outlet", n_boot=200)
     assert (table.groupby("outlet")["share"].sum() - 1).abs().max() < 1e-9
@@ -258,6 +264,7 @@ def test_notebook_runs_on_small_tables_with_gold(tmp_path: Path, nlp):
                       out_html=tmp_path / "sa.html", executed_dir=tmp_path / "run", figures_dir=figures)
     page = html.read_text(encoding="utf-8")
     assert "1 of 7 attributions match" in page
+    assert "counting speech: what someone said, wrote or posted (0 stances" in page
     assert "a source close to Hezbollah" in page
     assert "textacy" in page and "content  partial" in page
     saved = {p.stem for p in figures.glob("*.csv")}

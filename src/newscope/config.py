@@ -125,6 +125,7 @@ class SourceAttributionSettings:
     period: str = _checked("auto", choices=("auto", *PERIODS))  # auto: enough articles per bin
     min_articles: int = _checked(20, minimum=1)  # periods with fewer articles are not drawn
     n_boot: int = _checked(1000, minimum=1)
+    stance: bool = False  # also count stances (believes, wants, supports, ...), not only speech
     search: str | None = None
 
 

@@ -47,7 +47,7 @@ _ROW_COLUMNS = {
     "mentions": ["cache_key", "start", "end", "text", "label", "sentence", "paragraph", "key"],
     "attributions": ["cache_key", "source_start", "source_end", "source_text", "cue_start", "cue_end",
                      "cue_text", "content_start", "content_end", "content_text", "kind", "cue_lemma",
-                     "channel", "speaker", "speaker_start", "speaker_end", "speaker_type"],
+                     "act", "channel", "speaker", "speaker_start", "speaker_end", "speaker_type"],
 }
 
 

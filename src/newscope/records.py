@@ -71,6 +71,7 @@ class Attribution:
     head: Token | None = field(default=None, repr=False)
     continues: Attribution | None = field(default=None, repr=False)
     speaker: Speaker | None = None  # None until resolved
+    act: str | None = None  # speech or stance (attribution.cues.cue_act), set when extraction ends
 
     def text_of(self, span: tuple[int, int] | None) -> str | None:
         """The text of one of this attribution's spans."""
@@ -83,5 +84,5 @@ class Attribution:
             span = getattr(self, role)
             row[f"{role}_start"], row[f"{role}_end"] = span if span is not None else (None, None)
             row[f"{role}_text"] = self.text_of(span)
-        row.update(kind=self.kind, cue_lemma=self.cue_lemma, channel=self.channel)
+        row.update(kind=self.kind, cue_lemma=self.cue_lemma, act=self.act, channel=self.channel)
         return {**row, **(self.speaker.to_row() if self.speaker is not None else NO_SPEAKER_ROW)}

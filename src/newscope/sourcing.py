@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from newscope.attribution.cues import cue_class
+from newscope.attribution.cues import cue_act, cue_class
 from newscope.config import ConfigError
 from newscope.figures import date_axis
 from newscope.intervals import full_range, ratio_interval
@@ -60,6 +60,8 @@ def prepare(articles: pd.DataFrame, attributions: pd.DataFrame) -> pd.DataFrame:
         )
     frame = frame.loc[~orphans].drop(columns="_merge").reset_index(drop=True)
     frame["cue_class"] = frame["cue_lemma"].map(cue_class)
+    if "act" not in frame.columns:  # tables annotated before the act column existed
+        frame["act"] = [cue_act(lemma, kind) for lemma, kind in zip(frame["cue_lemma"], frame["kind"])]
     frame["anonymous"] = frame["speaker_type"].eq(ANONYMOUS)
     return frame
 

@@ -18,6 +18,10 @@ from newscope.attribution.spans import dice, lstrip_ws, trim_ws
 from newscope.records import Attribution
 
 
+#: Source words that name nobody in particular: their "attributions" are the writer's own.
+GENERIC_SOURCES = frozenset({"you"})
+
+
 class Builder:
     """Collects the :class:`~newscope.records.Attribution` candidates of one doc."""
 
@@ -48,6 +52,14 @@ class Builder:
         """Record one attribution; ``expand``: widen the content to the quotes it touches."""
         if content[1] - content[0] < 2:
             return
+        if source_tok is not None and source_tok.lower_ in GENERIC_SOURCES:
+            return  # "you agree to receive ...", "if you want to ...": nobody in particular
+        if source is not None:
+            clipped = self._clip_to_line(source, cue)
+            if clipped != source and source_tok is not None and not clipped[0] <= source_tok.idx < clipped[1]:
+                span = self.doc.char_span(*clipped, alignment_mode="expand")
+                source_tok = span.root if span is not None and len(span) else None
+            source = clipped
         if source is not None and source[1] <= source[0]:
             source = None
         if channel is not None and channel[1] <= channel[0]:
@@ -72,6 +84,17 @@ class Builder:
             channel=self.text[channel[0] : channel[1]] if channel else None,
             doc_text=self.text, head=source_tok,
         ))
+
+    def _clip_to_line(self, source: tuple[int, int], cue: tuple[int, int] | None) -> tuple[int, int]:
+        """A source the parser ran over a line break (a headline or caption glued to the
+        sentence) keeps only its line nearest the cue."""
+        s, e = source
+        if "\n" not in self.text[s:e]:
+            return source
+        anchor = e - 1 if cue is None or cue[0] >= e else s
+        lo = max(s, self.text.rfind("\n", 0, anchor) + 1)
+        hi = self.text.find("\n", anchor)
+        return trim_ws(self.text, *lstrip_ws(self.text, lo, e if hi == -1 else min(e, hi)))
 
     def has_cue(self, start: int, end: int) -> bool:
         """Is there another cue verb between ``start`` and ``end`` ("..., adding, ...")?"""

@@ -1,7 +1,8 @@
 """The cue lexicon: the words that introduce an attribution, read from ``data/words/cues.tsv``.
 
 The table's header explains its columns and how the list was curated; its ``class``
-column is the ``cue_class`` of the source-attribution report (see :func:`cue_class`).
+column is the ``cue_class`` of the source-attribution report (see :func:`cue_class`), its
+``act`` column the ``act`` of each attribution (see :func:`cue_act`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ CLAUSE_ONLY_CUES = frozenset(r["lemma"] for r in _TABLE if r["clause_only"] == "
 #: Verbs whose object is the addressee (channel), not the content.
 ADDRESSEE_CUES = frozenset(r["lemma"] for r in _TABLE if r["addressee"] == "yes")
 _CLASSES = {r["lemma"]: r["class"] for r in _TABLE}
+_ACTS = {r["lemma"]: r["act"] for r in _TABLE}
+#: Kinds of attribution that frame a quote: their cue reports speech whatever its lemma.
+QUOTE_KINDS = frozenset({"direct", "mixed", "continuation"})
 
 
 def cue_class(lemma: str | None) -> str:
@@ -30,3 +34,11 @@ def cue_class(lemma: str | None) -> str:
     if not isinstance(lemma, str):
         return "other"
     return _CLASSES.get(" ".join(lemma.lower().split()), "other")
+
+
+def cue_act(lemma: str | None, kind: str) -> str:
+    """``"speech"`` (said, wrote, tweeted, announced, ...) or ``"stance"`` (believes, wants,
+    supports, ...): the table's ``act`` for a listed lemma; else speech for a quote and
+    stance for anything else ("growing fears that ...")."""
+    act = _ACTS.get(" ".join(lemma.lower().split())) if isinstance(lemma, str) else None
+    return act or ("speech" if kind in QUOTE_KINDS else "stance")

@@ -1,7 +1,7 @@
 """The attribution exchange format (PolNeAR-style JSONL): ``newscope attributions``.
 
 One line per article: ``{"id", "attributions": [{"source", "cue", "content", "speaker",
-"speaker_type", "kind"}]}``, each span ``[start, end, text]`` or null, offsets into the
+"speaker_type", "kind", "act"}]}``, each span ``[start, end, text]`` or null, offsets into the
 text as given (no cleaning). ``newscope evaluate`` scores files of this format.
 """
 
@@ -38,6 +38,7 @@ def to_record(a: dict) -> dict:
         "speaker": a["speaker"],
         "speaker_type": a["speaker_type"],
         "kind": a["kind"],
+        "act": a["act"],
     }
 
 

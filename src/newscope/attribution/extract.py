@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from newscope.attribution import quote_rules, rules
 from newscope.attribution.builder import Builder
-from newscope.attribution.cues import CUE_VERBS
+from newscope.attribution.cues import CUE_VERBS, cue_act
 from newscope.attribution.speakers import resolve_speakers
 from newscope.config import EntitySettings
 from newscope.entities import article_mentions
@@ -49,4 +49,6 @@ def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None, *,
     b.dedupe()
     b.out.sort(key=lambda a: a.content)
     resolve_speakers(b.out, sorted(mentions, key=lambda m: m.start))
+    for a in b.out:
+        a.act = cue_act(a.cue_lemma, a.kind)
     return [a.to_row() for a in b.out]
