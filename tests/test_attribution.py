@@ -580,3 +580,20 @@ def test_a_source_never_runs_over_a_line_break(nlp):
     a = _one(_run(nlp, text), "told")
     assert "\n" not in a["source_text"] and "\n" not in (a["speaker"] or "")
     assert a["source_text"].endswith("Lisa Monaco")
+
+
+def test_each_speaker_entity_has_one_type() -> None:
+    from newscope.resolve.speakers import unify_speaker_types
+
+    attrs = pd.DataFrame({"speaker_entity_id": ["T", "T", "T", "U", "U", "U", None, "V"],
+                          "speaker_type": ["person", "organization", "organization", "official", "organization",
+                                           "official", "anonymous", "unknown"]})
+    entities = pd.DataFrame({"entity_id": ["T", "U", "V"], "label": ["PERSON", "ORG", "ORG"]})
+    out = unify_speaker_types(attrs, entities)
+    assert out["speaker_type"].tolist() == ["person"] * 3 + ["official"] * 3 + ["anonymous", "unknown"]
+
+
+@pytest.mark.parametrize("text", ["Critics said the plan would fail.", "Investigators said the fire was set.",
+                                  "Some users said the app crashed."])
+def test_unnamed_groups_are_anonymous(nlp, text):
+    assert _one(_run(nlp, text), "said")["speaker_type"] == "anonymous"

@@ -1,10 +1,12 @@
 """Speakers -> corpus entities: link each attribution's speaker to the entity of the
-mention it overlaps most."""
+mention it overlaps most, and give each speaker entity one type."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from newscope.tables import most_common
 
 
 def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
@@ -42,4 +44,23 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
     names = entities.set_index("entity_id")["name"]
     linked = out["speaker_entity_id"].notna()
     out.loc[linked, "speaker"] = out.loc[linked, "speaker_entity_id"].map(names).fillna(out.loc[linked, "speaker"])
+    return out
+
+
+def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity, else its
+    most frequent type among its attributions other than ``unknown`` (ties: alphabetically
+    first; ``unknown`` when it has no other). Unlinked speakers keep their own type.
+
+    ``entities`` needs ``entity_id, label``; ``attributions`` ``speaker_entity_id, speaker_type``.
+    """
+    out = attributions.copy()
+    linked = out["speaker_entity_id"].notna()
+    if not linked.any():
+        return out
+    typed = out.loc[linked & out["speaker_type"].ne("unknown"), ["speaker_entity_id", "speaker_type"]]
+    voted = most_common(typed, "speaker_entity_id", "speaker_type") if len(typed) else pd.Series(dtype=object)
+    people = entities.loc[entities["label"].eq("PERSON"), "entity_id"]
+    types = pd.concat([voted.drop(people, errors="ignore"), pd.Series("person", index=people)])
+    out.loc[linked, "speaker_type"] = out.loc[linked, "speaker_entity_id"].map(types).fillna("unknown")
     return out
