@@ -39,6 +39,7 @@ from newscope.evaluate import format_report, read_evaluation, report_frame
 from newscope.figures import bar_chart, save_figure, style
 from newscope.intervals import METHOD, PERIOD_NAMES, choose_period
 from newscope.reports import article_view, safe_table
+from newscope.resolve.speakers import GENDER_METHOD
 from newscope.tables import load_tables
 
 logging.basicConfig(level=logging.WARNING)
@@ -102,6 +103,30 @@ for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
     display(Markdown(f"Shares by {label} with their intervals, per outlet:"))
     display(safe_table(sourcing.share_intervals(atts, column, "outlet", n_boot=settings.n_boot), max_rows=30,
                        name=f"{column.replace('_', '-')}-share-by-outlet"))
+
+# %% [markdown]
+# ## Women and men quoted
+#
+# Of the attributions to named people, the share by the speaker's inferred gender, overall
+# and per outlet, with intervals (the measure of the Gender Gap Tracker). Read the method
+# below before citing it.
+
+# %%
+display(Markdown(GENDER_METHOD))
+people = atts[atts["speaker_type"].eq("person")] if "speaker_gender" in atts.columns else atts.iloc[:0]
+if people.empty:
+    display(Markdown("No attributions to named people (or tables annotated before speaker_gender existed): "
+                     "no gender shares to show."))
+else:
+    table = sourcing.shares(people, "speaker_gender", by="outlet", total=True).head(settings.top_n + 1)
+    fig = sourcing.plot_shares(table, "outlet", xlabel="share of attributions to people")
+    save_figure(fig, "speaker-gender-share", title="Attributions to people by inferred gender",
+                caption="Share of attributions to named people by the speaker's inferred gender (from the "
+                        "articles' pronouns and titles, else first names; binary, not self-identified), all "
+                        "outlets and per outlet (weighted).",
+                data=table, params=params)
+    display(safe_table(sourcing.share_intervals(people, "speaker_gender", "outlet", n_boot=settings.n_boot),
+                       max_rows=30, name="speaker-gender-by-outlet"))
 
 # %% [markdown]
 # ## Anonymous sourcing

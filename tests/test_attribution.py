@@ -597,3 +597,19 @@ def test_each_speaker_entity_has_one_type() -> None:
                                   "Some users said the app crashed."])
 def test_unnamed_groups_are_anonymous(nlp, text):
     assert _one(_run(nlp, text), "said")["speaker_type"] == "anonymous"
+
+
+def test_speaker_gender_from_pronouns_titles_then_first_names() -> None:
+    from newscope.resolve.speakers import speaker_genders
+
+    attrs = pd.DataFrame({
+        "article_id": ["a", "a", "a", "b", "b", "b", "b", "c"],
+        "speaker": ["Bernie Sanders", "Bernie Sanders", "Nancy Pelosi", "Hillary Clinton", "Kim Park",
+                    "Syrian National Council", "Taylor Swift", "Jo Smith"],
+        "speaker_type": ["person", "person", "person", "person", "person", "organization", "person", "person"],
+        "speaker_entity_id": ["S", "S", "P", "H", None, "O", "T", None],
+        "source_text": ["He", "Sanders", "Pelosi", "Mrs. Clinton", "Kim Park", "The council", "Swift", "she"],
+    })
+    genders = speaker_genders(attrs).tolist()
+    # "Bernie" is mostly female in the name list: the article's "he" decides
+    assert genders == ["male", "male", "female", "female", "unknown", None, "unknown", "female"]
