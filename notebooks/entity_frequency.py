@@ -36,7 +36,7 @@ from newscope import entity_analysis as ea
 from newscope.config import report_params
 from newscope.figures import bar_chart, save_figure, style
 from newscope.intervals import METHOD, PERIOD_NAMES, choose_period
-from newscope.reports import safe_table
+from newscope.display import safe_table
 from newscope.tables import load_tables
 
 logging.basicConfig(level=logging.WARNING)

@@ -38,7 +38,7 @@ from newscope.config import report_params, resolve_path
 from newscope.evaluate import format_report, read_evaluation, report_frame
 from newscope.figures import bar_chart, save_figure, style
 from newscope.intervals import METHOD, PERIOD_NAMES, choose_period
-from newscope.reports import article_view, safe_table
+from newscope.display import article_view, safe_table
 from newscope.resolve.speakers import GENDER_METHOD
 from newscope.tables import load_tables
 

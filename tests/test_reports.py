@@ -10,14 +10,13 @@ import nbformat
 import pandas as pd
 import pytest
 
+from newscope.display import article_view, safe_table
 from newscope.reports import (
     ReportError,
-    article_view,
     build_index,
     clean_html,
     render_html,
     run_report,
-    safe_table,
 )
 
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -37,7 +36,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 from newscope.figures import save_figure, style
-from newscope.reports import article_view, safe_table
+from newscope.display import article_view, safe_table
 style()
 
 # %% [markdown]

@@ -14,7 +14,7 @@ fixed string, text is drawn with the DejaVu Sans font shipped with matplotlib. F
 saved with a tight bounding box and a fixed pad, so long tick labels and axis labels are
 never cut off at the edge (the saved canvas grows instead).
 
-Tables shown in a report (:func:`newscope.reports.safe_table` with a ``name``) are written
+Tables shown in a report (:func:`newscope.display.safe_table` with a ``name``) are written
 in full by :func:`save_table` to ``<figures folder>/tables/<name>.csv``: beside the figures,
 never confused with a figure's plotted data (no manifest entry, no name clash with
 ``<fig_id>.csv``), and cleared with the figures by :func:`clear_figures`.
