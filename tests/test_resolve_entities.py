@@ -42,6 +42,31 @@ def test_person_names_differing_only_in_particles_are_one():
     assert set(e["name"]) == {"Bashar al-Assad", "Ben Carson", "Carson"}  # a first name is not a particle
 
 
+def _person(name: str, n: int, prefix: str) -> list[dict]:
+    return [r for i in range(n) for r in rows(f"{prefix}{i}", (name, name, "PERSON"))]
+
+
+def test_middle_initials_middle_names_and_nicknames_join_the_common_name():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("Donald Trump", 6, "dt") + _person("Donald J. Trump", 2, "dj")
+        + _person("Hillary Clinton", 10, "hc") + _person("Hillary Rodham Clinton", 1, "hr")
+        + _person("Bernie Sanders", 3, "bs") + _person("Bernard Sanders", 1, "bd")
+        + _person("Joe Biden", 4, "jb") + _person("Joseph Biden", 1, "jo")))
+    assert set(e["name"]) == {"Donald Trump", "Hillary Clinton", "Bernie Sanders", "Joe Biden"}
+    assert e.set_index("name").loc["Donald Trump", "n_articles"] == 8
+
+
+def test_name_variants_that_could_be_someone_else_stay_apart():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("George Bush", 9, "gb") + _person("George W. Bush", 2, "gw") + _person("George H.W. Bush", 2, "gh")
+        + _person("Donald Trump", 6, "dt") + _person("Donald Trump Jr.", 2, "jr")
+        + _person("John Kennedy", 4, "jk") + _person("John F. Kennedy", 2, "jf")  # not three times as many
+        + _person("Bill Clinton", 3, "bc") + _person("Hillary Clinton", 3, "hc")
+        + _person("John Edwards", 7, "je") + _person("John Bel Edwards", 1, "jbe")))  # a middle name: 10x needed
+    assert {"George W. Bush", "George H.W. Bush", "Donald Trump Jr.", "John F. Kennedy", "Bill Clinton",
+            "John Bel Edwards"} <= set(e["name"])
+
+
 def test_plural_group_names_join_the_singular():
     m, e = resolve_entities(pd.DataFrame(
         rows("a", ("Republicans", "Republicans", "NORP"), ("Americans", "Americans", "NORP"))

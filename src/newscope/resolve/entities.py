@@ -6,7 +6,8 @@ dots and hyphens ignored). Person names with stray words from NER errors ("House
 Pelosi") join the name they contain (the clearly commoner one when they hold two: "Crooked
 Hillary Clinton" -> "Hillary Clinton"; not two names run together); plural group names
 join their singular ("Republicans", "Republican"); person names differing only in
-particles are one ("Bashar Assad", "Bashar al-Assad"); a name known on its own across the
+particles are one ("Bashar Assad", "Bashar al-Assad"), and so are middle initials and names
+and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name known on its own across the
 corpus is not merged into a rare longer name an article linked it to ("the Fed" is not
 "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
@@ -20,12 +21,15 @@ New ways of merging names across the corpus (name variants) are steps of
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from nameparser import HumanName
+from nicknames import NickNamer
 
 from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
 from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id, normalize_name
@@ -152,6 +156,9 @@ def _merge_name_variants(key_norm: pd.Series, label: pd.Series, article: pd.Seri
     variants = _particle_variants(key_norm, label, article, table)
     if variants:
         key_norm = key_norm.map(variants).fillna(key_norm)
+    variants = _person_name_variants(key_norm, label, article, table)
+    if variants:
+        key_norm = key_norm.map(variants).fillna(key_norm)
     return key_norm
 
 
@@ -221,6 +228,66 @@ def _particle_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series
             best = keys.idxmax()
             out.update({k: best for k in keys.index if k != best})
     return out
+
+
+def _person_name_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+    """Person names that are variants of a commoner name of the corpus -> that name (names
+    parsed with nameparser, nicknames from the nicknames dataset):
+
+    - middle initials: "Donald J. Trump", "Paul D. Ryan" -> "Donald Trump", "Paul Ryan",
+      when the name without them is in at least three times as many articles and no other
+      middle initial goes with the same first and last name ("George W. Bush" and
+      "George H.W. Bush" both seen: neither is merged);
+    - middle names: "Hillary Rodham Clinton" -> "Hillary Clinton", when the name without
+      it is in ten times as many articles ("John Bel Edwards" is not "John Edwards");
+    - nicknames: "Bernard Sanders" -> "Bernie Sanders", "Joseph Biden" -> "Joe Biden": of
+      two first-and-last names with the same last name whose first names are a name and
+      its nickname, the rarer joins one in at least three times as many articles.
+
+    Names with a generational suffix ("Donald Trump Jr.") or a title, and names in the
+    alias table, are left alone."""
+    n_art = _person_article_counts(key_norm, label, article)
+    parts = {}
+    for k in n_art.index:
+        if len(k.split()) < 2 or k in table.split or k in table.merge:
+            continue
+        name = HumanName(k)
+        if name.first and name.last and not name.suffix and not name.title:
+            parts[k] = (name.first, name.middle, name.last)
+    out = {}
+    middles: dict[tuple[str, str], list[str]] = {}
+    for k, (first, middle, last) in parts.items():
+        if middle:
+            middles.setdefault((first, last), []).append(k)
+    for (first, last), fulls in middles.items():
+        short = f"{first} {last}"
+        initials = all(len(w) <= 2 for w in parts[fulls[0]][1].split())  # "J", "HW"
+        if len(fulls) == 1 and short in parts and n_art[short] >= (3 if initials else 10) * n_art[fulls[0]]:
+            out[fulls[0]] = short
+    by_last: dict[str, list[str]] = {}
+    for k, (first, middle, last) in parts.items():
+        if not middle and len(k.split()) == 2:
+            by_last.setdefault(last, []).append(k)
+    for names in by_last.values():
+        for k in names:
+            related = [o for o in names if o != k and _nickname_of(parts[o][0], parts[k][0])
+                       and n_art[o] >= 3 * n_art[k]]
+            if related:
+                out[k] = max(related, key=lambda o: (n_art[o], o))
+    if out:
+        log.info("resolve_entities: %d person-name variants merged (middle names, nicknames)", len(out))
+    return out
+
+
+@functools.cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def _nickname_of(name: str, other: str) -> bool:
+    """Is one of two first names a nickname of the other ("bernie", "bernard")?"""
+    nicknamer = _nicknamer()
+    return name in nicknamer.nicknames_of(other) or other in nicknamer.nicknames_of(name)
 
 
 def _follow_corpus_links(
