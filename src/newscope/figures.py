@@ -172,26 +172,18 @@ def default_figures_dir() -> Path:
     return config.resolve_path(env) if env else config.SCRATCH_DIR / "figures"
 
 
-def _check_fig_id(fig_id: str) -> None:
-    if not isinstance(fig_id, str) or not _FIG_ID.match(fig_id):
+def _check_slug(value: str, what: str, example: str, names: str) -> None:
+    """Raise unless ``value`` (a figure id or table name) is a stable file-safe slug."""
+    if not isinstance(value, str) or not _FIG_ID.match(value):
         raise ValueError(
-            f"figure id {fig_id!r} is not a stable slug: use lower-case letters, digits and "
-            f"single '-' or '_' between them, e.g. 'entity-trends' (it names the files "
-            f"<id>.pdf/.svg/.png/.csv and the figures.json entry, so keep it fixed)"
-        )
-
-
-def _check_table_name(name: str) -> None:
-    if not isinstance(name, str) or not _FIG_ID.match(name):
-        raise ValueError(
-            f"table name {name!r} is not a stable slug: use lower-case letters, digits and "
-            f"single '-' or '_' between them, e.g. 'quotes' (it names the file tables/<name>.csv)"
+            f"{what} {value!r} is not a stable slug: use lower-case letters, digits and "
+            f"single '-' or '_' between them, e.g. {example!r} (it names {names}, so keep it fixed)"
         )
 
 
 def table_path(name: str, out_dir: Path | None = None) -> Path:
     """Where :func:`save_table` writes table ``name``: ``<out_dir>/tables/<name>.csv``."""
-    _check_table_name(name)
+    _check_slug(name, "table name", "quotes", "the file tables/<name>.csv")
     out_dir = Path(out_dir) if out_dir is not None else default_figures_dir()
     return out_dir / TABLES_SUBDIR / f"{name}.csv"
 
@@ -318,7 +310,7 @@ def save_figure(
     data {path, sha256}, params, provenance, order``; paths are relative to ``out_dir``;
     ``order`` numbers the figures of ``out_dir`` in the order they were first saved.
     """
-    _check_fig_id(fig_id)
+    _check_slug(fig_id, "figure id", "entity-trends", "the files <id>.pdf/.svg/.png/.csv and the figures.json entry")
     table = _plotted_data(data)
     out_dir = Path(out_dir) if out_dir is not None else default_figures_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
