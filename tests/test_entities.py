@@ -244,7 +244,7 @@ def test_surname_does_not_link_to_two_names_run_together(nlp):
 @pytest.mark.parametrize(("text", "full", "short", "label"), [
     ("The California Supreme Court ruled. Later the Supreme Court agreed.", "California Supreme Court",
      "Supreme Court", "ORG"),
-    ("Voters in the Keystone State agree. The secretary of State disagreed.", "Keystone State", "State", "FAC"),
+    ("Voters in the Keystone State agree. The State disagreed.", "Keystone State", "State", "FAC"),
     ("The Associated Press reported it. Deputy Press Secretary Sarah Sanders denied it.", "Associated Press",
      "Press", "ORG"),
 ])
@@ -397,3 +397,21 @@ def test_mentions_are_exact_sorted_and_disjoint_on_any_text(nlp, pieces):
         assert r.start >= ends  # sorted, no overlaps
         ends = r.end
         assert text.count("\n\n", 0, r.start) >= r.paragraph
+
+
+def test_headline_words_are_cut_from_person_names(nlp):
+    text = "Will Obama Veto It\n\nObama Showed Restraint\n\nCLOSE Donald Trump spoke."
+    doc = make_doc(nlp, text, [("Will Obama", "PERSON"), ("Obama Showed", "PERSON"), ("CLOSE Donald Trump", "PERSON")])
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["Obama", "Obama", "Donald Trump"]
+
+
+def test_unclosed_brackets_and_title_objects_are_no_names(nlp):
+    text = "The World Health Organization (WHO said so. Secretary of State Mike Pompeo agreed."
+    doc = make_doc(nlp, text, [("World Health Organization (WHO", "ORG"), ("State", "ORG"), ("Mike Pompeo", "PERSON")])
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["World Health Organization", "Mike Pompeo"]
+
+
+def test_a_headline_word_in_prose_is_a_first_name(nlp):
+    text = "Rep. Will Hurd said on Monday that the wall would not work."
+    doc = make_doc(nlp, text, [("Will Hurd", "PERSON")])
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["Will Hurd"]

@@ -1,8 +1,10 @@
 """Cleaning spaCy's entity spans into name spans.
 
 Line breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a span;
-leading determiners, titles and honorifics, edge punctuation, a possessive "'s" and, for
-people, anything before an inner possessive ("Fox's Megyn Kelly") are dropped.
+leading determiners, titles and honorifics, edge punctuation, a possessive "'s", an
+unclosed bracket ("World Health Organization (WHO") and, for people, anything before an
+inner possessive ("Fox's Megyn Kelly") and headline words glued on ("Will Obama") are
+dropped; the object of a title ("Secretary of State") is no entity.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ _SEPARATOR = re.compile(r"^[;|/\\•·✓✔✗★☆©®™#@+=<>]+$")
 _DASHES = frozenset({"-", "--", "–", "—"})
 # "Apple, Inc.", "Martin Luther King, Jr.": a comma before these is inside the name.
 _AFTER_COMMA = words("after_comma")
+_HEADLINE_WORDS = words("headline_words")
+# "Secretary of State Mike Pompeo": what follows is part of the title, not an entity.
+_TITLE_OF = frozenset({"secretary", "secretaries", "undersecretary"})
 
 
 def _spaced_dash(tok: Token) -> bool:
@@ -42,6 +47,19 @@ def _splits_span(tok: Token, ent: Span, commas: bool) -> bool:
     ))
 
 
+def _glued_headline_word(tok: Token) -> bool:
+    """Is ``tok`` a headline word glued onto a name: in capitals ("CLOSE"), or in a
+    title-case line ("Will Obama Veto It"; in prose "Will Hurd" is a name)?"""
+    if tok.lower_ not in _HEADLINE_WORDS:
+        return False
+    if tok.is_upper and len(tok.text) > 1:
+        return True
+    text = tok.doc.text
+    line = text[text.rfind("\n", 0, tok.idx) + 1 : (text.find("\n", tok.idx) + 1 or len(text) + 1) - 1]
+    line_words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    return len(line_words) >= 3 and sum(w[0].isupper() for w in line_words) >= 0.7 * len(line_words)
+
+
 def _trim_person(run: list[Token]) -> list[Token]:
     """A person's name without the titles and the possessive owner before it, nor a
     number after it."""
@@ -51,15 +69,37 @@ def _trim_person(run: list[Token]) -> list[Token]:
     # "Fox's Megyn Kelly", "Wyoming's Mike Enzi": a person's name follows the possessive
     cut = max([cut] + [i for i, t in enumerate(run[:-1]) if t.lower_ in ("'s", "’s")])
     run = run[cut + 1 :]
-    while len(run) > 1 and run[0].is_punct:
+    while len(run) > 1 and (run[0].is_punct or _glued_headline_word(run[0])):
         run = run[1:]
+    while len(run) > 1 and _glued_headline_word(run[-1]):  # "Obama Showed"
+        run = run[:-1]
     while len(run) > 1 and (run[-1].like_num or run[-1].is_punct):  # "Andrew Yang 12"
         run = run[:-1]
     return run
 
 
+def _balanced(run: list[Token]) -> list[Token]:
+    """``run`` without an unclosed "(" and what follows it ("World Health Organization
+    (WHO"), nor an unopened ")" and what precedes it."""
+    opened = [i for i, t in enumerate(run) if t.text == "("]
+    if opened and not any(t.text == ")" for t in run[opened[-1]:]):
+        run = run[: opened[-1]]
+    closed = [i for i, t in enumerate(run) if t.text == ")"]
+    if closed and not any(t.text == "(" for t in run[: closed[0]]):
+        run = run[closed[0] + 1 :]
+    return run
+
+
+def _in_title(ent: Span) -> bool:
+    """Is ``ent`` the object of a title ("Secretary of State")?"""
+    doc, i = ent.doc, ent.start
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _TITLE_OF
+
+
 def clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
     """Character spans of ``ent`` after splitting at line breaks and trimming edges."""
+    if _in_title(ent):
+        return []
     runs: list[list[Token]] = [[]]
     commas = ent.label_ not in PLACE_LABELS | {"FAC"}  # "Washington, D.C." is one place
     for tok in ent:
@@ -69,6 +109,7 @@ def clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
             runs[-1].append(tok)
     out = []
     for run in runs:
+        run = _balanced(run)
         while run and (run[0].is_punct or run[0].lower_ in DETERMINERS or run[0].lower_ in POSSESSIVE):
             run = run[1:]
         while run and (run[-1].is_punct or run[-1].lower_ in POSSESSIVE):
