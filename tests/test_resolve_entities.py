@@ -67,6 +67,14 @@ def test_name_variants_that_could_be_someone_else_stay_apart():
             "John Bel Edwards"} <= set(e["name"])
 
 
+def test_builtin_table_joins_ap_state_abbreviations_and_common_bodies():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Calif.", "Calif.", "GPE"), ("California", "California", "GPE"), ("N.C.", "N.C.", "GPE"))
+        + rows("b", ("House", "House", "ORG"), ("Fox News Channel", "Fox News Channel", "ORG"), ("D.C.", "D.C.", "GPE"))))
+    assert set(e["name"]) == {"California", "North Carolina", "House of Representatives", "Fox News",
+                              "District of Columbia"}
+
+
 def test_plural_group_names_join_the_singular():
     m, e = resolve_entities(pd.DataFrame(
         rows("a", ("Republicans", "Republicans", "NORP"), ("Americans", "Americans", "NORP"))
