@@ -31,14 +31,16 @@ def cue_class(lemma: str | None) -> str:
     "other" covers speech acts that name what was done (warn, deny, accuse, urge, ...) and
     lemmas not in the table.
     """
-    if not isinstance(lemma, str):
-        return "other"
-    return _CLASSES.get(" ".join(lemma.lower().split()), "other")
+    return _CLASSES.get(_table_key(lemma), "other")
 
 
 def cue_act(lemma: str | None, kind: str) -> str:
     """``"speech"`` (said, wrote, tweeted, announced, ...) or ``"stance"`` (believes, wants,
     supports, ...): the table's ``act`` for a listed lemma; else speech for a quote and
     stance for anything else ("growing fears that ...")."""
-    act = _ACTS.get(" ".join(lemma.lower().split())) if isinstance(lemma, str) else None
-    return act or ("speech" if kind in QUOTE_KINDS else "stance")
+    return _ACTS.get(_table_key(lemma)) or ("speech" if kind in QUOTE_KINDS else "stance")
+
+
+def _table_key(lemma: str | None) -> str | None:
+    """A cue lemma as the table lists it: lower case, single spaces (None for no lemma)."""
+    return " ".join(lemma.lower().split()) if isinstance(lemma, str) else None

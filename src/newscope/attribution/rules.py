@@ -13,6 +13,7 @@ from spacy.tokens import Token
 
 from newscope.attribution.builder import Builder
 from newscope.attribution.cues import ADDRESSEE_CUES, CLAUSE_ONLY_CUES, CUE_NOUNS
+from newscope.attribution.speakers import MEDIA_WORDS
 from newscope.attribution.tree import (
     after_comma_or_quote,
     agent,
@@ -28,9 +29,7 @@ from newscope.attribution.tree import (
     subtree_span,
     that_clause,
 )
-from newscope.lexicon import words
 
-MEDIA_WORDS = words("media_words")
 _ADJUNCT_PREPS = frozenset("in at during after before from since until amid despite throughout".split())
 _COMPLEMENTS = frozenset("dobj attr oprd dative ccomp xcomp pcomp acomp prep".split())
 _CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "nsubj", "punct", "agent"})
