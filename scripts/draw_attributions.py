@@ -58,7 +58,9 @@ def main() -> None:
             row = pd.Series(r._asdict())
             art = articles.loc[row["article_id"]]
             f.write(f"## {row['sample_index']}. {row['kind']} · cue {row['cue_lemma']!r} · speaker "
-                    f"{row['speaker']!r} ({row['speaker_type']}) · channel {row['channel']!r}\n\n"
+                    f"{row['speaker']!r} ({', '.join(str(v) for v in (row['speaker_type'], row.get('speaker_gender')) if pd.notna(v))})"
+                    f" · act {row.get('act')} · "
+                    f"channel {row['channel']!r}\n\n"
                     f"article `{row['article_id']}` · {art['outlet']} · {art['date']} · {art['title']!r} · "
                     f"by {art['authors']!r}\n\n"
                     "> " + marked_context(art["text"], row, args.context).replace("\n", "\n> ") + "\n\n")

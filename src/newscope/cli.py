@@ -12,6 +12,7 @@ from pathlib import Path
 
 from newscope import __version__
 from newscope.config import (
+    ATTRIBUTION_SCHEMES,
     EVALUATION_FILE,
     PROCESSED_DIR,
     REPORTS_DIR,
@@ -124,7 +125,7 @@ def cmd_attributions(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     n = annotate_jsonl(Path(args.input), Path(args.out), load_model(settings.nlp.model),
-                       labels=settings.entities.labels)
+                       labels=settings.entities.labels, scheme=args.scheme)
     print(f"wrote attributions for {n} records to {args.out}", file=sys.stderr)
     return 0
 
@@ -244,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="JSONL or JSONL.gz with id and text fields (e.g. PolNeAR)")
     p.add_argument("--out", required=True, help="output JSONL")
     p.add_argument("--model", help="spaCy model (default: nlp.model)")
+    p.add_argument("--scheme", choices=ATTRIBUTION_SCHEMES, default="voices",
+                   help="voices: attributions that give someone a voice (as in the attributions table); "
+                        "polnear: also implicit-holder, hypothetical and denied ones, as PolNeAR annotates them")
     p.set_defaults(func=cmd_attributions)
 
     p = sub.add_parser("evaluate", help="score attributions against gold spans (PolNeAR-style JSONL)")

@@ -49,6 +49,10 @@ EVALUATION_FILE = METRICS_DIR / "attribution_eval.json"
 
 TABLES = ("articles", "rejected", "mentions", "entities", "attributions")
 PERIODS = ("D", "W", "M", "Q", "Y")
+#: What the extractor counts as an attribution (``newscope.attribution.extract_attributions``):
+#: "voices" (someone named or referred to said or holds it: the attributions table) or
+#: "polnear" (also implicit holders, hypothetical and denied ones, as PolNeAR annotates).
+ATTRIBUTION_SCHEMES = ("voices", "polnear")
 
 
 def _checked(default: Any, *, minimum: float | None = None, choices: tuple | None = None) -> Any:

@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 ROLES = ("content", "source", "cue")
 MODES = ("exact", "partial")
+#: The systems scored: newscope under the PolNeAR scheme (what the gold annotates), newscope's
+#: voices (what the attributions table holds, see ``config.ATTRIBUTION_SCHEMES``), textacy.
+SYSTEMS = ("newscope", "newscope-voices", "textacy")
 DICE_THRESHOLD = 0.5
 
 Offsets = tuple[int, int]
@@ -224,9 +227,9 @@ def textacy_attributions(doc: Doc) -> list[dict]:
     ]
 
 
-def newscope_attributions(doc: Doc, labels: Sequence[str] | None = None) -> list[dict]:
+def newscope_attributions(doc: Doc, labels: Sequence[str] | None = None, scheme: str = "polnear") -> list[dict]:
     """newscope's extractor on ``doc`` as records of ``{"source", "cue", "content", ...}``."""
-    return [to_record(a) for a in extract_attributions(doc, labels=labels)]
+    return [to_record(a) for a in extract_attributions(doc, labels=labels, scheme=scheme)]
 
 
 def _with_errors(scores: dict, errors: list[str]) -> dict:
@@ -246,10 +249,12 @@ def evaluate(
 
     Without ``pred_path`` newscope's extractor runs on each gold text (parsed once with
     ``nlp``, default :func:`newscope.model.load_model`; speakers resolved to the entity
-    mentions of ``labels``); with it, the predictions are read
-    from that JSONL. Articles on which a system raises count as having no predictions and
-    are listed in ``n_errors`` / ``error_ids``. Returns ``{"newscope": scores, "textacy":
-    scores (when ``baseline``), "gold": str, "pred": str | None, "model": str}``.
+    mentions of ``labels``) twice: under the PolNeAR scheme (``newscope``) and keeping only
+    voices (``newscope-voices``); with it, the predictions are read from that JSONL
+    (``newscope``). Articles on which a system raises count as having no predictions and
+    are listed in ``n_errors`` / ``error_ids``. Returns ``{"newscope": scores,
+    "newscope-voices": scores (without ``pred_path``), "textacy": scores (when ``baseline``),
+    "gold": str, "pred": str | None, "model": str}``.
     """
     gold_path = Path(gold_path)
     gold = list(read_jsonl(gold_path))
@@ -274,7 +279,8 @@ def evaluate(
 
     systems: dict[str, Any] = {}
     if pred_path is None:
-        systems["newscope"] = functools.partial(newscope_attributions, labels=labels)
+        systems["newscope"] = functools.partial(newscope_attributions, labels=labels, scheme="polnear")
+        systems["newscope-voices"] = functools.partial(newscope_attributions, labels=labels, scheme="voices")
     if baseline:
         systems["textacy"] = textacy_attributions
     preds: dict[str, list[dict]] = {name: [] for name in systems}
@@ -296,7 +302,8 @@ def evaluate(
 
     report: dict[str, Any] = {}
     if pred_path is None:
-        report["newscope"] = _with_errors(score(gold, preds["newscope"]), errors["newscope"])
+        for name in ("newscope", "newscope-voices"):
+            report[name] = _with_errors(score(gold, preds[name]), errors[name])
     else:
         report["newscope"] = score(gold, list(read_jsonl(Path(pred_path))))
     if baseline:
@@ -322,7 +329,7 @@ def report_frame(report: dict) -> pd.DataFrame:
     recall, f1, tp, fp, fn`` (one row per system x role x match)."""
     rows = [
         {"system": name, "role": role, "match": mode, **report[name][role][mode]}
-        for name in ("newscope", "textacy") if name in report
+        for name in SYSTEMS if name in report
         for role in ROLES
         for mode in MODES
     ]
@@ -331,7 +338,7 @@ def report_frame(report: dict) -> pd.DataFrame:
 
 def format_report(report: dict) -> str:
     """A plain-text table: rows content/source/cue x exact/partial, P R F1 per system."""
-    systems = [name for name in ("newscope", "textacy") if name in report]
+    systems = [name for name in SYSTEMS if name in report]
     first = report[systems[0]]
     lines = [
         f"gold: {report.get('gold', '?')}  ({first['n_articles']} articles, {first['n_gold']} gold attributions)"

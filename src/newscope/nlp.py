@@ -231,7 +231,7 @@ def annotate(
     batch size and cache folder (``None``: a temporary cache, removed afterwards).
     """
     from newscope.resolve.entities import resolve_entities
-    from newscope.resolve.speakers import link_speakers, speaker_genders, unify_speaker_types
+    from newscope.resolve.speakers import link_speakers, name_authors, speaker_genders, unify_speaker_types
 
     settings = settings or load_settings()
     cfg, labels = settings.nlp, list(settings.entities.labels)
@@ -280,6 +280,7 @@ def annotate(
 
     mentions, entities = resolve_entities(mentions, settings.entities.aliases and resolve_path(settings.entities.aliases))
     attributions = unify_speaker_types(link_speakers(attributions, mentions, entities), entities)
+    attributions = name_authors(attributions, articles)
     attributions["speaker_gender"] = speaker_genders(attributions)
     return Annotations(mentions, entities, attributions, n_parsed=len(items),
                        n_cached=len(keyed) - len(todo))

@@ -72,6 +72,7 @@ class Attribution:
     continues: Attribution | None = field(default=None, repr=False)
     speaker: Speaker | None = None  # None until resolved
     act: str | None = None  # speech or stance (attribution.cues.cue_act), set when extraction ends
+    irrealis: bool = field(default=False, repr=False)  # only possible, conditional or denied ("could ask")
 
     def text_of(self, span: tuple[int, int] | None) -> str | None:
         """The text of one of this attribution's spans."""

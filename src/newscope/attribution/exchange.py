@@ -43,9 +43,10 @@ def to_record(a: dict) -> dict:
 
 
 def annotate_jsonl(in_path: Path, out_path: Path, nlp: Language | None = None, *,
-                   labels: Sequence[str] | None = None, progress: bool = True) -> int:
+                   labels: Sequence[str] | None = None, scheme: str = "voices", progress: bool = True) -> int:
     """Extract attributions for each ``{"id", "text"}`` line of ``in_path`` into ``out_path``
-    (speakers resolved to the entity mentions of ``labels``, see :func:`extract_attributions`).
+    (speakers resolved to the entity mentions of ``labels``; ``scheme`` ``voices`` or
+    ``polnear``, see :func:`extract_attributions`).
 
     No cleaning is applied, so offsets index the given text. A record the extractor fails
     on gets an empty list and a logged warning. Returns the number of records written.
@@ -63,7 +64,7 @@ def annotate_jsonl(in_path: Path, out_path: Path, nlp: Language | None = None, *
         bar = tqdm(zip(recs, docs), total=len(recs), disable=not (progress and sys.stderr.isatty()), desc="attributions")
         for rec, doc in bar:
             try:
-                attrs = [to_record(a) for a in extract_attributions(doc, labels=labels)]
+                attrs = [to_record(a) for a in extract_attributions(doc, labels=labels, scheme=scheme)]
             except Exception:  # one bad record must not stop a corpus run
                 log.warning("attribution extraction failed on record %r", rec.get("id"), exc_info=True)
                 attrs = []

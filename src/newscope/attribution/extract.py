@@ -9,16 +9,22 @@ from spacy.tokens import Doc
 from newscope.attribution import quote_rules, rules
 from newscope.attribution.builder import Builder
 from newscope.attribution.cues import CUE_VERBS, cue_act
+from newscope.attribution.holders import voiced
 from newscope.attribution.speakers import resolve_speakers
-from newscope.config import EntitySettings
+from newscope.config import ATTRIBUTION_SCHEMES, EntitySettings
 from newscope.entities import article_mentions
 from newscope.records import Mention
 
 
 def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None, *,
-                         labels: Sequence[str] | None = None) -> list[dict]:
-    """All attributions in ``doc`` as rows (:meth:`Attribution.to_row
+                         labels: Sequence[str] | None = None, scheme: str = "voices") -> list[dict]:
+    """The attributions in ``doc`` as rows (:meth:`Attribution.to_row
     <newscope.records.Attribution.to_row>`) with exact char offsets into ``doc.text``.
+
+    ``scheme="voices"`` keeps those that give someone a voice (:mod:`holders
+    <newscope.attribution.holders>`): the ``attributions`` table. ``scheme="polnear"`` keeps
+    every attribution the PolNeAR scheme annotates, also with an implicit holder or only
+    hypothetical or denied: ``newscope attributions`` and ``evaluate``.
 
     Speakers resolve to the entity layer's ``mentions`` of this doc (``annotate`` has
     them already); without them they are computed here with the entity ``labels``
@@ -48,7 +54,9 @@ def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None, *,
     quote_rules.orphan_quotes(b)
     b.dedupe()
     b.out.sort(key=lambda a: a.content)
-    resolve_speakers(b.out, sorted(mentions, key=lambda m: m.start))
+    resolve_speakers(b.out, sorted(mentions, key=lambda m: m.start), b.quotes)
     for a in b.out:
         a.act = cue_act(a.cue_lemma, a.kind)
-    return [a.to_row() for a in b.out]
+    if scheme not in ATTRIBUTION_SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(ATTRIBUTION_SCHEMES)}, got {scheme!r}")
+    return [a.to_row() for a in (voiced(b.out) if scheme == "voices" else b.out)]

@@ -12,7 +12,7 @@ import re
 from spacy.tokens import Token
 
 from newscope.attribution.builder import Builder
-from newscope.attribution.cues import ADDRESSEE_CUES, CLAUSE_ONLY_CUES, CUE_NOUNS
+from newscope.attribution.cues import ADDRESSEE_CUES, CLAUSE_ONLY_CUES, CUE_NOUNS, cue_act
 from newscope.attribution.speakers import MEDIA_WORDS
 from newscope.attribution.tree import (
     after_comma_or_quote,
@@ -21,6 +21,7 @@ from newscope.attribution.tree import (
     compact_np,
     cue_span,
     cut_aside,
+    irrealis,
     is_passive,
     source_span,
     span_chars,
@@ -37,7 +38,17 @@ _CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "nsubj", "punct", "agen
 
 # --------------------------------------------------------------------------- verb cues
 def verb_cue(b: Builder, verb: Token, lemma: str) -> None:
-    """"X said (that) ...", "X told AFP ...", '"...," X said', passive and phrasal cues."""
+    """"X said (that) ...", "X told AFP ...", '"...," X said', passive and phrasal cues; what
+    was only possible, conditional or not said ("could ask", "did not say") is marked
+    ``irrealis``."""
+    found = len(b.out)
+    _verb_cue(b, verb, lemma)
+    if irrealis(verb, speech=cue_act(lemma, "indirect") == "speech"):
+        for a in b.out[found:]:
+            a.irrealis = True
+
+
+def _verb_cue(b: Builder, verb: Token, lemma: str) -> None:
     clause = _clause_content(verb, b.text)
     subj = subject(verb)
     passive = is_passive(verb)

@@ -3,23 +3,31 @@
 A named source resolves to the entity mention under its head token; a pronoun or
 relative to the most recent compatible speaker or mention; a definite description ("the
 Observatory", "the soldier", "the Syrian leader") to an earlier mention or speaker it
-names; anything else is its own text. Each speaker gets a type (person, organization,
-media, official, anonymous, unknown). Linking speakers to corpus entities is a later,
+names; a role ("the president", "the GOP leader") to the person the article gives that
+role; first person outside quotes and the questions of a Q&A to the article's writer (type
+``author``, named from the byline at corpus level), the answers to the interviewee;
+anything else is its own text. Each speaker gets a type (person, organization, media,
+official, anonymous, author, unknown). Linking speakers to corpus entities is a later,
 corpus-level step (:mod:`newscope.resolve.speakers`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
+import gender_guesser.detector
 from spacy.tokens import Token
 
-from newscope.lexicon import words
+from newscope.lexicon import rows, words
 from newscope.records import Attribution, Mention, Speaker
 
-PRONOUNS_PERSON = frozenset("he she him her i me".split())
-PRONOUNS_GROUP = frozenset("it they them we us".split())
+PRONOUNS_PERSON = frozenset("he she him her his".split())
+FIRST_PERSON = frozenset("i me my".split())
+_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+PRONOUNS_GROUP = frozenset("it its they them their".split())
 RELATIVE = frozenset("who which that whom".split())
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
@@ -29,31 +37,49 @@ MEDIA_WORDS = words("media_words")
 OFFICIAL_WORDS = words("official_words")
 OFFICIAL_NAMES = words("official_names")
 ROLE_NOUNS = words("role_nouns")
+SOURCE_DOCUMENTS = words("source_documents")
+#: role noun -> the titles that show who holds it ("the senator" <- "Sen. Ted Cruz")
+ROLE_TITLES = {r["role"]: frozenset(r["titles"].split(",")) for r in rows("role_titles")}
+#: The writer of the article: ``annotate`` names this speaker from the byline.
+AUTHOR = "author"
+QUESTION_LABELS = frozenset({"q", "question"})
+ANSWER_LABELS = frozenset({"a", "answer"})
 
 
-def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Mention]) -> None:
+def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Mention],
+                     quotes: Sequence[tuple[int, int]] = ()) -> None:
     """Set every attribution's :class:`~newscope.records.Speaker`, in the order of their
     cues (contents for those without one): a speaker may refer back to an earlier one.
-    ``mentions`` are the article's entity mentions in text order."""
+    ``mentions`` are the article's entity mentions in text order, ``quotes`` its quote spans
+    (first person inside a quote is the quoted speaker, outside it the writer)."""
     history: list[Attribution] = []
     for a in sorted(attributions, key=lambda x: x.cue[0] if x.cue is not None else x.content[0]):
         if a.continues is not None:
             a.speaker = a.continues.speaker
         elif a.source is not None:
-            a.speaker = _resolve_source(a, mentions, history)
+            a.speaker = _resolve_source(a, mentions, history, quotes)
         else:
             a.speaker = Speaker()
         history.append(a)
 
 
-def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker:
+def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[Attribution],
+                    quotes: Sequence[tuple[int, int]]) -> Speaker:
     src = a.text_of(a.source)
     tok = a.head
     words = {w.lower() for w in re.findall(r"[\w-]+", src)}
     head = tok.lower_ if tok is not None else src.lower()
+    label = src.strip(" .").lower()
+    if a.cue_lemma == ":" and label in QUESTION_LABELS:
+        return Speaker(type=AUTHOR)
+    if a.cue_lemma == ":" and label in ANSWER_LABELS:
+        return _interviewee(a, mentions)
+    if tok is not None and head in FIRST_PERSON:
+        quoted = any(qs < a.source[0] < qe for qs, qe in quotes)
+        return Speaker() if quoted else Speaker(type=AUTHOR)
     if tok is not None and (head in PRONOUNS_PERSON | PRONOUNS_GROUP or head in RELATIVE):
-        return _antecedent(a, tok, mentions, history) or Speaker()
-    m = _mention_at(mentions, tok)
+        return _antecedent(a, tok, mentions, history, quotes) or Speaker()
+    m = _mention_at(mentions, tok) or _named_in_apposition(mentions, tok)
     if m is not None:
         return _mention_speaker(m, {w.lower() for w in re.findall(r"[\w-]+", m.key)} | words)
     head_lemma = tok.lemma_.lower() if tok is not None else src.split()[-1].lower()
@@ -62,7 +88,7 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         ante = _description(a, tok, mentions, history)
         if ante is not None:
             return ante
-    return Speaker(src, type=_type_of(None, words | {head_lemma}))
+    return Speaker(src, type=_description_type(head_lemma, words))
 
 
 def _mention_at(mentions: Sequence[Mention], head: Token | None) -> Mention | None:
@@ -74,13 +100,42 @@ def _mention_at(mentions: Sequence[Mention], head: Token | None) -> Mention | No
     return None
 
 
+def _named_in_apposition(mentions: Sequence[Mention], head: Token | None) -> Mention | None:
+    """The person named beside a description ("Another witness, Cheryl Campbell")."""
+    if head is None:
+        return None
+    for child in head.children:
+        if child.dep_ == "appos":
+            m = _mention_at(mentions, child)
+            if m is not None and m.label == "PERSON":
+                return m
+    return None
+
+
 def _mention_speaker(m: Mention, words: set[str]) -> Speaker:
     """A speaker resolved to mention ``m``, typed by its label and ``words``."""
-    return Speaker(m.key, m.start, m.end, _type_of(m.label, words))
+    return Speaker(m.key, m.start, m.end, _type_of(m.label, words, m.key))
 
 
-def _type_of(label: str | None, words: set[str]) -> str:
-    if label == "PERSON":
+def _description_type(head_lemma: str, words: set[str]) -> str:
+    """The type of an unnamed source, by its head noun first ("a statement by officials" is
+    a document), else by any of its words."""
+    for kind, nouns in (("anonymous", ANON_NOUNS), ("official", OFFICIAL_WORDS), ("media", MEDIA_WORDS),
+                        ("document", SOURCE_DOCUMENTS)):
+        if head_lemma in nouns:
+            return kind
+    return _type_of(None, words)
+
+
+def _looks_like_person(name: str) -> bool:
+    """A two- or three-word name whose first word is clearly a first name ("Thomas Lynch"
+    tagged ORG by the model)."""
+    parts = name.split()
+    return 2 <= len(parts) <= 3 and parts[0].isalpha() and _detector().get_gender(parts[0]) in ("male", "female")
+
+
+def _type_of(label: str | None, words: set[str], name: str = "") -> str:
+    if label == "PERSON" or label == "ORG" and _looks_like_person(name):
         return "person"
     if words & MEDIA_WORDS and not words & {"official", "officials"}:
         return "media"
@@ -95,8 +150,11 @@ def _type_of(label: str | None, words: set[str]) -> str:
     return "unknown"
 
 
-def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker | None:
-    """Most recent compatible prior speaker or mention for a pronoun / relative."""
+def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history: list[Attribution],
+                quotes: Sequence[tuple[int, int]]) -> Speaker | None:
+    """The prior speaker or mention a pronoun or relative refers to: compatible in kind
+    (person or group) and gender, not named only inside a quote; of the mentions, the
+    subject of this or the previous sentence before any later one."""
     low = tok.lower_
     pos = a.source[0]
     if low in RELATIVE:
@@ -108,6 +166,7 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
             return Speaker(a.doc_text[h.left_edge.idx : h.idx + len(h.text)], type=_type_of(None, {h.lower_, h.lemma_.lower()}))
         return None
     want_person = low in PRONOUNS_PERSON
+    gender = _PRONOUN_GENDER.get(low)
     labels = PERSON_LABELS if want_person else GROUP_LABELS
     window = pos - 1500
     best_hist = None
@@ -117,16 +176,22 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         if h.source is not None and h.source[0] >= pos:
             continue
         ok = h.speaker.type in (("person", "anonymous", "unknown") if want_person else ("organization", "media", "official"))
-        if ok:
+        if ok and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):
             best_hist = h
             break
-    best_m = None
-    for m in reversed(mentions):
-        if m.end <= pos and m.label in labels and m.start >= window:
-            if not want_person and low == "it" and m.label in ("GPE", "NORP"):
-                continue
-            best_m = m
-            break
+    candidates = [
+        m for m in reversed(mentions)
+        if m.end <= pos and m.label in labels and m.start >= window
+        and not (not want_person and low == "it" and m.label in ("GPE", "NORP"))
+        and _agrees(gender, m.key, a.doc_text, m.start)
+        and not any(qs < m.start < qe for qs, qe in quotes)
+    ]
+    recent = [m for m in candidates if _sentences_back(m, tok) <= 2]
+    if recent:  # the clearest gender match, then a subject, then the nearest
+        best_m = max(recent, key=lambda m: (_gender_fit(gender, m.key, a.doc_text, m.start),
+                                            _is_subject(m, tok), m.start))
+    else:
+        best_m = next(iter(candidates), None)
     hist_pos = (best_hist.source[0] if best_hist.source else 0) if best_hist else -1
     if best_hist is not None and (best_m is None or hist_pos >= best_m.start or not want_person):
         return best_hist.speaker
@@ -135,20 +200,112 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
     return None
 
 
+def _sentences_back(m: Mention, pronoun: Token) -> int:
+    """How many sentences before the pronoun's mention ``m`` is (0: the same one)."""
+    doc = pronoun.doc
+    tok = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if tok is None:
+        return 99
+    sents = list(doc[tok.root.sent.start : pronoun.sent.end].sents)
+    return len(sents) - 1
+
+
+def _is_subject(m: Mention, pronoun: Token) -> bool:
+    span = pronoun.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> int:
+    """2: ``name`` is clearly of the pronoun's ``gender`` (a courtesy title, a clear first
+    name); 1: it may be ("mostly" female, unknown); 0: it is clearly not."""
+    if gender is None:
+        return 1
+    title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$", text[max(0, start - 6) : start]) if start else None
+    if title is not None:
+        return 2 if (title.group(1) == "Mr") == (gender == "male") else 0
+    first = name.split()[0] if name.split() else ""
+    guess = _detector().get_gender(first) if first.isalpha() else "unknown"
+    if guess in ("male", "female"):
+        return 2 if guess == gender else 0
+    return 1
+
+
+def _agrees(gender: str | None, name: str, text: str, start: int | None) -> bool:
+    """Can a "he"/"she" (``gender``) refer to ``name``?"""
+    return _gender_fit(gender, name, text, start) > 0
+
+
+@functools.cache
+def _detector() -> gender_guesser.detector.Detector:
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
 def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker | None:
     """'the Observatory' -> Syrian Observatory for Human Rights; 'the soldier' -> 'one soldier'."""
     pos = a.source[0]
     head = tok.text.lower()
-    for m in reversed(mentions):
-        if m.end <= pos and tok.text[:1].isupper() and head in m.key.lower().split():
+    # a name ("Gorka", "the Observatory"), not a capital at a sentence start ("Officials said")
+    named = tok.text[:1].isupper() and (tok.pos_ == "PROPN" or not tok.is_sent_start)
+    for m in reversed(mentions if named else ()):
+        if m.end <= pos and named and head in m.key.lower().split():
             return _mention_speaker(m, set(m.key.lower().split()))
     for h in reversed(history):
+        # a description repeats an earlier unnamed one ("one soldier" ... "the soldier")
         source_text = h.text_of(h.source)
-        if source_text and head in source_text.lower().split() and h.source[0] < pos:
+        if (source_text and head in source_text.lower().split() and h.source[0] < pos
+                and h.speaker is not None and h.speaker.start is None and h.speaker.type != AUTHOR):
             return h.speaker
-    if tok.lemma_.lower() in ROLE_NOUNS:
+    role = tok.lemma_.lower()
+    if role in ANON_NOUNS and role not in ROLE_NOUNS or tok.tag_ in ("NNS", "NNPS"):
+        return None  # "officials", "a source", "Republican senators": not one person named before
+    if role in ROLE_TITLES:
+        holder = _role_holder(a.doc_text, role, mentions, pos)
+        return None if holder is None else Speaker(holder.key, holder.start, holder.end, "person")
+    if role in ROLE_NOUNS:
         # "the embattled Syrian leader": the most recently named person
         for m in reversed(mentions):
             if m.end <= pos and m.label == "PERSON":
                 return Speaker(m.key, m.start, m.end, "person")
     return None
+
+
+def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
+    """The person the article gives ``role``: a title before the name ("Sen. Ted Cruz", "GOP
+    leader Mitch McConnell") or the role in an appositive after it ("Mitch McConnell, the
+    Senate majority leader"). The role's own word is better evidence than its other titles
+    ("leader" before "president"); of equal evidence, the holder named last before ``pos``,
+    else the first after."""
+    holders: dict[int, list[Mention]] = {0: [], 1: []}
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        title = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, m.start - 20) : m.start])
+        after = re.match(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;:\n]{0,50})", text[m.end : m.end + 60])
+        evidence = {title.group(1).lower()} if title else set()
+        evidence |= set(re.findall(r"[a-z]+", after.group(1).lower())) if after else set()
+        if role in evidence:
+            holders[0].append(m)
+        elif evidence & ROLE_TITLES[role]:
+            holders[1].append(m)
+    for tier in holders.values():
+        keys = {m.key for m in tier}
+        # the holder named last before the description, by any of its mentions
+        earlier = [m for m in mentions if m.key in keys and m.end <= pos]
+        holder = earlier[-1] if earlier else next((m for m in tier if m.start > pos), None)
+        if holder is not None:
+            return holder
+    return None
+
+
+def _interviewee(a: Attribution, mentions: Sequence[Mention]) -> Speaker:
+    """Who answers in a Q&A: the person named most often before the first question (in the
+    introduction), else in the whole article."""
+    first_q = re.search(r"^[ \t]*(?:Q|Question)[ \t]*[.:]", a.doc_text, re.M)
+    cut = first_q.start() if first_q else len(a.doc_text)
+    people = [m for m in mentions if m.label == "PERSON"]
+    intro = [m for m in people if m.end <= cut] or people
+    if not intro:
+        return Speaker()
+    key, _ = Counter(m.key for m in intro).most_common(1)[0]
+    m = next(m for m in intro if m.key == key)
+    return Speaker(m.key, m.start, m.end, "person")

@@ -191,3 +191,22 @@ def after_comma_or_quote(doc: Doc, i: int) -> bool:
     while j >= 0 and doc[j].is_space:
         j -= 1
     return j >= 0 and doc[j].text in (",", "”", '"', "''", "—", "--")
+
+
+_HYPOTHETICAL_MODALS = frozenset("could might may would should must can 'd ca".split())
+_CONDITIONS = frozenset("if unless whether".split())
+
+
+def irrealis(verb: Token, speech: bool) -> bool:
+    """Is what ``verb`` reports only possible or conditional, or (for a ``speech`` verb)
+    denied? A modal ("could ask", "might argue"), a negated speech verb ("did not say"; "does
+    not believe" still states a stance), or a condition on it or on a verb above it in its
+    clause ("unless he wants to leave", "whether they knew")."""
+    if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS or speech and c.dep_ == "neg" for c in verb.children):
+        return True
+    for tok in (verb, *verb.ancestors):
+        if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in tok.children):
+            return True
+        if tok.dep_ not in ("xcomp", "conj", "aux", "advcl"):
+            break
+    return False

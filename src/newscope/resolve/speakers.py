@@ -1,6 +1,6 @@
 """Speakers -> corpus entities: link each attribution's speaker to the entity of the
-mention it overlaps most, and give each speaker entity one type and each person speaker a
-gender."""
+mention it overlaps most, name the writer's own attributions from the byline, and give
+each speaker entity one type and each person speaker a gender."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import gender_guesser.detector
 import numpy as np
 import pandas as pd
 
+from newscope.attribution.speakers import AUTHOR
 from newscope.lexicon import rows
 from newscope.tables import most_common
 
@@ -52,6 +53,22 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
     return out
 
 
+def name_authors(attributions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """The writer's own attributions (``speaker_type`` ``author``: first person outside
+    quotes, the questions of a Q&A) get the first author of the article's byline
+    (``articles.authors``) as ``speaker``; with no byline the speaker stays empty."""
+    out = attributions.copy()
+    is_author = out["speaker_type"].eq(AUTHOR)
+    if not is_author.any() or "authors" not in articles:
+        return out
+    bylines = articles.set_index("article_id")["authors"].dropna()
+    first = bylines.str.split(r",|;|\band\b", n=1, regex=True).str[0].str.strip(" \"'“”")
+    names = out.loc[is_author, "article_id"].map(first[first.ne("")]).astype(object)
+    out["speaker"] = out["speaker"].astype(object)
+    out.loc[is_author, "speaker"] = names.where(names.notna(), None)
+    return out
+
+
 def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity, else its
     most frequent type among its attributions other than ``unknown`` (ties: alphabetically
@@ -81,15 +98,15 @@ GENDER_METHOD = (
 
 
 def speaker_genders(attributions: pd.DataFrame, *, min_share: float = 2 / 3) -> pd.Series:
-    """``speaker_gender`` per attribution: ``female``, ``male`` or ``unknown`` for person
-    speakers, None for the others. One gender per speaker (its entity, else its name within
+    """``speaker_gender`` per attribution: ``female``, ``male`` or ``unknown`` for person and
+    named author speakers, None for the others. One gender per speaker (its entity, else its name within
     the article), from all its attributions: pronoun sources and courtesy titles when one
     gender has at least ``min_share`` of them, else the first name's gender in the
     gender-guesser list (only its clear ``male``/``female``), else unknown.
 
     ``attributions`` needs ``article_id, speaker, speaker_type, speaker_entity_id, source_text``.
     """
-    person = attributions["speaker_type"].eq("person") & attributions["speaker"].notna()
+    person = attributions["speaker_type"].isin(["person", AUTHOR]) & attributions["speaker"].notna()
     frame = attributions.loc[person, ["article_id", "speaker", "speaker_entity_id", "source_text"]]
     key = frame["speaker_entity_id"].astype("string").fillna(frame["article_id"] + "\x1f" + frame["speaker"])
     words = frame["source_text"].fillna("").str.lower().str.findall(r"[a-z]+")

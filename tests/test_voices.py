@@ -1,0 +1,113 @@
+"""Which attributions give someone a voice, and who speaks: one hand-written case for each
+kind of error seen in judged samples of real news (issue 16)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from newscope.attribution import extract_attributions
+from newscope.resolve.speakers import name_authors, speaker_genders
+
+
+def _run(nlp, text: str, scheme: str = "voices") -> list[dict]:
+    return extract_attributions(nlp(text), scheme=scheme)
+
+
+def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
+    return [(a["source_text"], a["speaker"], a["speaker_type"]) for a in _run(nlp, text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Winner: Bernie Sanders\nThe senator won the debate on Tuesday.",        # label line
+    "PHOTOS: Protesters march on the capitol in the rain.",                  # page label in capitals
+    "It seems the plan is unrealistic.",                                     # the writer's hedge
+    "We know that the economy is growing.",                                  # the writer's "we"
+    "If you sign up, you agree to receive email newsletters.",               # page text
+    "He could ask whether they knew the answer.",                            # hypothetical
+    "Unless he wants to leave, the senator will stay in Washington.",        # condition
+    "She did not say whether the plan would pass.",                          # not said
+    "The plan is widely expected to pass next week.",                        # no holder
+    "Cohen pleaded guilty to lying to Congress.",                            # an act, not speech
+])
+def test_no_voice(nlp, text: str) -> None:
+    assert _run(nlp, text) == []
+
+
+def test_the_polnear_scheme_keeps_hypothetical_and_holderless_attributions(nlp) -> None:
+    assert [a["cue_lemma"] for a in _run(nlp, "He could ask whether they knew the answer.", "polnear")] == ["ask"]
+    assert _run(nlp, "The plan is widely expected to pass next week.", "polnear")
+
+
+def test_transcript_label_in_capitals_is_a_speaker_a_heading_is_not(nlp) -> None:
+    text = "AMY GOODMAN: Welcome to the show.\nTHE FACTS: The bill passed in 2010."
+    assert [a["source_text"] for a in _run(nlp, text)] == ["AMY GOODMAN"]
+
+
+def test_first_person_outside_quotes_is_the_author_named_from_the_byline(nlp) -> None:
+    atts = _run(nlp, "I think the plan is a mistake. “I will fight it,” the mayor said.")
+    assert [(a["speaker"], a["speaker_type"]) for a in atts if a["cue_lemma"] == "think"] == [(None, "author")]
+    rows = pd.DataFrame([{**a, "article_id": "x"} for a in atts])
+    byline = pd.DataFrame({"article_id": ["x"], "authors": ["Rand Paul, Staff Writer"]})
+    named = name_authors(rows, byline)
+    assert named.loc[named["cue_lemma"].eq("think"), "speaker"].tolist() == ["Rand Paul"]
+    assert named.loc[named["cue_lemma"].eq("say"), "speaker"].tolist() == ["the mayor"]
+    no_byline = name_authors(rows, byline.assign(authors=[None]))
+    assert no_byline.loc[no_byline["cue_lemma"].eq("think"), "speaker"].isna().all()
+
+
+def test_author_gender_comes_from_the_byline_name() -> None:
+    atts = pd.DataFrame({"article_id": ["x"], "speaker": ["Jane Doe"], "speaker_type": ["author"],
+                         "speaker_entity_id": [None], "source_text": ["I"]})
+    assert speaker_genders(atts).tolist() == ["female"]
+
+
+def test_q_and_a_questions_are_the_interviewer_answers_the_interviewee(nlp) -> None:
+    text = ("John Smith is the author of a new book on taxes. John Smith spoke to us.\n"
+            "Q: Why did you write it?\nA: I wanted to explain the tax code.")
+    assert _speakers(nlp, text) == [("Q", None, "author"), ("A", "John Smith", "person")]
+
+
+def test_role_nouns_resolve_to_the_holder_of_the_role(nlp) -> None:
+    text = ("Sen. Ted Cruz opened the hearing on Tuesday. President Donald Trump spoke later.\n"
+            "The president said the plan would work.")
+    assert _speakers(nlp, text) == [("The president", "Donald Trump", "person")]
+    text = ("Mitch McConnell, the Senate majority leader, met Bashar al-Assad. "
+            "The GOP leader said the talks failed.")
+    assert _speakers(nlp, text) == [("The GOP leader", "Mitch McConnell", "person")]
+
+
+def test_a_role_with_no_holder_in_the_article_stays_a_description(nlp) -> None:
+    text = "Bashar al-Assad met the envoy on Monday. The senator said the talks failed."
+    assert _speakers(nlp, text) == [("The senator", "The senator", "unknown")]
+
+
+def test_plural_descriptions_are_not_one_person(nlp) -> None:
+    text = "Sen. Ted Cruz spoke on Monday. Republican senators said the bill would fail."
+    assert _speakers(nlp, text) == [("Republican senators", "Republican senators", "anonymous")]
+
+
+def test_pronouns_agree_in_gender(nlp) -> None:
+    text = "Sen. Bernie Sanders endorsed Hillary Clinton on Tuesday. She said the party must unite."
+    assert ("She", "Hillary Clinton", "person") in _speakers(nlp, text)
+
+
+def test_pronouns_skip_names_inside_quotes(nlp) -> None:
+    text = "Tommy Wells spoke at the meeting.\n“John Smith has failed this city,” he said."
+    assert _speakers(nlp, text) == [("he", "Tommy Wells", "person")]
+
+
+def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
+    assert _speakers(nlp, "He said the plan would fail.") == [("He", None, "unknown")]
+
+
+@pytest.mark.parametrize("text, source, speaker, speaker_type", [
+    ("Officials said the talks had failed.", "Officials", "Officials", "anonymous"),
+    ("The report found that wages had fallen.", "The report", "The report", "document"),
+    ("A White House official said the talks had failed.", "A White House official", "A White House official", "anonymous"),
+    ("Another witness, Cheryl Campbell, said the men fled.", "Another witness, Cheryl Campbell", "Cheryl Campbell", "person"),
+    ("The National Weather Service said the storm would weaken.", "The National Weather Service",
+     "National Weather Service", "official"),
+])
+def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: str) -> None:
+    assert _speakers(nlp, text) == [(source, speaker, speaker_type)]
