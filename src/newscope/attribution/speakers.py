@@ -38,6 +38,7 @@ OFFICIAL_WORDS = words("official_words")
 OFFICIAL_NAMES = words("official_names")
 ROLE_NOUNS = words("role_nouns")
 SOURCE_DOCUMENTS = words("source_documents")
+ORGANIZATION_NOUNS = words("organization_nouns")
 #: role noun -> the titles that show who holds it ("the senator" <- "Sen. Ted Cruz")
 ROLE_TITLES = {r["role"]: frozenset(r["titles"].split(",")) for r in rows("role_titles")}
 #: The writer of the article: ``annotate`` names this speaker from the byline.
@@ -121,7 +122,7 @@ def _description_type(head_lemma: str, words: set[str]) -> str:
     """The type of an unnamed source, by its head noun first ("a statement by officials" is
     a document), else by any of its words."""
     for kind, nouns in (("anonymous", ANON_NOUNS), ("official", OFFICIAL_WORDS), ("media", MEDIA_WORDS),
-                        ("document", SOURCE_DOCUMENTS)):
+                        ("document", SOURCE_DOCUMENTS), ("organization", ORGANIZATION_NOUNS)):
         if head_lemma in nouns:
             return kind
     return _type_of(None, words)
@@ -163,7 +164,8 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
             m = _mention_at(mentions, h)
             if m is not None:
                 return _mention_speaker(m, set())
-            return Speaker(a.doc_text[h.left_edge.idx : h.idx + len(h.text)], type=_type_of(None, {h.lower_, h.lemma_.lower()}))
+            phrase = a.doc_text[h.left_edge.idx : h.idx + len(h.text)]
+            return Speaker(phrase, type=_description_type(h.lemma_.lower(), set(re.findall(r"[\w-]+", phrase.lower()))))
         return None
     want_person = low in PRONOUNS_PERSON
     gender = _PRONOUN_GENDER.get(low)
@@ -246,9 +248,13 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
     head = tok.text.lower()
     # a name ("Gorka", "the Observatory"), not a capital at a sentence start ("Officials said")
     named = tok.text[:1].isupper() and (tok.pos_ == "PROPN" or not tok.is_sent_start)
-    for m in reversed(mentions if named else ()):
-        if m.end <= pos and named and head in m.key.lower().split():
-            return _mention_speaker(m, set(m.key.lower().split()))
+    bare = all(c.dep_ == "det" for c in tok.children)  # "the foundation", not "the campaign of X"
+    if named or bare and tok.lemma_.lower() in ORGANIZATION_NOUNS:  # "the foundation" -> Clinton Foundation
+        before = [m for m in reversed(mentions) if m.end <= pos]
+        after = [m for m in mentions if m.start > pos] if named else []  # "Pelosi said", named in full later
+        for m in before + after:
+            if head in m.key.lower().split() and m.label in (SPEAKER_LABELS if named else GROUP_LABELS):
+                return _mention_speaker(m, set(m.key.lower().split()))
     for h in reversed(history):
         # a description repeats an earlier unnamed one ("one soldier" ... "the soldier")
         source_text = h.text_of(h.source)
