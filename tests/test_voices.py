@@ -111,3 +111,16 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
 ])
 def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: str) -> None:
     assert _speakers(nlp, text) == [(source, speaker, speaker_type)]
+
+
+def test_a_coordinated_source_is_the_whole_group(nlp) -> None:
+    assert _speakers(nlp, "Some Democrats and Republicans said the bill was flawed.") == [
+        ("Some Democrats and Republicans", "Some Democrats and Republicans", "organization")]
+    assert _speakers(nlp, "Donald Trump and Mike Pence said the election was stolen.") == [
+        ("Donald Trump and Mike Pence", "Donald Trump and Mike Pence", "person")]
+
+
+def test_demonstratives_and_the_writers_we_are_nobody_a_later_pronoun_can_follow(nlp) -> None:
+    text = "“We must act,” we wrote last week. He said the plan would fail."
+    assert all(a["speaker"] not in ("we", "We") for a in _run(nlp, text))
+    assert _run(nlp, "This shows that the plan failed.") == []

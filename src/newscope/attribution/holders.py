@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR
+from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR, NON_HOLDERS
 from newscope.lexicon import words
 from newscope.records import Attribution
 
-NON_HOLDERS = words("non_holders")
 LABEL_WORDS = words("label_words")
 #: Pronouns that count as a holder only when resolved ("it said" -> the company); with a
 #: stance cue they are the writer's ("it seems", "that shows").
-_REFERRING = frozenset("it this that which what".split())
+_REFERRING = frozenset("it this these that which what".split())
 #: Cues of lines that credit by layout ("NAME: text", '"..." ― NAME'), not by grammar.
 _LABEL_CUES = frozenset({":", "―"})
 

@@ -29,6 +29,9 @@ FIRST_PERSON = frozenset("i me my".split())
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 RELATIVE = frozenset("who which that whom".split())
+DEMONSTRATIVES = frozenset("this these".split())
+#: Words naming nobody who spoke (the writer's "we", generic "you"): see attribution.holders.
+NON_HOLDERS = words("non_holders")
 PERSON_LABELS = frozenset({"PERSON"})
 GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 SPEAKER_LABELS = PERSON_LABELS | GROUP_LABELS | {"FAC"}  # mentions a source can name
@@ -80,7 +83,18 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         return Speaker() if quoted else Speaker(type=AUTHOR)
     if tok is not None and (head in PRONOUNS_PERSON | PRONOUNS_GROUP or head in RELATIVE):
         return _antecedent(a, tok, mentions, history, quotes) or Speaker()
+    if head in NON_HOLDERS or head in DEMONSTRATIVES:
+        return Speaker()  # "we", "you", "this": nobody the text names
     m = _mention_at(mentions, tok) or _named_in_apposition(mentions, tok)
+    if tok is not None and (tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)):
+        # "Some Democrats and Republicans", "Warren and others": the group, not one of it
+        heads = [tok.head if tok.dep_ == "conj" else tok]
+        heads += [c for c in heads[0].subtree if c.dep_ == "conj" and c.head in heads]
+        if all((n := _mention_at(mentions, h)) is not None and n.label == "PERSON" for h in heads):
+            kind = "person"
+        else:
+            kind = _type_of(m.label, words, m.key) if m is not None else _description_type(tok.lemma_.lower(), words)
+        return Speaker(_last_line(src), type=kind)
     if m is not None:
         return _mention_speaker(m, {w.lower() for w in re.findall(r"[\w-]+", m.key)} | words)
     head_lemma = tok.lemma_.lower() if tok is not None else src.split()[-1].lower()
@@ -89,7 +103,12 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         ante = _description(a, tok, mentions, history)
         if ante is not None:
             return ante
-    return Speaker(src, type=_description_type(head_lemma, words))
+    return Speaker(_last_line(src), type=_description_type(head_lemma, words))
+
+
+def _last_line(text: str) -> str:
+    """A description cut to its last line ("...\n\nMillions" -> "Millions")."""
+    return text.rsplit("\n", 1)[-1].strip(" \t\"'“”.,")
 
 
 def _mention_at(mentions: Sequence[Mention], head: Token | None) -> Mention | None:
@@ -162,9 +181,12 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         h = tok.head.head if tok.head.dep_ == "relcl" else None
         if h is not None:
             m = _mention_at(mentions, h)
-            if m is not None:
+            if m is not None and h.dep_ != "conj":
                 return _mention_speaker(m, set())
-            phrase = a.doc_text[h.left_edge.idx : h.idx + len(h.text)]
+            first = h
+            while first.dep_ == "conj":  # "Warren and others who ...": the whole group
+                first = first.head
+            phrase = _last_line(a.doc_text[first.left_edge.idx : h.idx + len(h.text)])
             return Speaker(phrase, type=_description_type(h.lemma_.lower(), set(re.findall(r"[\w-]+", phrase.lower()))))
         return None
     want_person = low in PRONOUNS_PERSON
