@@ -79,7 +79,7 @@ def test_role_nouns_resolve_to_the_holder_of_the_role(nlp) -> None:
 
 def test_a_role_with_no_holder_in_the_article_stays_a_description(nlp) -> None:
     text = "Bashar al-Assad met the envoy on Monday. The senator said the talks failed."
-    assert _speakers(nlp, text) == [("The senator", "The senator", "unknown")]
+    assert _speakers(nlp, text) == [("The senator", "The senator", "anonymous")]  # unnamed
 
 
 def test_plural_descriptions_are_not_one_person(nlp) -> None:

@@ -103,7 +103,7 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         ante = _description(a, tok, mentions, history)
         if ante is not None:
             return ante
-    return Speaker(_last_line(src), type=_description_type(head_lemma, words))
+    return Speaker(_last_line(src), type=_description_type(head_lemma, words, tok))
 
 
 def _last_line(text: str) -> str:
@@ -137,14 +137,21 @@ def _mention_speaker(m: Mention, words: set[str]) -> Speaker:
     return Speaker(m.key, m.start, m.end, _type_of(m.label, words, m.key))
 
 
-def _description_type(head_lemma: str, words: set[str]) -> str:
+def _description_type(head_lemma: str, words: set[str], head: Token | None = None) -> str:
     """The type of an unnamed source, by its head noun first ("a statement by officials" is
-    a document), else by any of its words."""
-    for kind, nouns in (("anonymous", ANON_NOUNS), ("official", OFFICIAL_WORDS), ("media", MEDIA_WORDS),
-                        ("document", SOURCE_DOCUMENTS), ("organization", ORGANIZATION_NOUNS)):
+    a document; an unresolved role, "one Democratic lawmaker", is anonymous), else by any of
+    its words; a lone surname the model did not tag ("Pelosi") is a person."""
+    for kind, nouns in (("anonymous", ANON_NOUNS | ROLE_NOUNS), ("official", OFFICIAL_WORDS),
+                        ("media", MEDIA_WORDS), ("document", SOURCE_DOCUMENTS),
+                        ("organization", ORGANIZATION_NOUNS)):
         if head_lemma in nouns:
             return kind
-    return _type_of(None, words)
+    kind = _type_of(None, words)
+    if kind == "unknown" and head is not None and head.tag_ == "NNP" and head.text[:1].isupper() \
+            and all(c.dep_ == "compound" and c.tag_ == "NNP" or c.lower_.rstrip(".") in ("mr", "mrs", "ms", "dr")
+                    for c in head.children):
+        return "person"
+    return kind
 
 
 def _looks_like_person(name: str) -> bool:
