@@ -579,12 +579,14 @@ def test_a_source_never_runs_over_a_line_break(nlp):
 def test_each_speaker_entity_has_one_type() -> None:
     from newscope.resolve.speakers import unify_speaker_types
 
-    attrs = pd.DataFrame({"speaker_entity_id": ["T", "T", "T", "U", "U", "U", None, "V"],
+    attrs = pd.DataFrame({"speaker_entity_id": ["T", "T", "T", "U", "U", "U", None, "V", "W"],
                           "speaker_type": ["person", "organization", "organization", "official", "organization",
-                                           "official", "anonymous", "unknown"]})
-    entities = pd.DataFrame({"entity_id": ["T", "U", "V"], "label": ["PERSON", "ORG", "ORG"]})
+                                           "official", "anonymous", "unknown", "organization"]})
+    entities = pd.DataFrame({"entity_id": ["T", "U", "V", "W"], "label": ["PERSON", "ORG", "ORG", "ORG"],
+                             "name": ["Trump", "State Department", "Acme", "Roger Ailes"]})
     out = unify_speaker_types(attrs, entities)
-    assert out["speaker_type"].tolist() == ["person"] * 3 + ["official"] * 3 + ["anonymous", "unknown"]
+    # W: named like a person (a clear first name), whatever the model's label
+    assert out["speaker_type"].tolist() == ["person"] * 3 + ["official"] * 3 + ["anonymous", "unknown", "person"]
 
 
 @pytest.mark.parametrize("text", ["Critics said the plan would fail.", "Investigators said the fire was set.",

@@ -35,10 +35,14 @@ def cue_class(lemma: str | None) -> str:
 
 
 def cue_act(lemma: str | None, kind: str) -> str:
-    """``"speech"`` (said, wrote, tweeted, announced, ...) or ``"stance"`` (believes, wants,
-    supports, ...): the table's ``act`` for a listed lemma; else speech for a quote and
-    stance for anything else ("growing fears that ...")."""
-    return _ACTS.get(_table_key(lemma)) or ("speech" if kind in QUOTE_KINDS else "stance")
+    """``"speech"`` (said, wrote, tweeted, announced, ...), ``"stance"`` (believes, wants,
+    supports, ...) or ``"none"`` (declined, dubbed, showed: no one's words or mind): the
+    table's ``act`` for a listed lemma, but always speech for a quote; else stance
+    ("growing fears that ...")."""
+    act = _ACTS.get(_table_key(lemma))
+    if kind in QUOTE_KINDS and act in (None, "none"):
+        return "speech"  # a quote is speech, whatever verb frames it
+    return act or "stance"
 
 
 def _table_key(lemma: str | None) -> str | None:

@@ -50,6 +50,7 @@ def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None, *,
     quote_rules.colon_quotes(b)
     quote_rules.framed_quotes(b)
     quote_rules.speaker_labels(b)
+    quote_rules.from_lead_ins(b)
     quote_rules.dash_credits(b)
     quote_rules.orphan_quotes(b)
     b.dedupe()
@@ -59,4 +60,4 @@ def extract_attributions(doc: Doc, mentions: Sequence[Mention] | None = None, *,
         a.act = cue_act(a.cue_lemma, a.kind)
     if scheme not in ATTRIBUTION_SCHEMES:
         raise ValueError(f"scheme must be one of {', '.join(ATTRIBUTION_SCHEMES)}, got {scheme!r}")
-    return [a.to_row() for a in (voiced(b.out) if scheme == "voices" else b.out)]
+    return [a.to_row() for a in (voiced(doc, b.out) if scheme == "voices" else b.out)]

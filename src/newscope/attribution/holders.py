@@ -9,7 +9,10 @@ Runs once speakers are resolved, because a pronoun counts only when it refers to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+
+from spacy.tokens import Doc
 
 from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR, NON_HOLDERS
 from newscope.lexicon import words
@@ -21,31 +24,58 @@ LABEL_WORDS = words("label_words")
 _REFERRING = frozenset("it this these that which what".split())
 #: Cues of lines that credit by layout ("NAME: text", '"..." ― NAME'), not by grammar.
 _LABEL_CUES = frozenset({":", "―"})
+#: Cues whose object is what was said, not its topic ("called it a hoax").
+_NAMING_CUES = frozenset({"call", "describe", "label", "brand"})
 
 
-def voiced(attributions: Sequence[Attribution]) -> list[Attribution]:
-    """The ``attributions`` (speakers resolved, ``act`` set) that give someone a voice; a
-    continuation stays when what it continues stays."""
+def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
+    """The ``attributions`` of ``doc`` (speakers resolved, ``act`` set) that give someone a
+    voice; a continuation stays when what it continues stays."""
     kept: list[Attribution] = []
     for a in attributions:
         if a.continues is not None:
             if any(k is a.continues for k in kept):
                 kept.append(a)
-        elif gives_voice(a):
+        elif gives_voice(a) and (a.kind != "indirect" or a.cue_lemma in _LABEL_CUES or says_something(doc, a)):
             kept.append(a)
     return kept
 
 
+def says_something(doc: Doc, a: Attribution) -> bool:
+    """Is an indirect attribution's content a statement, not a topic or a headline? It has a
+    verb ("said the plan would fail"; "criticized the plan", "referring to TARP" name only
+    what was talked about) unless the cue names what was said ("called it a hoax"), it has
+    three words or more, and its cue is not on a headline line ("AP Calls The Race")."""
+    span = doc.char_span(*a.content, alignment_mode="expand")
+    words = re.findall(r"\w+", a.text_of(a.content))
+    if span is None or len(words) < 3 or _on_headline(a):
+        return False
+    return a.cue_lemma in _NAMING_CUES or any(t.pos_ in ("VERB", "AUX") for t in span)
+
+
+def _on_headline(a: Attribution) -> bool:
+    """Is the cue on a line of four or more words, most of them capitalised, with no final stop?"""
+    lo = a.doc_text.rfind("\n", 0, a.cue[0]) + 1 if a.cue else 0
+    hi = a.doc_text.find("\n", lo)
+    line = a.doc_text[lo : hi if hi >= 0 else len(a.doc_text)].strip()
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return (len(words) >= 4 and not line.endswith((".", "?", "!", "”", '"', ":"))
+            and sum(w[0].isupper() for w in words) >= 0.7 * len(words))
+
+
 def gives_voice(a: Attribution) -> bool:
     """Does ``a`` name (or refer to) someone who said or holds its content?"""
-    if a.irrealis:
+    if a.irrealis or a.act == "none":
         return False
+    speaker = a.speaker
+    if a.act == "stance" and a.kind == "indirect" and speaker is not None and (
+            speaker.type == "document" or speaker.type == "unknown" and speaker.name is not None):
+        return False  # a report or a thing holds no view ("the data supported prices")
     if a.source is None:
         return a.kind in ("direct", "mixed")  # a quote with its speaker unknown is still speech
     head = a.head.lower_ if a.head is not None else a.text_of(a.source).strip().lower()
     if head in NON_HOLDERS:
         return False
-    speaker = a.speaker
     if head in _REFERRING and (speaker is None or speaker.name is None or a.act == "stance"):
         return False
     if a.cue_lemma in _LABEL_CUES:

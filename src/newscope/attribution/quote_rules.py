@@ -1,6 +1,6 @@
 """The extraction rules run over quote marks and lines once the token rules are done:
-colon quotes, quotes framed by any verb, transcript labels, dash credits and quote
-paragraphs that continue the previous speaker."""
+colon quotes, quotes framed by any verb, transcript labels, "from X:" lead-ins, dash
+credits and quote paragraphs that continue the previous speaker."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from newscope.attribution.tree import cue_span, source_span
 from newscope.records import Attribution
 
 _LABEL = re.compile(r"^[ \t]*[\"“]?((?:[A-Z][\w.'’-]*\.?[ \t]+){0,3}[A-Z][\w.'’-]*)[ \t]*:[ \t]+(\S.*)$", re.M)
+_FROM_LEAD_IN = re.compile(r"\bfrom[ \t]+([^:\n]{2,80}?)[ \t]*:[ \t]*\n?[ \t]*$")
 _DASH = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.'’-]*\s?){1,4})")
 
 
@@ -54,6 +55,9 @@ def framed_quotes(b: Builder) -> None:
             for t in after:
                 if t.pos_ == "VERB" and t.i - first.i <= 8:
                     sub = next((c for c in t.children if c.dep_ == "nsubj"), None)
+                    if sub is None and t.i == first.i and any(c.dep_ == "ccomp" and c.i < t.i for c in t.children):
+                        # '"...," sighed the mayor': inverted, the speaker parsed as an object
+                        sub = next((c for c in t.rights if c.dep_ in ("dobj", "attr")), None)
                     if sub is not None and (sub.left_edge.i == first.i or (t.i == first.i and sub.i > t.i)):
                         verb, subj = t, sub
                     break
@@ -87,6 +91,22 @@ def speaker_labels(b: Builder) -> None:
         if ce - cs < 3:
             continue
         b.add(name, (colon, colon + 1), (cs, ce), "direct", ":", None, _name_head(b, name), expand=False)
+
+
+def from_lead_ins(b: Builder) -> None:
+    """'And from Chairwoman Maxine Waters: "..."': a quote introduced by "from" and a name
+    with no verb (the name must be one the article mentions, see attribution.holders)."""
+    covered = b.covered()
+    for qs, qe in b.quotes:
+        if any(s0 < qe and e0 > qs for s0, e0 in covered):
+            continue
+        m = _FROM_LEAD_IN.search(b.text, max(0, qs - 120), qs)
+        if m is None:
+            continue
+        name = trim_ws(b.text, m.start(1), m.end(1))
+        colon = b.text.rindex(":", 0, qs)
+        b.add(name, (colon, colon + 1), (qs, qe), "direct", ":", None, _name_head(b, name))
+        covered.append((qs, qe))
 
 
 def dash_credits(b: Builder) -> None:

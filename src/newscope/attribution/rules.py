@@ -14,6 +14,7 @@ from spacy.tokens import Token
 from newscope.attribution.builder import Builder
 from newscope.attribution.cues import ADDRESSEE_CUES, CLAUSE_ONLY_CUES, CUE_NOUNS, cue_act
 from newscope.attribution.speakers import MEDIA_WORDS
+from newscope.lexicon import words
 from newscope.attribution.tree import (
     after_comma_or_quote,
     agent,
@@ -31,6 +32,9 @@ from newscope.attribution.tree import (
     that_clause,
 )
 
+#: Words that make a phrase after a cue its channel: media ("on state television") and
+#: platforms ("on Twitter").
+CHANNEL_WORDS = MEDIA_WORDS | words("platforms")
 _ADJUNCT_PREPS = frozenset("in at during after before from since until amid despite throughout".split())
 _COMPLEMENTS = frozenset("dobj attr oprd dative ccomp xcomp pcomp acomp prep".split())
 _CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "nsubj", "punct", "agent"})
@@ -167,8 +171,8 @@ def _object_content(verb: Token, chan: tuple[int, int] | None) -> tuple[int, int
         return c.dep_ in _COMPLEMENTS
 
     def is_adjunct(c: Token) -> bool:
-        if chan is not None and chan[0] <= c.idx < chan[1] + 1:
-            return True
+        if chan is not None and (chan[0] <= c.idx < chan[1] + 1 or any(chan[0] <= p.idx < chan[1] for p in c.children)):
+            return True  # the channel, or the preposition before it ("on Twitter")
         return c.dep_ == "prep" and (
             c.lower_ in _ADJUNCT_PREPS or any(p.ent_type_ in ("DATE", "TIME") for p in c.children)
         )
@@ -204,7 +208,7 @@ def channel(verb: Token, lemma: str) -> tuple[int, int] | None:
                                     return compact_np(r)
                     continue
                 phrase = {t.lower_ for t in p.subtree}
-                if c.lower_ == "to" and lemma in ("say", "speak", "write", "talk", "explain") or phrase & MEDIA_WORDS:
+                if c.lower_ == "to" and lemma in ("say", "speak", "write", "talk", "explain") or phrase & CHANNEL_WORDS:
                     return compact_np(p)
     return None
 

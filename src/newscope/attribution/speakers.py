@@ -13,14 +13,13 @@ corpus-level step (:mod:`newscope.resolve.speakers`).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
 
-import gender_guesser.detector
 from spacy.tokens import Token
 
+from newscope.entities.names import first_name_gender, named_like_person
 from newscope.lexicon import rows, words
 from newscope.records import Attribution, Mention, Speaker
 
@@ -86,6 +85,8 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
     m = _mention_at(mentions, tok) or _named_in_apposition(mentions, tok)
+    if m is None and a.cue_lemma == ":" and src.isupper():
+        return Speaker(src, type="person")  # a transcript's speaker label ("BLITZER:")
     if tok is not None and (tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)):
         # "Some Democrats and Republicans", "Warren and others": the group, not one of it
         heads = [tok.head if tok.dep_ == "conj" else tok]
@@ -154,15 +155,8 @@ def _description_type(head_lemma: str, words: set[str], head: Token | None = Non
     return kind
 
 
-def _looks_like_person(name: str) -> bool:
-    """A two- or three-word name whose first word is clearly a first name ("Thomas Lynch"
-    tagged ORG by the model)."""
-    parts = name.split()
-    return 2 <= len(parts) <= 3 and parts[0].isalpha() and _detector().get_gender(parts[0]) in ("male", "female")
-
-
 def _type_of(label: str | None, words: set[str], name: str = "") -> str:
-    if label == "PERSON" or label == "ORG" and _looks_like_person(name):
+    if label == "PERSON" or label == "ORG" and named_like_person(name):
         return "person"
     if words & MEDIA_WORDS and not words & {"official", "officials"}:
         return "media"
@@ -254,8 +248,7 @@ def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> 
     title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$", text[max(0, start - 6) : start]) if start else None
     if title is not None:
         return 2 if (title.group(1) == "Mr") == (gender == "male") else 0
-    first = name.split()[0] if name.split() else ""
-    guess = _detector().get_gender(first) if first.isalpha() else "unknown"
+    guess = first_name_gender(name)
     if guess in ("male", "female"):
         return 2 if guess == gender else 0
     return 1
@@ -264,11 +257,6 @@ def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> 
 def _agrees(gender: str | None, name: str, text: str, start: int | None) -> bool:
     """Can a "he"/"she" (``gender``) refer to ``name``?"""
     return _gender_fit(gender, name, text, start) > 0
-
-
-@functools.cache
-def _detector() -> gender_guesser.detector.Detector:
-    return gender_guesser.detector.Detector(case_sensitive=False)
 
 
 def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker | None:

@@ -8,9 +8,12 @@ is here, beside :func:`looks_like_person_name`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
+
+import gender_guesser.detector
 
 from newscope.lexicon import words
 
@@ -103,3 +106,22 @@ def looks_like_person_name(low: tuple[str, ...], spaced: tuple[str, ...]) -> boo
         and (w[0].isupper() or _WORD_SPLIT.split(w)[0].lower() in NAME_PARTICLES or w[1:2] in ("'", "’"))
         for w in spaced
     )
+
+
+@functools.cache
+def _gender_detector() -> gender_guesser.detector.Detector:
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def first_name_gender(name: str) -> str:
+    """The gender-guesser list's verdict on the first word of ``name``: ``male``,
+    ``female``, ``mostly_male``, ``mostly_female``, ``andy`` (either) or ``unknown``."""
+    first = name.split()[0] if name.split() else ""
+    return _gender_detector().get_gender(first) if first.isalpha() else "unknown"
+
+
+def named_like_person(name: str) -> bool:
+    """A two- or three-word name whose first word is clearly a first name ("Thomas Lynch",
+    "Roger Ailes", whatever label the model gave them)."""
+    return 2 <= len(name.split()) <= 3 and first_name_gender(name) in ("male", "female")
+

@@ -4,13 +4,11 @@ each speaker entity one type and each person speaker a gender."""
 
 from __future__ import annotations
 
-import functools
-
-import gender_guesser.detector
 import numpy as np
 import pandas as pd
 
 from newscope.attribution.speakers import AUTHOR
+from newscope.entities.names import first_name_gender, named_like_person
 from newscope.lexicon import rows
 from newscope.tables import most_common
 
@@ -70,11 +68,12 @@ def name_authors(attributions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataF
 
 
 def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
-    """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity, else its
+    """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity or one named
+    like a person ("Roger Ailes" tagged ORG), else its
     most frequent type among its attributions other than ``unknown`` (ties: alphabetically
     first; ``unknown`` when it has no other). Unlinked speakers keep their own type.
 
-    ``entities`` needs ``entity_id, label``; ``attributions`` ``speaker_entity_id, speaker_type``.
+    ``entities`` needs ``entity_id, label, name``; ``attributions`` ``speaker_entity_id, speaker_type``.
     """
     out = attributions.copy()
     linked = out["speaker_entity_id"].notna()
@@ -82,7 +81,7 @@ def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame) -> p
         return out
     typed = out.loc[linked & out["speaker_type"].ne("unknown"), ["speaker_entity_id", "speaker_type"]]
     voted = most_common(typed, "speaker_entity_id", "speaker_type") if len(typed) else pd.Series(dtype=object)
-    people = entities.loc[entities["label"].eq("PERSON"), "entity_id"]
+    people = entities.loc[entities["label"].eq("PERSON") | entities["name"].map(named_like_person), "entity_id"]
     types = pd.concat([voted.drop(people, errors="ignore"), pd.Series("person", index=people)])
     out.loc[linked, "speaker_type"] = out.loc[linked, "speaker_entity_id"].map(types).fillna("unknown")
     return out
@@ -128,13 +127,7 @@ def _text_gender(words: list[str], titles: dict[str, str]) -> str | None:
     return titles.get(words[0]) if words else None
 
 
-@functools.cache
-def _detector() -> gender_guesser.detector.Detector:
-    return gender_guesser.detector.Detector(case_sensitive=False)
-
-
 def _name_gender(name: str) -> str:
     """``male``/``female`` when the first name is clearly one in the name list, else ``unknown``."""
-    first = name.split()[0] if name.split() else ""
-    guess = _detector().get_gender(first) if first.isalpha() else "unknown"
+    guess = first_name_gender(name)
     return guess if guess in ("male", "female") else "unknown"
