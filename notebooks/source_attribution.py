@@ -17,8 +17,12 @@
 # Every quote and every piece of reported speech in the corpus, as found by newscope's
 # attribution extractor: the **source** (who is credited), the **cue** (the reporting verb,
 # "said", "told", "according to"), the **content** (what was said), and the resolved
-# **speaker** with its type (person, organization, anonymous, media, official, unknown)
-# and the **channel** it was told to ("told AFP"). Counts are weighted by
+# **speaker** with its type (person, organization, official, media, document, anonymous,
+# author: the article's own writer speaking as "I" or asking the questions of a Q&A, named
+# from the byline; unknown) and the **channel** it was told to ("told AFP"). Only
+# attributions that give someone a voice are here: a holder named or referred to who said,
+# wrote or holds it (not the writer's hedges, label lines, or what was only hypothetical or
+# not said). Counts are weighted by
 # `articles.weight` (1 per article unless near-duplicate wire copies are down-weighted).
 # Parameters come from the `source_attribution` section of `params.yaml`.
 

@@ -4,6 +4,8 @@ each speaker entity one type and each person speaker a gender."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -128,6 +130,9 @@ def _text_gender(words: list[str], titles: dict[str, str]) -> str | None:
 
 
 def _name_gender(name: str) -> str:
-    """``male``/``female`` when the first name is clearly one in the name list, else ``unknown``."""
+    """``male``/``female`` when the first name is clearly one in the name list, else
+    ``unknown`` (also for a group: "Donald Trump and Mike Pence")."""
+    if re.search(r",| and | & ", name):
+        return "unknown"
     guess = first_name_gender(name)
     return guess if guess in ("male", "female") else "unknown"
