@@ -29,6 +29,10 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "She did not say whether the plan would pass.",                          # not said
     "The plan is widely expected to pass next week.",                        # no holder
     "Cohen pleaded guilty to lying to Congress.",                            # an act, not speech
+    "A spokesman for the office declined to comment on the case.",           # not said
+    "Leaked emails showed that the staff sought to exploit the rift.",       # evidence, not a voice
+    "The senator was referring to the Troubled Asset Relief Program.",       # a topic, not a statement
+    "Update At 10:07 PM Eastern The Associated Press Calls The Race For Trump\nTrump won.",  # headline
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
@@ -124,3 +128,8 @@ def test_demonstratives_and_the_writers_we_are_nobody_a_later_pronoun_can_follow
     text = "“We must act,” we wrote last week. He said the plan would fail."
     assert all(a["speaker"] not in ("we", "We") for a in _run(nlp, text))
     assert _run(nlp, "This shows that the plan failed.") == []
+
+
+def test_a_naming_cue_states_what_was_said_without_a_verb(nlp) -> None:
+    assert _speakers(nlp, "Sen. John McCain called the plan a disaster for the country.") == [
+        ("Sen. John McCain", "John McCain", "person")]
