@@ -29,6 +29,7 @@ _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", 
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 RELATIVE = frozenset("who which that whom".split())
 DEMONSTRATIVES = frozenset("this these".split())
+_QUANTIFIERS = frozenset("those some many others all".split())  # described by their clause
 #: Words naming nobody who spoke (the writer's "we", generic "you"): see attribution.holders.
 NON_HOLDERS = words("non_holders")
 PERSON_LABELS = frozenset({"PERSON"})
@@ -104,6 +105,10 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         ante = _description(a, tok, mentions, history)
         if ante is not None:
             return ante
+    if tok is not None and tok.lower_ in _QUANTIFIERS:  # "those who ...": with their clause
+        clause = next((c for c in tok.children if c.dep_ == "relcl"), None)
+        if clause is not None:
+            src = a.doc_text[tok.left_edge.idx : clause.right_edge.idx + len(clause.right_edge.text)]
     return Speaker(_last_line(src), type=_description_type(head_lemma, words, tok))
 
 
@@ -187,7 +192,8 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
             first = h
             while first.dep_ == "conj":  # "Warren and others who ...": the whole group
                 first = first.head
-            phrase = _last_line(a.doc_text[first.left_edge.idx : h.idx + len(h.text)])
+            end = tok.head.right_edge if h.lower_ in _QUANTIFIERS else h  # "those who disagree"
+            phrase = _last_line(a.doc_text[first.left_edge.idx : end.idx + len(end.text)])
             return Speaker(phrase, type=_description_type(h.lemma_.lower(), set(re.findall(r"[\w-]+", phrase.lower()))))
         return None
     want_person = low in PRONOUNS_PERSON
