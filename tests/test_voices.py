@@ -133,3 +133,24 @@ def test_demonstratives_and_the_writers_we_are_nobody_a_later_pronoun_can_follow
 def test_a_naming_cue_states_what_was_said_without_a_verb(nlp) -> None:
     assert _speakers(nlp, "Sen. John McCain called the plan a disaster for the country.") == [
         ("Sen. John McCain", "John McCain", "person")]
+
+
+def test_vice_president_is_not_the_president(nlp) -> None:
+    text = "President Barack Obama spoke. Vice President Joe Biden also spoke.\n"
+    assert _speakers(nlp, text + "The former vice president said the plan would work.") == [
+        ("The former vice president", "Joe Biden", "person")]
+    assert _speakers(nlp, text + "The president said the plan would work.") == [
+        ("The president", "Barack Obama", "person")]
+
+
+def test_a_person_the_model_tagged_otherwise_is_still_a_pronouns_antecedent() -> None:
+    from newscope.attribution.speakers import _people_as_people
+    from newscope.records import Mention
+
+    mentions = [Mention(0, 15, "Joel Kurtinitis", "PERSON", 0, 0, "Joel Kurtinitis"),
+                Mention(40, 50, "Kurtinitis", "GPE", 1, 0, "Kurtinitis"),
+                Mention(60, 70, "John Myers", "ORG", 2, 0, "John Myers"),
+                Mention(80, 93, "Gracie Mansion", "FAC", 3, 0, "Gracie Mansion")]
+    fixed = _people_as_people(mentions)
+    assert [(m.label, m.key) for m in fixed] == [("PERSON", "Joel Kurtinitis"), ("PERSON", "Joel Kurtinitis"),
+                                                 ("PERSON", "John Myers"), ("FAC", "Gracie Mansion")]

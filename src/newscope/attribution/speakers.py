@@ -13,6 +13,7 @@ corpus-level step (:mod:`newscope.resolve.speakers`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -56,6 +57,7 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Men
     cues (contents for those without one): a speaker may refer back to an earlier one.
     ``mentions`` are the article's entity mentions in text order, ``quotes`` its quote spans
     (first person inside a quote is the quoted speaker, outside it the writer)."""
+    mentions = _people_as_people(mentions)
     history: list[Attribution] = []
     for a in sorted(attributions, key=lambda x: x.cue[0] if x.cue is not None else x.content[0]):
         if a.continues is not None:
@@ -65,6 +67,26 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Men
         else:
             a.speaker = Speaker()
         history.append(a)
+
+
+def _people_as_people(mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions, with people the model tagged otherwise made PERSON: a name like a
+    person's ("John Myers" as ORG) and a surname of a person the article names in full
+    ("Kurtinitis" as GPE after "Joel Kurtinitis", then keyed to the full name)."""
+    people = {m.key for m in mentions if m.label == "PERSON" or named_like_person(m.key)}
+    surnames: dict[str, set[str]] = {}
+    for key in people:
+        if len(key.split()) > 1:
+            surnames.setdefault(key.split()[-1], set()).add(key)
+    out = []
+    for m in mentions:
+        full = surnames.get(m.key, set())
+        if m.label != "PERSON" and len(full) == 1:
+            m = dataclasses.replace(m, label="PERSON", key=next(iter(full)))
+        elif m.label != "PERSON" and m.key in people:
+            m = dataclasses.replace(m, label="PERSON")
+        out.append(m)
+    return out
 
 
 def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[Attribution],
@@ -288,7 +310,8 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
     if role in ANON_NOUNS and role not in ROLE_NOUNS or tok.tag_ in ("NNS", "NNPS"):
         return None  # "officials", "a source", "Republican senators": not one person named before
     if role in ROLE_TITLES:
-        holder = _role_holder(a.doc_text, role, mentions, pos)
+        vice = any(c.lower_ == "vice" for c in tok.children)  # "the former vice president"
+        holder = _role_holder(a.doc_text, role, mentions, pos, vice=vice)
         return None if holder is None else Speaker(holder.key, holder.start, holder.end, "person")
     if role in ROLE_NOUNS:
         # "the embattled Syrian leader": the most recently named person
@@ -298,20 +321,24 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
     return None
 
 
-def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
+def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *, vice: bool = False) -> Mention | None:
     """The person the article gives ``role``: a title before the name ("Sen. Ted Cruz", "GOP
     leader Mitch McConnell") or the role in an appositive after it ("Mitch McConnell, the
     Senate majority leader"). The role's own word is better evidence than its other titles
     ("leader" before "president"); of equal evidence, the holder named last before ``pos``,
-    else the first after."""
+    else the first after. A ``vice`` role ("vice president") needs "vice" in the evidence, a
+    plain one its absence."""
     holders: dict[int, list[Mention]] = {0: [], 1: []}
     for m in mentions:
         if m.label != "PERSON":
             continue
-        title = re.search(r"([A-Za-z]+)\.?\s+$", text[max(0, m.start - 20) : m.start])
+        title = re.search(r"((?:[A-Za-z]+\.?[ \t]+){1,3})$", text[max(0, m.start - 40) : m.start])
         after = re.match(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;:\n]{0,50})", text[m.end : m.end + 60])
-        evidence = {title.group(1).lower()} if title else set()
+        words = re.findall(r"[a-z]+", title.group(1).lower()) if title else []
+        evidence = {words[-1]} | ({"vice"} if "vice" in words else set()) if words else set()
         evidence |= set(re.findall(r"[a-z]+", after.group(1).lower())) if after else set()
+        if ("vice" in evidence) != vice:
+            continue
         if role in evidence:
             holders[0].append(m)
         elif evidence & ROLE_TITLES[role]:

@@ -122,6 +122,9 @@ def first_name_gender(name: str) -> str:
 
 def named_like_person(name: str) -> bool:
     """A two- or three-word name whose first word is clearly a first name ("Thomas Lynch",
-    "Roger Ailes", whatever label the model gave them)."""
-    return 2 <= len(name.split()) <= 3 and first_name_gender(name) in ("male", "female")
+    "Roger Ailes", whatever label the model gave them), not a thing named after a person
+    ("Gracie Mansion", "Clinton Administration")."""
+    parts = name.split()
+    return (2 <= len(parts) <= 3 and parts[-1].lower() not in NAMED_AFTER
+            and first_name_gender(name) in ("male", "female"))
 
