@@ -228,7 +228,7 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
             continue
         if h.source is not None and h.source[0] >= pos:
             continue
-        ok = h.speaker.type in (("person", "anonymous", "unknown") if want_person else ("organization", "media", "official"))
+        ok = h.speaker.type in (("person", "anonymous") if want_person else ("organization", "media", "official"))
         if ok and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):
             best_hist = h
             break
