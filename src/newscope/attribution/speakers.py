@@ -263,9 +263,12 @@ def _sentences_back(m: Mention, pronoun: Token) -> int:
     return len(sents) - 1
 
 
-def _is_subject(m: Mention, pronoun: Token) -> bool:
+def _is_subject(m: Mention, pronoun: Token) -> int:
+    """2: ``m`` is the subject of its sentence's main verb; 1: of another verb; 0: not a subject."""
     span = pronoun.doc.char_span(m.start, m.end, alignment_mode="expand")
-    return span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+    if span is None or span.root.dep_ not in ("nsubj", "nsubjpass"):
+        return 0
+    return 2 if span.root.head.dep_ == "ROOT" else 1
 
 
 def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> int:
