@@ -21,7 +21,7 @@ from newscope.records import Attribution
 LABEL_WORDS = words("label_words")
 #: Pronouns that count as a holder only when resolved ("it said" -> the company); with a
 #: stance cue they are the writer's ("it seems", "that shows").
-_REFERRING = frozenset("it this these that which what".split())
+_REFERRING = frozenset("it this these that which what who".split())
 #: Cues of lines that credit by layout ("NAME: text", '"..." ― NAME'), not by grammar.
 _LABEL_CUES = frozenset({":", "―"})
 #: Cues whose object is what was said, not its topic ("called it a hoax").
@@ -68,9 +68,10 @@ def gives_voice(a: Attribution) -> bool:
     if a.irrealis or a.act == "none":
         return False
     speaker = a.speaker
-    if a.act == "stance" and a.kind == "indirect" and speaker is not None and (
-            speaker.type == "document" or speaker.type == "unknown" and speaker.name is not None):
-        return False  # a report or a thing holds no view ("the data supported prices")
+    if a.kind == "indirect" and speaker is not None and speaker.type == "unknown" and speaker.name is not None:
+        return False  # a thing, not someone: "the discord suggests", "a world where ..."
+    if a.act == "stance" and a.kind == "indirect" and speaker is not None and speaker.type == "document":
+        return False  # a report holds no view ("the data supported prices")
     if a.source is None:
         return a.kind in ("direct", "mixed")  # a quote with its speaker unknown is still speech
     head = a.head.lower_ if a.head is not None else a.text_of(a.source).strip().lower()
