@@ -33,6 +33,8 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Leaked emails showed that the staff sought to exploit the rift.",       # evidence, not a voice
     "The senator was referring to the Troubled Asset Relief Program.",       # a topic, not a statement
     "Update At 10:07 PM Eastern The Associated Press Calls The Race For Trump\nTrump won.",  # headline
+    "The discord suggests that the party is split.",                         # a thing, not someone
+    "Who is to say that the plan will work?",                                # a rhetorical question
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
@@ -112,6 +114,8 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
     ("Another witness, Cheryl Campbell, said the men fled.", "Another witness, Cheryl Campbell", "Cheryl Campbell", "person"),
     ("The National Weather Service said the storm would weaken.", "The National Weather Service",
      "National Weather Service", "official"),
+    ("The Associated Press reported that the storm had passed.", "The Associated Press", "Associated Press", "media"),
+    ("Those who disagree say the plan will fail.", "Those who disagree", "Those who disagree", "anonymous"),
 ])
 def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: str) -> None:
     assert _speakers(nlp, text) == [(source, speaker, speaker_type)]
