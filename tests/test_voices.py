@@ -158,3 +158,33 @@ def test_a_person_the_model_tagged_otherwise_is_still_a_pronouns_antecedent() ->
     fixed = _people_as_people(mentions)
     assert [(m.label, m.key) for m in fixed] == [("PERSON", "Joel Kurtinitis"), ("PERSON", "Joel Kurtinitis"),
                                                  ("PERSON", "John Myers"), ("FAC", "Gracie Mansion")]
+
+
+@pytest.mark.parametrize("text, source, speaker", [
+    ("“I have no idea,” sighed the mayor, Jane Park.", "the mayor, Jane Park", "Jane Park"),   # inverted cue
+    ("Maxine Waters chaired the hearing.\nAnd from Chairwoman Maxine Waters: “We will not stand for this.”",
+     "Chairwoman Maxine Waters", "Maxine Waters"),                                          # colon lead-in
+    ("Rep. Adam Schiff opened the hearing. The congressman said the evidence was clear.",
+     "The congressman", "Adam Schiff"),                                                     # role noun
+    ("The World Health Organization met on Monday. The health body said the virus was spreading.",
+     "The health body", "World Health Organization"),                                       # organisation noun
+    ("Apple sued Samsung on Monday. The company said the patents were valid.", "The company", "Apple"),
+])
+def test_speakers_of_missed_patterns_and_descriptions(nlp, text: str, source: str, speaker: str) -> None:
+    assert [(s, name) for s, name, _ in _speakers(nlp, text)] == [(source, speaker)]
+
+
+def test_a_platform_is_the_channel_not_the_content(nlp) -> None:
+    atts = _run(nlp, "President Trump responded on Twitter.\n“The witch hunt continues!” he wrote.")
+    assert [(a["speaker"], a["content_text"]) for a in atts] == [("Trump", "“The witch hunt continues!”")]
+    atts = _run(nlp, "Trump wrote on Facebook that the hunt continues.")
+    assert [(a["channel"], a["content_text"]) for a in atts] == [("Facebook", "that the hunt continues")]
+
+
+@pytest.mark.parametrize("text", [
+    "Biden is considered the front-runner in the race.",
+    "Shrugging off the criticism, the governor signed the bill.",
+    "Trump has been brushing up against the law for years.",
+])
+def test_predicates_that_report_nobody(nlp, text: str) -> None:
+    assert _run(nlp, text) == []

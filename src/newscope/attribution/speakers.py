@@ -307,6 +307,12 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         for m in before + after:
             if head in m.key.lower().split() and m.label in (SPEAKER_LABELS if named else GROUP_LABELS):
                 return _mention_speaker(m, set(m.key.lower().split()))
+    if not named and tok.lemma_.lower() in ORGANIZATION_NOUNS and any(c.lower_ == "the" for c in tok.children):
+        # "the health body" after "the World Health Organization": the organisation just named
+        recent = [m for m in mentions if m.end <= pos and m.label == "ORG" and _sentences_back(m, tok) <= 1]
+        if recent:  # a subject first, then the nearest
+            m = max(recent, key=lambda m: (_is_subject(m, tok), m.start))
+            return _mention_speaker(m, set(m.key.lower().split()))
     for h in reversed(history):
         # a description repeats an earlier unnamed one ("one soldier" ... "the soldier")
         source_text = h.text_of(h.source)
