@@ -30,6 +30,7 @@ _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", 
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 RELATIVE = frozenset("who which that whom".split())
 DEMONSTRATIVES = frozenset("this these".split())
+_INDEFINITE = frozenset("a an one some another several many few most all both".split())
 _QUANTIFIERS = frozenset("those some many others all".split())  # described by their clause
 #: Words naming nobody who spoke (the writer's "we", generic "you"): see attribution.holders.
 NON_HOLDERS = words("non_holders")
@@ -124,7 +125,7 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     if m is not None:
         return _mention_speaker(m, {w.lower() for w in re.findall(r"[\w-]+", m.key)} | words)
     head_lemma = tok.lemma_.lower() if tok is not None else src.split()[-1].lower()
-    indefinite = tok is not None and any(c.lower_ in ("a", "an", "one", "some", "another") for c in tok.children)
+    indefinite = tok is not None and any(c.lower_ in _INDEFINITE or c.like_num for c in tok.children)
     if tok is not None and not indefinite:
         ante = _description(a, tok, mentions, history)
         if ante is not None:
