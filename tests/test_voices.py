@@ -35,6 +35,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Update At 10:07 PM Eastern The Associated Press Calls The Race For Trump\nTrump won.",  # headline
     "The discord suggests that the party is split.",                         # a thing, not someone
     "Who is to say that the plan will work?",                                # a rhetorical question
+    "The plan is good news for those wondering how to unite the party.",     # a description of people
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []

@@ -77,6 +77,9 @@ def gives_voice(a: Attribution) -> bool:
     head = a.head.lower_ if a.head is not None else a.text_of(a.source).strip().lower()
     if head in NON_HOLDERS:
         return False
+    if head == "those" and a.cue is not None and any(
+            c.dep_ == "acl" and a.cue[0] <= c.idx < a.cue[1] for c in a.head.children):
+        return False  # "those wanting to take Trump down": a description of people, not a statement
     if head in _REFERRING and (speaker is None or speaker.name is None or a.act == "stance"):
         return False
     if a.cue_lemma in _LABEL_CUES:
