@@ -1,9 +1,11 @@
 """Which attributions give someone a voice: a holder named or referred to in the text who
 said, wrote or holds the content. The writer's own voice ("it seems", "we know", an
-indirect claim with no source), nobody in particular ("you", "one"), label lines ("Winner:
-...", "PHOTOS: ...") and what was only possible, conditional or denied ("could ask", "did
-not say") do not. The PolNeAR annotation scheme counts many of these (implicit sources,
-hypothetical and negated attributions); ``newscope attributions`` keeps them for it.
+indirect claim with no source), nobody in particular ("you", "one"), things ("the discord
+suggests"), label and headline lines ("Winner: ...", "PHOTOS: ..."), cues whose ``act`` is
+``none`` ("declined to comment", "dubbed"), a content that names only a topic ("referring
+to TARP") and what was only possible, conditional or denied ("could ask", "did not say")
+do not. The PolNeAR annotation scheme counts many of these (implicit sources, hypothetical
+and negated attributions): the ``polnear`` scheme of ``extract_attributions`` keeps them.
 Runs once speakers are resolved, because a pronoun counts only when it refers to someone.
 """
 
@@ -19,8 +21,8 @@ from newscope.lexicon import words
 from newscope.records import Attribution
 
 LABEL_WORDS = words("label_words")
-#: Pronouns that count as a holder only when resolved ("it said" -> the company); with a
-#: stance cue they are the writer's ("it seems", "that shows").
+#: Pronouns that count as a holder only when resolved ("it said" -> the company, "who" ->
+#: its noun); with a stance cue they are the writer's ("it seems", "that shows").
 _REFERRING = frozenset("it this these that which what who".split())
 #: Cues of lines that credit by layout ("NAME: text", '"..." ― NAME'), not by grammar.
 _LABEL_CUES = frozenset({":", "―"})
