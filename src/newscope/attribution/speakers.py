@@ -1,14 +1,16 @@
 """In-article speaker resolution: who each attribution's source refers to.
 
-A named source resolves to the entity mention under its head token; a pronoun or
-relative to the most recent compatible speaker or mention; a definite description ("the
-Observatory", "the soldier", "the Syrian leader") to an earlier mention or speaker it
-names; a role ("the president", "the GOP leader") to the person the article gives that
-role; first person outside quotes and the questions of a Q&A to the article's writer (type
-``author``, named from the byline at corpus level), the answers to the interviewee;
-anything else is its own text. Each speaker gets a type (person, organization, media,
-official, anonymous, author, unknown). Linking speakers to corpus entities is a later,
-corpus-level step (:mod:`newscope.resolve.speakers`).
+A named source resolves to the entity mention under its head token (or the name in
+apposition: "Another witness, Cheryl Campbell"); a pronoun or relative to an earlier
+speaker or mention that agrees in kind and gender, not named only inside a quote, a recent
+subject first; a definite description ("the Observatory", "the soldier", "the company") to
+an earlier mention or speaker it names; a role ("the president", "the GOP leader") to the
+person the article gives that role; a coordination to the whole group; first person
+outside quotes and the questions of a Q&A to the article's writer (type ``author``, named
+from the byline at corpus level), the answers to the interviewee; "we", "you", "this" to
+no one; anything else is its own text. Each speaker gets a type (person, organization,
+official, media, document, anonymous, author, unknown). Linking speakers to corpus
+entities is a later, corpus-level step (:mod:`newscope.resolve.speakers`).
 """
 
 from __future__ import annotations
