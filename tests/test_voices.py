@@ -36,6 +36,8 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "The discord suggests that the party is split.",                         # a thing, not someone
     "Who is to say that the plan will work?",                                # a rhetorical question
     "The plan is good news for those wondering how to unite the party.",     # a description of people
+    "FISA MEMO: Steele was fired for leaking to the press.",                 # a heading in capitals
+    "McConnell's condition that Democrats pass the bill first was rejected.",  # a noun that reports no one
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
@@ -124,7 +126,9 @@ def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: 
 
 def test_a_coordinated_source_is_the_whole_group(nlp) -> None:
     assert _speakers(nlp, "Some Democrats and Republicans said the bill was flawed.") == [
-        ("Some Democrats and Republicans", "Some Democrats and Republicans", "organization")]
+        ("Some Democrats and Republicans", "Some Democrats and Republicans", "anonymous")]
+    assert _speakers(nlp, "Some House Republicans said the bill was flawed.") == [
+        ("Some House Republicans", "Some House Republicans", "anonymous")]
     assert _speakers(nlp, "Donald Trump and Mike Pence said the election was stolen.") == [
         ("Donald Trump and Mike Pence", "Donald Trump and Mike Pence", "person")]
 

@@ -26,6 +26,10 @@ LABEL_WORDS = words("label_words")
 _REFERRING = frozenset("it this these that which what who".split())
 #: Cues of lines that credit by layout ("NAME: text", '"..." ― NAME'), not by grammar.
 _LABEL_CUES = frozenset({":", "―"})
+#: A line opening with a name in capitals and a colon, as transcripts print speakers.
+_CAPS_LABEL = re.compile(r"^[ \t\"“]*[A-Z][A-Z.'’ -]{1,40}:", re.M)
+#: Cues that, with a document as holder, are evidence rather than a statement.
+_EVIDENTIAL_CUES = frozenset({"suggest", "indicate", "imply"})
 #: Cues whose object is what was said, not its topic ("called it a hoax").
 _NAMING_CUES = frozenset({"call", "describe", "label", "brand"})
 
@@ -72,8 +76,9 @@ def gives_voice(a: Attribution) -> bool:
     speaker = a.speaker
     if a.kind == "indirect" and speaker is not None and speaker.type == "unknown" and speaker.name is not None:
         return False  # a thing, not someone: "the discord suggests", "a world where ..."
-    if a.act == "stance" and a.kind == "indirect" and speaker is not None and speaker.type == "document":
-        return False  # a report holds no view ("the data supported prices")
+    if a.kind == "indirect" and speaker is not None and speaker.type == "document" and (
+            a.act == "stance" or a.cue_lemma in _EVIDENTIAL_CUES):
+        return False  # a report holds no view ("the data supported prices", "estimates suggest")
     if a.source is None:
         return a.kind in ("direct", "mixed")  # a quote with its speaker unknown is still speech
     head = a.head.lower_ if a.head is not None else a.text_of(a.source).strip().lower()
@@ -101,4 +106,5 @@ def _is_speaker_label(a: Attribution) -> bool:
     if label.strip(" .").lower() in ANSWER_LABELS:
         return True  # the interviewee, resolved elsewhere in the article
     label_words = label.lower().replace(".", " ").split()
-    return label.isupper() and 1 <= len(label_words) <= 3 and not set(label_words) & LABEL_WORDS
+    transcript = len(_CAPS_LABEL.findall(a.doc_text)) >= 2  # one such line is a heading ("FISA MEMO: ...")
+    return transcript and label.isupper() and 1 <= len(label_words) <= 3 and not set(label_words) & LABEL_WORDS

@@ -35,6 +35,8 @@ from newscope.attribution.tree import (
 #: Words that make a phrase after a cue its channel: media ("on state television") and
 #: platforms ("on Twitter").
 CHANNEL_WORDS = MEDIA_WORDS | words("platforms")
+#: Nouns whose "that" clause reports no one's words ("the fact that ...").
+NOT_CUE_NOUNS = words("not_cue_nouns")
 _ADJUNCT_PREPS = frozenset("in at during after before from since until amid despite throughout".split())
 _COMPLEMENTS = frozenset("dobj attr oprd dative ccomp xcomp pcomp acomp prep".split())
 _CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "nsubj", "punct", "agent"})
@@ -270,8 +272,11 @@ def poll(b: Builder, prep: Token) -> None:
 
 def noun_cue(b: Builder, noun: Token, lemma: str) -> None:
     """"Mr. Trump's claims that ...", "her criticism of the plan", "growing fears that ...":
-    holder, noun, complement (any noun with a "that" clause but "the fact that")."""
-    clause = that_clause(noun) if lemma != "fact" else None
+    holder, noun, complement (any noun with a "that" clause but those of not_cue_nouns.txt:
+    "the fact that")."""
+    if lemma in NOT_CUE_NOUNS:
+        return
+    clause = that_clause(noun)
     if lemma not in CUE_NOUNS and clause is None:
         return
     holder = next((c for c in noun.children if c.dep_ == "poss"), None)

@@ -113,6 +113,9 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
     m = _mention_at(mentions, tok) or _named_in_apposition(mentions, tok)
+    if m is not None and tok is not None and (m.label == "NORP" or tok.tag_ in ("NNS", "NNPS")) and any(
+            c.i < tok.i and (c.lower_ in _INDEFINITE or c.dep_ == "nummod") for c in tok.children):
+        return Speaker(_last_line(src), type="anonymous")  # "Some House Republicans": unnamed members
     if m is None and a.cue_lemma == ":" and src.isupper():
         return Speaker(src, type="person")  # a transcript's speaker label ("BLITZER:")
     if tok is not None and (tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)):
@@ -310,9 +313,13 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         for m in before + after:
             if head in m.key.lower().split() and m.label in (SPEAKER_LABELS if named else GROUP_LABELS):
                 return _mention_speaker(m, set(m.key.lower().split()))
-    if not named and tok.lemma_.lower() in ORGANIZATION_NOUNS and any(c.lower_ == "the" for c in tok.children):
-        # "the health body" after "the World Health Organization": the organisation just named
-        recent = [m for m in mentions if m.end <= pos and m.label == "ORG" and _sentences_back(m, tok) <= 1]
+    if (not named and tok.lemma_.lower() in ORGANIZATION_NOUNS and tok.tag_ == "NN"
+            and any(c.lower_ == "the" for c in tok.children)):
+        # "the health body" after "the World Health Organization": the organisation just
+        # named, an outlet for "the newspaper" and only then
+        media = tok.lemma_.lower() in MEDIA_WORDS
+        recent = [m for m in mentions if m.end <= pos and m.label == "ORG" and _sentences_back(m, tok) <= 1
+                  and (_type_of(m.label, set(m.key.lower().split()), m.key) == "media") == media]
         if recent:  # a subject first, then the nearest
             m = max(recent, key=lambda m: (_is_subject(m, tok), m.start))
             return _mention_speaker(m, set(m.key.lower().split()))

@@ -28,6 +28,7 @@ GENERATION_SUFFIXES = words("generation_suffixes")
 # Last words that turn a person's name into something else ("Martin Luther King Day",
 # "Rayshard Brooks Shooting", "Jeb Bush & Associates"): such a name is not the person's.
 NAMED_AFTER = words("named_after")
+MEDIA_WORDS = words("media_words")  # "Houston Chronicle" is no person
 # "Bush-era", "Trump-backed": a compound on a name, not a name.
 COMPOUND_ENDS = words("compound_ends")
 
@@ -123,8 +124,8 @@ def first_name_gender(name: str) -> str:
 def named_like_person(name: str) -> bool:
     """A two- or three-word name whose first word is clearly a first name ("Thomas Lynch",
     "Roger Ailes", whatever label the model gave them), not a thing named after a person
-    ("Gracie Mansion", "Clinton Administration")."""
+    ("Gracie Mansion", "Clinton Administration") nor an outlet ("Houston Chronicle")."""
     parts = name.split()
-    return (2 <= len(parts) <= 3 and parts[-1].lower() not in NAMED_AFTER
+    return (2 <= len(parts) <= 3 and parts[-1].lower() not in NAMED_AFTER | MEDIA_WORDS
             and first_name_gender(name) in ("male", "female"))
 
