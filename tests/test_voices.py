@@ -193,3 +193,19 @@ def test_a_platform_is_the_channel_not_the_content(nlp) -> None:
 ])
 def test_predicates_that_report_nobody(nlp, text: str) -> None:
     assert _run(nlp, text) == []
+
+
+def test_the_example_article_keeps_its_attributions(nlp, example_text: str) -> None:
+    atts = extract_attributions(nlp(example_text))
+    assert len(atts) == 29
+    by_content = {a["content_text"]: a for a in atts}
+    # an object that is what was reported or held, not a topic, stays
+    assert by_content["more air strikes"]["speaker"] == "Syrian Observatory for Human Rights"
+    assert by_content["the uprising against Assad"]["speaker"] == "Washington"
+    # "He" after "one soldier told state television" is the soldier, not "Assad's opponents"
+    assert [a["speaker"] for a in atts if a["source_text"] in ("He", "the soldier")] == ["one soldier"] * 3
+
+
+def test_a_topic_cue_needs_a_statement(nlp) -> None:
+    assert _run(nlp, "Reporters asked Clinton her stance on the pipeline.") == []
+    assert [a["cue_lemma"] for a in _run(nlp, "The Syrian Observatory for Human Rights reported more air strikes.")] == ["report"]

@@ -21,6 +21,7 @@ from newscope.lexicon import words
 from newscope.records import Attribution
 
 LABEL_WORDS = words("label_words")
+TOPIC_CUES = words("topic_cues")
 #: Pronouns that count as a holder only when resolved ("it said" -> the company, "who" ->
 #: its noun); with a stance cue they are the writer's ("it seems", "that shows").
 _REFERRING = frozenset("it this these that which what who".split())
@@ -30,8 +31,6 @@ _LABEL_CUES = frozenset({":", "―"})
 _CAPS_LABEL = re.compile(r"^[ \t\"“]*[A-Z][A-Z.'’ -]{1,40}:", re.M)
 #: Cues that, with a document as holder, are evidence rather than a statement.
 _EVIDENTIAL_CUES = frozenset({"suggest", "indicate", "imply"})
-#: Cues whose object is what was said, not its topic ("called it a hoax").
-_NAMING_CUES = frozenset({"call", "describe", "label", "brand"})
 
 
 def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
@@ -48,15 +47,14 @@ def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
 
 
 def says_something(doc: Doc, a: Attribution) -> bool:
-    """Is an indirect attribution's content a statement, not a topic or a headline? It has a
-    verb ("said the plan would fail"; "criticized the plan", "referring to TARP" name only
-    what was talked about) unless the cue names what was said ("called it a hoax"), it has
-    three words or more, and its cue is not on a headline line ("AP Calls The Race")."""
+    """Is an indirect attribution's content a statement, not a topic or a headline? It has
+    three words or more, its cue is not on a headline line ("AP Calls The Race"), and after
+    a cue of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
     span = doc.char_span(*a.content, alignment_mode="expand")
     words = re.findall(r"\w+", a.text_of(a.content))
     if span is None or len(words) < 3 or _on_headline(a):
         return False
-    return a.cue_lemma in _NAMING_CUES or any(t.pos_ in ("VERB", "AUX") for t in span)
+    return a.cue_lemma not in TOPIC_CUES or any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _on_headline(a: Attribution) -> bool:

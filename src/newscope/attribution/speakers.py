@@ -239,7 +239,8 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         if h.source is not None and h.source[0] >= pos:
             continue
         ok = h.speaker.type in (("person", "anonymous") if want_person else ("organization", "media", "official"))
-        if ok and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):
+        plural = h.head is not None and h.head.tag_ in ("NNS", "NNPS")  # "Assad's opponents" is no "he"
+        if ok and not (want_person and plural) and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):
             best_hist = h
             break
     candidates = [
@@ -289,6 +290,8 @@ def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> 
     title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$", text[max(0, start - 6) : start]) if start else None
     if title is not None:
         return 2 if (title.group(1) == "Mr") == (gender == "male") else 0
+    if not name[:1].isupper():
+        return 1  # a description ("one soldier"), not a name
     guess = first_name_gender(name)
     if guess in ("male", "female"):
         return 2 if guess == gender else 0
