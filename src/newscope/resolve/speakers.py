@@ -52,19 +52,30 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
     return out
 
 
-def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+def speaker_type_votes(attributions: pd.DataFrame) -> pd.DataFrame:
+    """Per speaker entity and type other than ``unknown``, its number of attributions
+    (``speaker_entity_id, speaker_type, n``): add them up over parts of a corpus."""
+    linked = attributions["speaker_entity_id"].notna() & attributions["speaker_type"].ne("unknown")
+    return (attributions.loc[linked].groupby(["speaker_entity_id", "speaker_type"]).size()
+            .rename("n").reset_index())
+
+
+def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame,
+                        votes: pd.DataFrame | None = None) -> pd.DataFrame:
     """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity, else its
     most frequent type among its attributions other than ``unknown`` (ties: alphabetically
     first; ``unknown`` when it has no other). Unlinked speakers keep their own type.
 
-    ``entities`` needs ``entity_id, label``; ``attributions`` ``speaker_entity_id, speaker_type``.
+    ``entities`` needs ``entity_id, label``; ``attributions`` ``speaker_entity_id, speaker_type``;
+    ``votes`` are the corpus's :func:`speaker_type_votes` (default: those of ``attributions``).
     """
     out = attributions.copy()
     linked = out["speaker_entity_id"].notna()
     if not linked.any():
         return out
-    typed = out.loc[linked & out["speaker_type"].ne("unknown"), ["speaker_entity_id", "speaker_type"]]
-    voted = most_common(typed, "speaker_entity_id", "speaker_type") if len(typed) else pd.Series(dtype=object)
+    typed = speaker_type_votes(out) if votes is None else votes
+    voted = (most_common(typed, "speaker_entity_id", "speaker_type", weight="n") if len(typed)
+             else pd.Series(dtype=object))
     people = entities.loc[entities["label"].eq("PERSON"), "entity_id"]
     types = pd.concat([voted.drop(people, errors="ignore"), pd.Series("person", index=people)])
     out.loc[linked, "speaker_type"] = out.loc[linked, "speaker_entity_id"].map(types).fillna("unknown")
@@ -80,22 +91,43 @@ GENDER_METHOD = (
     "People for whom neither says anything are \"unknown\"; organisations and unnamed sources have no gender.")
 
 
-def speaker_genders(attributions: pd.DataFrame, *, min_share: float = 2 / 3) -> pd.Series:
+def gender_votes(attributions: pd.DataFrame, *, entities_only: bool = False) -> pd.DataFrame:
+    """Per person speaker (its entity, else its name within the article; ``entities_only``:
+    entities only) the ``male`` and ``female`` cues of its attributions' source texts
+    (pronouns, courtesy titles): add them up over parts of a corpus."""
+    key, frame = _person_speakers(attributions)
+    if entities_only:
+        key = key[frame["speaker_entity_id"].notna()]
+    words = frame.loc[key.index, "source_text"].fillna("").str.lower().str.findall(r"[a-z]+")
+    titles = {r["title"]: r["gender"] for r in rows("gendered_titles")}
+    cue = words.map(lambda w: _text_gender(w, titles))
+    return pd.crosstab(key, cue).reindex(columns=["male", "female"], fill_value=0)
+
+
+def _person_speakers(attributions: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Each person speaker's key (its entity, else article and name) and its rows."""
+    person = attributions["speaker_type"].eq("person") & attributions["speaker"].notna()
+    frame = attributions.loc[person, ["article_id", "speaker", "speaker_entity_id", "source_text"]]
+    key = frame["speaker_entity_id"].astype("string").fillna(frame["article_id"] + "\x1f" + frame["speaker"])
+    return key, frame
+
+
+def speaker_genders(attributions: pd.DataFrame, *, min_share: float = 2 / 3,
+                    votes: pd.DataFrame | None = None) -> pd.Series:
     """``speaker_gender`` per attribution: ``female``, ``male`` or ``unknown`` for person
     speakers, None for the others. One gender per speaker (its entity, else its name within
     the article), from all its attributions: pronoun sources and courtesy titles when one
     gender has at least ``min_share`` of them, else the first name's gender in the
     gender-guesser list (only its clear ``male``/``female``), else unknown.
 
-    ``attributions`` needs ``article_id, speaker, speaker_type, speaker_entity_id, source_text``.
+    ``attributions`` needs ``article_id, speaker, speaker_type, speaker_entity_id, source_text``;
+    ``votes`` are the corpus's :func:`gender_votes` of speaker entities (default: those of
+    ``attributions``; ``attributions`` must then hold whole articles).
     """
     person = attributions["speaker_type"].eq("person") & attributions["speaker"].notna()
-    frame = attributions.loc[person, ["article_id", "speaker", "speaker_entity_id", "source_text"]]
-    key = frame["speaker_entity_id"].astype("string").fillna(frame["article_id"] + "\x1f" + frame["speaker"])
-    words = frame["source_text"].fillna("").str.lower().str.findall(r"[a-z]+")
-    titles = {r["title"]: r["gender"] for r in rows("gendered_titles")}
-    cue = words.map(lambda w: _text_gender(w, titles))
-    votes = pd.crosstab(key, cue).reindex(columns=["male", "female"], fill_value=0)
+    key, frame = _person_speakers(attributions)
+    local = gender_votes(attributions)
+    votes = local if votes is None else votes.reindex(columns=["male", "female"]).combine_first(local)
     total = votes.sum(axis=1)
     by_text = pd.Series(np.select([votes["male"] >= min_share * total, votes["female"] >= min_share * total],
                                   ["male", "female"], None), index=votes.index).where(total > 0)
