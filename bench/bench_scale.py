@@ -42,8 +42,9 @@ def _replica(table: pa.Table, r: int, keep: pa.Array | None) -> pa.Table:
     return table.set_column(table.schema.get_field_index("article_id"), "article_id", ids)
 
 
-def synthesise(source: Path, n: int, work: Path) -> tuple[Path, Path]:
-    """Rows folder and articles table of ``n`` articles made from the run in ``source``."""
+def synthesise(source: Path, n: int, work: Path, articles_table: bool = True) -> tuple[Path, Path]:
+    """Rows folder and (with ``articles_table``) articles table of ``n`` articles made from
+    the run in ``source``; returns the rows folder and the tables folder."""
     src_rows = Rows(source / "rows")
     articles = pq.read_table(source / "articles.parquet")
     n_src = len(articles)
@@ -56,6 +57,13 @@ def synthesise(source: Path, n: int, work: Path) -> tuple[Path, Path]:
     for r in tqdm(range(n_replicas), desc="synthesise", unit="replica"):
         take = min(n_src, n - r * n_src)
         keep = articles["article_id"].slice(0, take) if take < n_src else None
+        for part in src_rows.parts():
+            for table in TABLES:
+                out = rows_dir / table / f"r{r:04d}-{part}.parquet"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(_replica(pq.read_table(src_rows.path(table, part)), r, keep), out)
+        if not articles_table:
+            continue
         arts = _replica(articles, r, keep).to_pandas()
         arts["outlet"] = arts["outlet"] + f" #{r % 10}"
         date = pd.to_datetime(arts["date"], errors="coerce", utc=True, format="ISO8601") + pd.Timedelta(weeks=r)
@@ -63,12 +71,8 @@ def synthesise(source: Path, n: int, work: Path) -> tuple[Path, Path]:
         arts = pa.Table.from_pandas(arts, preserve_index=False)
         writer = writer or pq.ParquetWriter(tables / "articles.parquet", arts.schema)
         writer.write_table(arts.cast(writer.schema))
-        for part in src_rows.parts():
-            for table in TABLES:
-                out = rows_dir / table / f"r{r:04d}-{part}.parquet"
-                out.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(_replica(pq.read_table(src_rows.path(table, part)), r, keep), out)
-    writer.close()
+    if writer:
+        writer.close()
     return rows_dir, tables
 
 
@@ -81,7 +85,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
     work = args.work / f"n{args.articles}"
-    rows_dir, tables = synthesise(args.source, args.articles, work)
+    rows_dir, tables = synthesise(args.source, args.articles, work, articles_table=bool(args.reports))
     result = {"articles": args.articles}
     seconds, peak = run_measured(newscope("resolve", str(rows_dir), "--out", str(tables)))
     result.update(resolve_seconds=round(seconds, 1), resolve_peak_gb=round(peak, 3))

@@ -85,7 +85,8 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
     of the alias table or null), and the ``entities`` table."""
     names = corpus.names
     if names.empty:
-        return (pd.DataFrame({"keep": [], "entity_id": [], "label": [], "forced": []}, index=corpus.hashes),
+        return (pd.DataFrame({"keep": pd.Series(dtype=bool), **{c: pd.Series(dtype=object) for c in
+                                                                 ("entity_id", "label", "forced")}}).set_axis(corpus.hashes),
                 pd.DataFrame({c: pd.Series(dtype=object) for c in _ENTITY_COLUMNS}))
     text_norm = _map_norms(names["text"], normalize_name)
     key_norm, surface = _article_keys(corpus, text_norm, table)
