@@ -57,17 +57,11 @@ def normalize_types(df: pd.DataFrame) -> pd.DataFrame:
 def arrow_table(df: pd.DataFrame) -> pa.Table:
     """``df`` as Arrow with the schema of every part: offsets int64, other columns string
     unless numeric or lists (so parts concatenate whatever each one holds)."""
-    fields = []
-    for col in df.columns:
-        if col in OFFSET_COLUMNS:
-            fields.append(pa.field(col, pa.int64()))
-        elif pd.api.types.is_numeric_dtype(df[col]):
-            fields.append(pa.field(col, pa.from_numpy_dtype(df[col].dtype.numpy_dtype
-                                                            if hasattr(df[col].dtype, "numpy_dtype")
-                                                            else df[col].dtype)))
-        else:
-            fields.append(pa.field(col, pa.string()))
-    return pa.Table.from_pandas(df, schema=pa.schema(fields), preserve_index=False)
+    inferred = pa.Schema.from_pandas(df, preserve_index=False)
+    schema = pa.schema([pa.field(c, pa.int64()) if c in OFFSET_COLUMNS
+                        else inferred.field(c) if pd.api.types.is_numeric_dtype(df[c])
+                        else pa.field(c, pa.string()) for c in df.columns])
+    return pa.Table.from_pandas(df, schema=schema, preserve_index=False)
 
 
 @dataclass(frozen=True)
@@ -185,10 +179,10 @@ class Engine:
         if not items:
             raise ValueError("fold over no items")
         bag = db.from_sequence(items, npartitions=len(items)).map(func)
-        return self._compute(bag.reduction(_fold_partition(combine), _fold_partition(combine), split_every=4), desc)
+        return self._compute(bag.reduction(_Fold(combine), _Fold(combine), split_every=4), desc)
 
 
-class _fold_partition:
+class _Fold:
     """Combine the results of one partition (picklable, for the distributed scheduler)."""
 
     def __init__(self, combine: Callable):
