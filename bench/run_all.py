@@ -94,7 +94,7 @@ def bench_throughput(work: Path, n: int, n_process: int, batch_size: int, repeat
             pass
         raw.append(time.perf_counter() - start)
         start = time.perf_counter()
-        annotate(articles, settings, progress=False)
+        annotate(articles, settings, out_dir=work / "throughput-out", progress=False)
         ours.append(time.perf_counter() - start)
     raw, ours = min(raw), min(ours)
     return {"articles": len(texts), "tokens": n_tokens, "n_process": n_process, "batch_size": batch_size,
@@ -157,9 +157,9 @@ def bench_dask(work: Path, n: int) -> dict:
         settings = Settings()
         settings.nlp.cache_dir, settings.nlp.n_process, settings.nlp.engine = None, 2, engine
         start = time.perf_counter()
-        results[engine] = annotate(articles, settings, progress=False)
+        results[engine] = annotate(articles, settings, out_dir=work / f"dask-out-{engine}", progress=False)
         seconds[engine] = time.perf_counter() - start
-    identical = all(results["local"].__dict__[t].equals(results["dask"].__dict__[t])
+    identical = all(getattr(results["local"], t).equals(getattr(results["dask"], t))
                     for t in ("mentions", "entities", "attributions"))
     return {"articles": n, "local_s": round(seconds["local"], 1), "dask_2_workers_s": round(seconds["dask"], 1),
             "ratio_local_over_dask": round(seconds["local"] / seconds["dask"], 3), "identical_output": identical}

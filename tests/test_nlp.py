@@ -37,6 +37,19 @@ def settings(cache_dir=None, **nlp) -> Settings:
     return s
 
 
+_FACTORY = {}
+
+
+@pytest.fixture(autouse=True)
+def _tmp_factory(tmp_path_factory):
+    _FACTORY["tmp"] = tmp_path_factory
+
+
+def out():
+    """A fresh output folder for one annotate call."""
+    return _FACTORY["tmp"].mktemp("out")
+
+
 def same(a, b) -> None:
     for name in ("mentions", "entities", "attributions"):
         pd.testing.assert_frame_equal(
@@ -45,7 +58,7 @@ def same(a, b) -> None:
 
 
 def test_annotate_produces_the_three_tables():
-    ann = annotate(articles(TEXTS), settings(), progress=False)
+    ann = annotate(articles(TEXTS), settings(), out_dir=out(), progress=False)
     assert set(ann.mentions["article_id"]) <= set(TEXTS)
     assert {"start", "end", "text", "label", "entity_id"} <= set(ann.mentions.columns)
     for row in ann.mentions.itertuples():
@@ -56,19 +69,19 @@ def test_annotate_produces_the_three_tables():
 
 
 def test_cache_reuses_adds_changes_and_removes(tmp_path):
-    first = annotate(articles(["a1", "a2", "a3"]), settings(tmp_path), progress=False)
+    first = annotate(articles(["a1", "a2", "a3"]), settings(tmp_path), out_dir=out(), progress=False)
     assert first.n_parsed == 3
 
-    again = annotate(articles(["a1", "a2", "a3"]), settings(tmp_path), progress=False)
+    again = annotate(articles(["a1", "a2", "a3"]), settings(tmp_path), out_dir=out(), progress=False)
     assert (again.n_parsed, again.n_cached) == (0, 3)
     same(first, again)
 
     changed = dict(TEXTS, a2="Officials said the talks in Geneva had failed, Reuters reported.")
     new_set = articles(["a1", "a2", "a4"], changed)  # a2 changed, a3 removed, a4 added
-    incremental = annotate(new_set, settings(tmp_path), progress=False)
+    incremental = annotate(new_set, settings(tmp_path), out_dir=out(), progress=False)
     assert (incremental.n_parsed, incremental.n_cached) == (2, 1)
     assert "a3" not in set(incremental.mentions["article_id"])
-    same(incremental, annotate(new_set, settings(), progress=False))
+    same(incremental, annotate(new_set, settings(), out_dir=out(), progress=False))
 
 
 def test_interrupted_run_resumes_from_cache(tmp_path, monkeypatch):
@@ -83,21 +96,21 @@ def test_interrupted_run_resumes_from_cache(tmp_path, monkeypatch):
 
     monkeypatch.setattr(engine, "annotate_chunk", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        annotate(articles(TEXTS), settings(tmp_path), progress=False)
+        annotate(articles(TEXTS), settings(tmp_path), out_dir=out(), progress=False)
     monkeypatch.setattr(engine, "annotate_chunk", real)
 
     done = AnnotationCache(tmp_path).known_keys()
     assert 0 < len(done) < len(TEXTS)
-    resumed = annotate(articles(TEXTS), settings(tmp_path), progress=False)
+    resumed = annotate(articles(TEXTS), settings(tmp_path), out_dir=out(), progress=False)
     assert resumed.n_parsed == len(TEXTS) - len(done)
-    same(resumed, annotate(articles(TEXTS), settings(), progress=False))
+    same(resumed, annotate(articles(TEXTS), settings(), out_dir=out(), progress=False))
 
 
 def test_half_written_chunk_is_ignored(tmp_path):
     cache = AnnotationCache(tmp_path)
     pd.DataFrame({"cache_key": ["x"], "start": [0]}).to_parquet(tmp_path / "mentions" / "orphan.parquet")
     assert cache.known_keys() == set()
-    ann = annotate(articles(["a1"]), settings(tmp_path), progress=False)
+    ann = annotate(articles(["a1"]), settings(tmp_path), out_dir=out(), progress=False)
     assert ann.n_parsed == 1
 
 
@@ -113,16 +126,16 @@ def test_cache_key_depends_on_text_model_labels_and_code(monkeypatch):
 def test_dask_engine_gives_the_same_rows_as_local():
     # 30 distinct articles in chunks of 4: more chunks than the Dask submission window.
     many = {f"{i}-{n}": f"{text} Reported on day {n}." for i, text in TEXTS.items() for n in range(5)}
-    local = annotate(articles(many, many), settings(), progress=False)
+    local = annotate(articles(many, many), settings(), out_dir=out(), progress=False)
     dask = annotate(articles(many, many), settings(engine="dask", scheduler="local", n_process=2),
-                    progress=False)
+                    out_dir=out(), progress=False)
     assert set(local.mentions["article_id"]) == set(many)
     same(local, dask)
 
 
 def test_empty_corpus_and_articles_without_rows_give_empty_tables():
     for frame in (articles([]), articles(["x"], {"x": "Nothing to see."})):
-        ann = annotate(frame, settings(), progress=False)
+        ann = annotate(frame, settings(), out_dir=out(), progress=False)
         assert ann.mentions.empty and ann.entities.empty and ann.attributions.empty
         assert {"article_id", "content_start", "speaker_type", "speaker_entity_id"} <= set(ann.attributions.columns)
         assert {"article_id", "start", "entity_id"} <= set(ann.mentions.columns)
@@ -130,13 +143,13 @@ def test_empty_corpus_and_articles_without_rows_give_empty_tables():
 
 
 def test_local_process_pool_gives_the_same_rows():
-    single = annotate(articles(TEXTS), settings(), progress=False)
-    pooled = annotate(articles(TEXTS), settings(n_process=2), progress=False)
+    single = annotate(articles(TEXTS), settings(), out_dir=out(), progress=False)
+    pooled = annotate(articles(TEXTS), settings(n_process=2), out_dir=out(), progress=False)
     same(single, pooled)
 
 
 def test_bad_engine_and_model_are_clear_errors():
     with pytest.raises(ConfigError, match="nlp.engine"):
-        annotate(articles(["a1"]), settings(engine="spark"), progress=False)
+        annotate(articles(["a1"]), settings(engine="spark"), out_dir=out(), progress=False)
     with pytest.raises(ConfigError, match="nlp.model"):
-        annotate(articles(["a1"]), settings(model="en_core_web_nope"), progress=False)
+        annotate(articles(["a1"]), settings(model="en_core_web_nope"), out_dir=out(), progress=False)

@@ -70,19 +70,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_annotations(articles, settings: Settings, out_dir: Path, metrics: str | None = None) -> None:
+def _write_annotations(articles, settings: Settings, out_dir: Path, metrics: str | None = None,
+                       rows_dir: str | None = None) -> None:
     from newscope.nlp import annotate
-    from newscope.tables import write_table
 
-    ann = annotate(articles, settings)
-    for name in ("mentions", "entities", "attributions"):
-        write_table(getattr(ann, name), out_dir / f"{name}.parquet")
+    ann = annotate(articles, settings, out_dir=out_dir, rows_dir=rows_dir)
     if metrics:
         _write_json(ann.metrics(len(articles)), metrics)
+    r = ann.resolved
     print(
         f"annotated {len(articles)} articles ({ann.n_parsed} parsed, {ann.n_cached} from cache): "
-        f"{len(ann.mentions)} mentions, {len(ann.entities)} entities, "
-        f"{len(ann.attributions)} attributions -> {out_dir}",
+        f"{r.mentions} mentions, {r.entities} entities, {r.attributions} attributions -> {out_dir}",
         file=sys.stderr,
     )
 
@@ -90,7 +88,16 @@ def _write_annotations(articles, settings: Settings, out_dir: Path, metrics: str
 def cmd_annotate(args: argparse.Namespace) -> int:
     from newscope.tables import read_table
 
-    _write_annotations(read_table(args.articles), _settings(args), Path(args.out), args.metrics)
+    _write_annotations(read_table(args.articles), _settings(args), Path(args.out), args.metrics, args.rows)
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from newscope.resolve.pipeline import resolve_rows
+
+    r = resolve_rows(args.rows, Path(args.out), _settings(args))
+    print(f"resolved {args.rows}: {r.mentions} mentions, {r.entities} entities, {r.attributions} attributions "
+          f"-> {args.out}", file=sys.stderr)
     return 0
 
 
@@ -115,7 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # run in its own process, its memory is back with the system before annotation starts.
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         pool.submit(_ingest_into, args.inputs, settings, out, logging.getLogger().level).result()
-    _write_annotations(read_table(out / "articles.parquet"), settings, out)
+    _write_annotations(read_table(out / "articles.parquet"), settings, out, rows_dir=args.rows)
     return 0
 
 
@@ -213,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
         group = p.add_mutually_exclusive_group()
         group.add_argument("--cache", help="per-article annotation cache folder (default: nlp.cache_dir)")
         group.add_argument("--no-cache", action="store_true", help="annotate everything, keep no cache")
+        p.add_argument("--rows", metavar="DIR", help="keep the per-article rows in DIR, to rerun `newscope "
+                       "resolve DIR` alone (default: a temporary folder)")
 
     p = sub.add_parser("ingest", help="read raw articles into a clean articles table",
                        description="Read, clean and de-duplicate articles. Writes the articles table and, "
@@ -231,6 +240,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metrics", help="also write corpus counts as JSON (for `dvc metrics show`)")
     nlp_options(p)
     p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("resolve", help="the corpus-level steps alone, on per-article rows",
+                       description="Resolve entities and link speakers across the corpus, from the per-article "
+                       "rows in ROWS (written by `annotate --rows ROWS`), with bounded memory: --out receives "
+                       "mentions, entities and attributions (.parquet). With --engine dask the passes run on "
+                       "the cluster at --scheduler.")
+    p.add_argument("rows", metavar="ROWS", help="rows folder (mentions/*.parquet, attributions/*.parquet)")
+    p.add_argument("--out", required=True, help="folder for mentions/entities/attributions.parquet")
+    p.add_argument("--n-process", type=int, dest="n_process", help="threads (default: nlp.n_process; 0 = all cores)")
+    p.add_argument("--engine", choices=["local", "dask"], help="this machine's threads or a Dask cluster")
+    p.add_argument("--scheduler", help="with --engine dask: 'local' (a LocalCluster) or tcp://host:port")
+    p.set_defaults(func=cmd_resolve)
 
     p = sub.add_parser("run", help="ingest + annotate in one go",
                        description="Ingest INPUT and annotate it. --out receives articles, rejected, mentions, "

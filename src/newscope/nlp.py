@@ -5,8 +5,10 @@ are stored under a key made of its cleaned-text hash, the model's name and versi
 the entity labels and the annotation code's own hash. Only articles whose key is not
 in the cache are parsed. Work is done in chunks that are written to the cache as
 Parquet part files as soon as they finish, so memory stays bounded and an
-interrupted run resumes where it stopped. Corpus-level steps (entity resolution,
-speaker linking) then run over the cached rows of the articles asked for.
+interrupted run resumes where it stopped. The cached rows of the articles asked for are
+then written, part by part, to a rows folder (:mod:`newscope.resolve.parts`), and the
+corpus-level steps (entity resolution, speaker linking: :mod:`newscope.resolve.pipeline`)
+run over it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ from tqdm.auto import tqdm
 import newscope
 from newscope.config import ConfigError, Settings, load_settings, resolve_path
 from newscope.model import load_model, model_id
-from newscope.tables import write_table
+from newscope.resolve.parts import PART_ARTICLES, ROW_COLUMNS, normalize_types, write_rows
+from newscope.resolve.pipeline import Resolved, resolve_rows
+from newscope.resolve.speakers import first_authors, name_authors
+from newscope.tables import read_table, write_table
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +45,8 @@ log = logging.getLogger(__name__)
 # their bytes are part of every cache key, so editing them invalidates exactly the cached
 # annotations.
 _ANNOTATION_SOURCES = ("nlp.py", "lexicon.py", "records.py", "entities/*.py", "attribution/*.py", "data/words/*")
-_OFFSET_COLUMNS = {"start", "end", "sentence", "paragraph", "source_start", "source_end", "cue_start",
-                   "cue_end", "content_start", "content_end", "speaker_start", "speaker_end"}
-# Columns of the cached per-article rows (before entity resolution and speaker linking).
-_ROW_COLUMNS = {
-    "mentions": ["cache_key", "start", "end", "text", "label", "sentence", "paragraph", "key"],
-    "attributions": ["cache_key", "source_start", "source_end", "source_text", "cue_start", "cue_end",
-                     "cue_text", "content_start", "content_end", "content_text", "kind", "cue_lemma",
-                     "act", "channel", "speaker", "speaker_start", "speaker_end", "speaker_type"],
-}
+# Columns of the cached per-article rows: those of the rows folder, keyed by cache key.
+_ROW_COLUMNS = {table: ["cache_key", *columns[1:]] for table, columns in ROW_COLUMNS.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,46 +119,49 @@ class AnnotationCache:
             write_table(df, self.root / sub / f"{part}.parquet")
         write_table(pd.DataFrame({"cache_key": keys}), self.root / "keys" / f"{part}.parquet")
 
-    def read(self, sub: str, wanted: set[str]) -> pd.DataFrame:
-        frames = []
+    def rows(self, ids: pd.DataFrame) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        """Per cached part, the mention and attribution rows of the articles in ``ids``
+        (``article_id, cache_key``; articles sharing a key each get its rows), by article id."""
+        by_key = pd.Index(ids["cache_key"])
         for part in self._parts():
-            path = self.root / sub / f"{part}.parquet"
-            if path.is_file():
-                df = pd.read_parquet(path)
-                if len(df):
-                    frames.append(df[df["cache_key"].isin(wanted)])
-        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_ROW_COLUMNS[sub])
+            keys = pd.read_parquet(self.root / "keys" / f"{part}.parquet")["cache_key"].unique()
+            found = by_key.get_indexer_non_unique(keys)[0]
+            part_ids = ids.iloc[found[found >= 0]]
+            if len(part_ids):
+                yield tuple(_attach_ids(self._read(sub, part), part_ids) for sub in ("mentions", "attributions"))
+
+    def _read(self, sub: str, part: str) -> pd.DataFrame:
+        path = self.root / sub / f"{part}.parquet"
+        df = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
         # Parts disagree on dtypes (a column that is all-null in one chunk): offsets become
         # nullable integers, text plain objects with None, whatever the chunking was.
-        for col in out.columns:
-            if col in _OFFSET_COLUMNS:
-                out[col] = pd.to_numeric(out[col]).astype("Int64")
-            elif not pd.api.types.is_numeric_dtype(out[col]):
-                out[col] = out[col].astype(object).where(out[col].notna(), None)
-        return out
+        return normalize_types(df if len(df) else pd.DataFrame(columns=_ROW_COLUMNS[sub]))
 
 
 @dataclass
 class Annotations:
-    mentions: pd.DataFrame
-    entities: pd.DataFrame
-    attributions: pd.DataFrame
+    """What :func:`annotate` wrote to ``out_dir``: the tables (read on demand), counts."""
+
+    out_dir: Path
+    resolved: Resolved
     n_parsed: int
     n_cached: int
 
+    @property
+    def mentions(self) -> pd.DataFrame:
+        return read_table(self.out_dir / "mentions.parquet")
+
+    @property
+    def entities(self) -> pd.DataFrame:
+        return read_table(self.out_dir / "entities.parquet")
+
+    @property
+    def attributions(self) -> pd.DataFrame:
+        return read_table(self.out_dir / "attributions.parquet")
+
     def metrics(self, n_articles: int) -> dict:
         """Corpus-level counts and shares, for ``dvc metrics``."""
-        att = self.attributions
-        share = lambda col, value: round(float((att[col] == value).mean()), 4) if len(att) else 0.0
-        return {
-            "articles": n_articles,
-            "mentions": len(self.mentions),
-            "entities": len(self.entities),
-            "attributions": len(att),
-            "attributions_per_article": round(len(att) / n_articles, 3) if n_articles else 0.0,
-            "share_direct": share("kind", "direct"),
-            "share_anonymous": share("speaker_type", "anonymous"),
-        }
+        return self.resolved.metrics(n_articles)
 
 
 def _chunks(items: list[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
@@ -222,17 +223,17 @@ def _run_dask(chunks, n_process, scheduler, job, on_result) -> None:
 
 
 def annotate(
-    articles: pd.DataFrame, settings: Settings | None = None, *, progress: bool = True
+    articles: pd.DataFrame, settings: Settings | None = None, *, out_dir: str | Path,
+    rows_dir: str | Path | None = None, progress: bool = True,
 ) -> Annotations:
     """Annotate ``articles`` (needs ``article_id``, ``text``, ``content_hash``).
 
-    Returns the ``mentions``, ``entities`` and ``attributions`` tables of docs/DESIGN.md.
-    ``settings.nlp`` chooses model, engine (``local``/``dask``), scheduler, processes,
-    batch size and cache folder (``None``: a temporary cache, removed afterwards).
+    Writes the ``mentions``, ``entities`` and ``attributions`` tables of docs/DESIGN.md to
+    ``out_dir``, and the per-article rows they are resolved from to ``rows_dir`` (``None``:
+    a temporary folder; keep them to rerun `newscope resolve` alone). ``settings.nlp``
+    chooses model, engine (``local``/``dask``), scheduler, processes, batch size and cache
+    folder (``None``: a temporary cache, removed afterwards).
     """
-    from newscope.resolve.entities import resolve_entities
-    from newscope.resolve.speakers import link_speakers, name_authors, speaker_genders, unify_speaker_types
-
     settings = settings or load_settings()
     cfg, labels = settings.nlp, list(settings.entities.labels)
     n_process = cfg.n_process or os.cpu_count() or 1
@@ -241,7 +242,10 @@ def annotate(
     load_model(cfg.model)  # fail early, in the parent, with the clear message
     _release_free_memory()
 
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     tmp_cache = None if cfg.cache_dir else tempfile.mkdtemp(prefix="newscope-cache-")
+    tmp_rows = None if rows_dir else tempfile.mkdtemp(prefix=".rows-", dir=out_dir)
     cache = AnnotationCache(resolve_path(cfg.cache_dir) if cfg.cache_dir else Path(tmp_cache))
     try:
         keyed = articles[["article_id", "text", "content_hash"]].copy()
@@ -270,20 +274,15 @@ def annotate(
             _run_local(chunks, n_process, job, on_result)
         bar.close()
 
-        wanted = set(keyed["cache_key"])
-        ids = keyed[["article_id", "cache_key"]]
-        mentions = _attach_ids(cache.read("mentions", wanted), ids)
-        attributions = _attach_ids(cache.read("attributions", wanted), ids)
+        authors = first_authors(articles)  # the writer's own attributions are named per article
+        parts = ((m, name_authors(a, authors)) for m, a in cache.rows(keyed[["article_id", "cache_key"]]))
+        rows = write_rows(parts, Path(rows_dir or tmp_rows), PART_ARTICLES)
+        resolved = resolve_rows(rows, out_dir, settings)
     finally:
-        if tmp_cache:
-            shutil.rmtree(tmp_cache, ignore_errors=True)
-
-    mentions, entities = resolve_entities(mentions, settings.entities.aliases and resolve_path(settings.entities.aliases))
-    attributions = unify_speaker_types(link_speakers(attributions, mentions, entities), entities)
-    attributions = name_authors(attributions, articles)
-    attributions["speaker_gender"] = speaker_genders(attributions)
-    return Annotations(mentions, entities, attributions, n_parsed=len(items),
-                       n_cached=len(keyed) - len(todo))
+        for tmp in (tmp_cache, tmp_rows):
+            if tmp:
+                shutil.rmtree(tmp, ignore_errors=True)
+    return Annotations(out_dir, resolved, n_parsed=len(items), n_cached=len(keyed) - len(todo))
 
 
 def _attach_ids(rows: pd.DataFrame, ids: pd.DataFrame) -> pd.DataFrame:

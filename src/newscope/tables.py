@@ -111,10 +111,11 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
             yield record
 
 
-def most_common(frame: pd.DataFrame, by: str | list[str], column: str) -> pd.Series:
+def most_common(frame: pd.DataFrame, by: str | list[str], column: str, weight: str | None = None) -> pd.Series:
     """Per ``by`` group, the most frequent non-null ``column`` value (ties: alphabetically
-    first), indexed by ``by``."""
+    first), indexed by ``by``; each row counts once, or ``weight`` times (rows of counts)."""
     keys = [by] if isinstance(by, str) else list(by)
-    counts = frame.groupby([*keys, column], sort=False).size().reset_index(name="n")
+    groups = frame.groupby([*keys, column], sort=False)
+    counts = (groups[weight].sum() if weight else groups.size()).reset_index(name="n")
     counts = counts.sort_values(["n", column], ascending=[False, True], kind="stable").drop_duplicates(keys)
     return counts.set_index(by)[column]

@@ -16,7 +16,9 @@ tagger mislabelled, "Trump" as ORG, when it is mostly linked); the alias tables 
 each mention's, the majority within its article.
 
 New ways of merging names across the corpus (name variants) are steps of
-:func:`_merge_name_variants`; label rules belong to :func:`_vote_labels`.
+:func:`_merge_name_variants`; label rules belong to :func:`resolve_names` (entities) and
+:func:`apply_names` (mentions). Counts over articles come from
+:class:`~newscope.resolve.corpus.MentionCorpus`, so the steps run over any number of articles.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from nicknames import NickNamer
 
 from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
 from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id, normalize_name
+from newscope.config import NlpSettings
+from newscope.resolve.corpus import MentionCorpus, name_hashes
+from newscope.resolve.parts import Engine
 from newscope.tables import most_common
 
 log = logging.getLogger(__name__)
@@ -47,38 +52,78 @@ _ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_art
 def resolve_entities(
     mentions: pd.DataFrame, aliases: str | Path | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One ``entity_id`` per canonical entity across the corpus.
+    """One ``entity_id`` per canonical entity across the corpus, for mentions in memory.
 
     ``mentions`` are :func:`~newscope.entities.article_mentions` rows of many articles;
     ``aliases`` is the user's alias table (YAML), applied over the built-in one. Returns
     ``mentions`` with an ``entity_id`` column (rows of ignored names dropped, ``key`` left
     as linked in the article) and the ``entities`` table: ``entity_id``, ``name``,
     ``label`` (majority), ``aliases`` (other spellings seen, commonest first),
-    ``n_mentions``, ``n_articles``.
+    ``n_mentions``, ``n_articles``. The same steps as :func:`resolve_names` and
+    :func:`apply_names` over a rows folder, on one part.
     """
+    if mentions.empty:
+        return mentions.assign(entity_id=pd.Series(dtype="string")), resolve_names(
+            MentionCorpus.from_frame(mentions, Engine(NlpSettings(n_process=1))), alias_table())[1]
+    m = mentions.reset_index(drop=True)
+    corpus = MentionCorpus.from_frame(m, Engine(NlpSettings(n_process=1)))
+    decisions, entities = resolve_names(corpus, alias_table(aliases))
+    return apply_names(m, decisions), entities
+
+
+def alias_table(aliases: str | Path | None = None) -> AliasTable:
+    """The built-in alias table, updated with the user's (``entities.aliases``)."""
     table = builtin_aliases()
     if aliases:
         table.update(load_aliases(aliases))
-    if mentions.empty:
-        out = mentions.assign(entity_id=pd.Series(dtype="string"))
-        return out, pd.DataFrame({c: pd.Series(dtype=object) for c in _ENTITY_COLUMNS})
+    return table
 
-    m = mentions.reset_index(drop=True)
-    text_norm = _map_norms(m["text"], normalize_name)
-    key_norm, surface = _article_keys(m, text_norm, table)
-    key_norm = _merge_name_variants(key_norm, m["label"], m["article_id"], table)
-    key_norm, surface, m["label"] = _follow_corpus_links(m, text_norm, key_norm, surface, table)
 
-    m, key_norm, surface = _drop_ignored(m, text_norm, key_norm, surface, table)
+def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The corpus-level decisions, one row per distinct name of ``corpus`` (indexed by its
+    hash: ``keep``, ``entity_id``, ``label`` as voted within an article, ``forced`` label
+    of the alias table or null), and the ``entities`` table."""
+    names = corpus.names
+    if names.empty:
+        return (pd.DataFrame({"keep": pd.Series(dtype=bool), **{c: pd.Series(dtype=object) for c in
+                                                                 ("entity_id", "label", "forced")}}).set_axis(corpus.hashes),
+                pd.DataFrame({c: pd.Series(dtype=object) for c in _ENTITY_COLUMNS}))
+    text_norm = _map_norms(names["text"], normalize_name)
+    key_norm, surface = _article_keys(corpus, text_norm, table)
+    key_norm = _merge_name_variants(corpus, key_norm, names["label"], table)
+    key_norm, surface, label = _follow_corpus_links(corpus, text_norm, key_norm, surface, table)
 
-    work = pd.DataFrame({"g": key_norm, "surf": surface, "text": m["text"], "label": m["label"], "a": m["article_id"]})
-    label, m["label"] = _vote_labels(work, key_norm, table)
-    entities = _entity_table(work, label)
-    m["entity_id"] = key_norm.map(entities["entity_id"]).to_numpy()
+    keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
+    if (~keep).any():
+        log.info("resolve_entities: %d mentions of ignored names dropped", names["n"][~keep].sum())
+    work = pd.DataFrame({"g": key_norm, "surf": surface, "text": names["text"], "label": label,
+                         "n": names["n"]})[keep]
+    entity_label = most_common(work, "g", "label", weight="n")
+    if table.labels:
+        entity_label = pd.Series(table.labels).reindex(entity_label.index).fillna(entity_label)
+    entities = _entity_table(work, entity_label, corpus.articles_per(key_norm.where(keep)))
+    decisions = pd.DataFrame({"keep": keep, "entity_id": key_norm.map(entities["entity_id"]), "label": label,
+                              "forced": key_norm.map(table.labels) if table.labels else None})
+    decisions.index = corpus.hashes
     entities = entities.reset_index(drop=True)[_ENTITY_COLUMNS].sort_values(
         ["n_articles", "n_mentions", "entity_id"], ascending=[False, False, True], ignore_index=True
     )
-    return m, entities
+    return decisions, entities
+
+
+def apply_names(mentions: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """``mentions`` (whole articles) with the decisions of :func:`resolve_names`: rows of
+    ignored names dropped, ``entity_id`` added, each mention's ``label`` the majority of its
+    entity's mentions in its article (the alias table's label when it forces one)."""
+    d = decisions.iloc[decisions.index.get_indexer(name_hashes(mentions))]
+    keep = d["keep"].to_numpy(dtype=bool)
+    m, d = mentions[keep].reset_index(drop=True), d[keep].reset_index(drop=True)
+    work = pd.DataFrame({"a": m["article_id"], "g": d["entity_id"], "label": d["label"]})
+    in_article = most_common(work, ["a", "g"], "label").rename("voted").reset_index()
+    voted = work[["a", "g"]].merge(in_article, on=["a", "g"], how="left")["voted"]
+    m["label"] = d["forced"].fillna(voted).to_numpy()
+    m["entity_id"] = d["entity_id"].to_numpy()
+    return m
 
 
 def _map_norms(values: pd.Series, func) -> pd.Series:
@@ -94,17 +139,19 @@ def _apply_merges(table: AliasTable, norm: pd.Series, surface: pd.Series) -> tup
     return norm.mask(hit, _map_norms(canon[hit], normalize_name)), surface.mask(hit, canon)
 
 
-def _article_keys(m: pd.DataFrame, text_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, pd.Series]:
-    """Each mention's key as its article linked it (normalised, and as spelled), except
+def _article_keys(corpus: MentionCorpus, text_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, pd.Series]:
+    """Each name's key as its article linked it (normalised, and as spelled), except
     split names and well-known heads, which stand for themselves; then the alias merges."""
+    m = corpus.names
     key_norm = _map_norms(m["key"], normalize_name)
     surface = m["key"].copy()
     if table.split:  # split names stand alone, even where the article linked them
         undo = text_norm.isin(table.split)
         key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
-    heads = _well_known_heads(text_norm, key_norm, m["label"], m["article_id"])
+    heads = _well_known_heads(corpus, text_norm, key_norm)
     if heads.any():
-        log.info("resolve_entities: %d mentions of well-known names unlinked from rare longer names", heads.sum())
+        log.info("resolve_entities: %d mentions of well-known names unlinked from rare longer names",
+                 m["n"][heads].sum())
         key_norm, surface = key_norm.mask(heads, text_norm), surface.mask(heads, m["text"])
     return _apply_merges(table, key_norm, surface)
 
@@ -115,7 +162,7 @@ def _ends_with(longs: pd.Series, shorts: pd.Series) -> np.ndarray:
     return np.array([f" {k}".endswith(f" {t}") for t, k in zip(shorts, longs)], dtype=bool)
 
 
-def _well_known_heads(text_norm: pd.Series, key_norm: pd.Series, label: pd.Series, article: pd.Series) -> pd.Series:
+def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series) -> pd.Series:
     """Mentions an article linked by their head to a rare longer name although the head is
     an entity of its own across the corpus ("the Fed" -> "Dallas Fed", "Medicare" ->
     "Privatizing Medicare", "White House" -> "Top White House"): the head named alone in
@@ -124,12 +171,14 @@ def _well_known_heads(text_norm: pd.Series, key_norm: pd.Series, label: pd.Serie
     linked = (text_norm != key_norm).to_numpy()
     if not linked.any():
         return pd.Series(False, index=text_norm.index)
-    pairs = pd.DataFrame({"t": text_norm, "k": key_norm, "a": article, "label": label})
-    alone = pairs[~linked].drop_duplicates(["t", "a"]).groupby("t").size()
-    n_key = pairs.drop_duplicates(["k", "a"]).groupby("k").size()
-    pairs["person"] = pairs["label"].eq("PERSON")
-    person = pairs.groupby("t")["person"].mean() >= 0.5
-    person_key = pairs.groupby("k")["person"].mean() >= 0.5
+    n = corpus.names["n"]
+    pairs = pd.DataFrame({"t": text_norm, "k": key_norm, "n": n,
+                          "person": n * corpus.names["label"].eq("PERSON")})
+    alone = corpus.articles_per(text_norm.where(~linked))
+    n_key = corpus.articles_per(key_norm)
+    by_t, by_k = pairs.groupby("t")[["person", "n"]].sum(), pairs.groupby("k")[["person", "n"]].sum()
+    person = by_t["person"] / by_t["n"] >= 0.5
+    person_key = by_k["person"] / by_k["n"] >= 0.5
     cand = pairs[linked].drop_duplicates(["t", "k"])
     n_alone = cand["t"].map(alone).fillna(0)
     keep = (
@@ -143,32 +192,31 @@ def _well_known_heads(text_norm: pd.Series, key_norm: pd.Series, label: pd.Serie
     return pd.Series(pd.MultiIndex.from_arrays([text_norm, key_norm]).isin(heads), index=text_norm.index)
 
 
-def _merge_name_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> pd.Series:
+def _merge_name_variants(corpus: MentionCorpus, key_norm: pd.Series, label: pd.Series, table: AliasTable) -> pd.Series:
     """Keys that are variants of another name of the corpus -> that name: person names
     with extra words, plural group names, person names differing in particles (in turn,
     each step seeing the merges of the previous ones)."""
-    contained = _contained_people(key_norm, label, article, table)
+    contained = _contained_people(_person_article_counts(corpus, key_norm, label), table)
     if contained:
         key_norm = key_norm.map(contained).fillna(key_norm)
     plurals = _group_plurals(key_norm, label, table)
     if plurals:
         key_norm = key_norm.map(plurals).fillna(key_norm)
-    variants = _particle_variants(key_norm, label, article, table)
+    variants = _particle_variants(_person_article_counts(corpus, key_norm, label), table)
     if variants:
         key_norm = key_norm.map(variants).fillna(key_norm)
-    variants = _person_name_variants(key_norm, label, article, table)
+    variants = _person_name_variants(_person_article_counts(corpus, key_norm, label), table)
     if variants:
         key_norm = key_norm.map(variants).fillna(key_norm)
     return key_norm
 
 
-def _person_article_counts(key_norm: pd.Series, label: pd.Series, article: pd.Series) -> pd.Series:
-    """Number of articles per person name (``key_norm`` of PERSON mentions)."""
-    people = pd.DataFrame({"k": key_norm, "a": article})[label.eq("PERSON").to_numpy()]
-    return people.drop_duplicates().groupby("k").size()
+def _person_article_counts(corpus: MentionCorpus, key_norm: pd.Series, label: pd.Series) -> pd.Series:
+    """Number of articles per person name (``key_norm`` of PERSON mentions), sorted by name."""
+    return corpus.articles_per(key_norm.where(label.eq("PERSON")))
 
 
-def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
     others are inside it; else the one in twice as many articles as any other: "Crooked
@@ -178,7 +226,7 @@ def _contained_people(key_norm: pd.Series, label: pd.Series, article: pd.Series,
     by one more word, which is another person's surname ("Elizabeth Ann Seton"),
     generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
     names in the alias table."""
-    known = _person_article_counts(key_norm, label, article).to_dict()
+    known = n_art.to_dict()
     not_cut = GENERATION_SUFFIXES | NAMED_AFTER
     out = {}
     for k, n in known.items():
@@ -214,11 +262,10 @@ def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> 
     return {k: k[:-1] for k in groups if k.endswith("s") and k[:-1] in groups and k not in table.split}
 
 
-def _particle_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+def _particle_variants(n_art: pd.Series, table: AliasTable) -> dict:
     """Person names that differ only in particles after the first name ("Bashar Assad",
     "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") -> the one in most
-    articles."""
-    n_art = _person_article_counts(key_norm, label, article)
+    articles (``n_art``: articles per person name)."""
     names = n_art[[len(k.split()) > 1 and k not in table.split and k not in table.merge for k in n_art.index]]
     bare = pd.Series([" ".join([k.split()[0], *(w for w in k.split()[1:] if w not in NAME_PARTICLES)])
                       for k in names.index], index=names.index)
@@ -230,7 +277,7 @@ def _particle_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series
     return out
 
 
-def _person_name_variants(key_norm: pd.Series, label: pd.Series, article: pd.Series, table: AliasTable) -> dict:
+def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
     """Person names that are variants of a commoner name of the corpus -> that name (names
     parsed with nameparser, nicknames from the nicknames dataset):
 
@@ -245,8 +292,7 @@ def _person_name_variants(key_norm: pd.Series, label: pd.Series, article: pd.Ser
       its nickname, the rarer joins one in at least three times as many articles.
 
     Names with a generational suffix ("Donald Trump Jr.") or a title, and names in the
-    alias table, are left alone."""
-    n_art = _person_article_counts(key_norm, label, article)
+    alias table, are left alone. ``n_art``: articles per person name."""
     parts = {}
     for k in n_art.index:
         if len(k.split()) < 2 or k in table.split or k in table.merge:
@@ -291,7 +337,7 @@ def _nickname_of(name: str, other: str) -> bool:
 
 
 def _follow_corpus_links(
-    m: pd.DataFrame, text_norm: pd.Series, key_norm: pd.Series, surface: pd.Series, table: AliasTable
+    corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series, surface: pd.Series, table: AliasTable
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Unlinked short forms that follow their consistent link elsewhere: returns the keys
     (normalised, and as spelled) and the labels (mislabelled surnames become PERSON)."""
@@ -301,30 +347,34 @@ def _follow_corpus_links(
     # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
     # too, as a person, when it is linked in at least as many articles as it stands alone
     # under another label.
+    m = corpus.names
     label = m["label"].copy()
     linked = text_norm != key_norm
-    acronym = m["text"].str.fullmatch(ACRONYM.pattern).fillna(False)
+    acronym = m["text"].str.fullmatch(ACRONYM.pattern).fillna(False).astype(bool)
     person = m["label"].eq("PERSON")
-    links = (
-        pd.DataFrame({"a": m["article_id"], "s": text_norm, "k": key_norm, "surf": surface, "acr": acronym,
-                      "person": person})[linked]
-        .drop_duplicates(["a", "s", "k"])
-        .groupby(["s", "k"], sort=False)
-        .agg(n=("a", "size"), surf=("surf", "first"), acr=("acr", "max"), person=("person", "mean"))
-        .reset_index()
-    )
-    if not len(links):
+    # per (short form, key): the articles linking them, each judged by its first such mention
+    pair = pd.Series(list(zip(text_norm, key_norm)), index=m.index, dtype=object).where(linked)
+    firsts, first_name = corpus.first_rows(pair)
+    if not len(firsts):
         return key_norm, surface, label
+    firsts = firsts.assign(acr=acronym.to_numpy()[firsts["sig"]],
+                           person=firsts["n"] * person.to_numpy()[firsts["sig"]])
+    links = firsts.groupby("value", sort=False).agg(n=("n", "sum"), acr=("acr", "max"), person=("person", "sum"))
+    links["person"] = links["person"] / links["n"]
+    links["surf"] = surface.to_numpy()[first_name.reindex(links.index).to_numpy()]
+    links.index = pd.MultiIndex.from_tuples(links.index, names=["s", "k"])
+    links = links.reset_index()
     links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
     links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
                   & (links["acr"] | _ends_with(links["k"], links["s"]))]
     links = links[~links["s"].isin(table.split)].set_index("s")
-    n_alone = pd.DataFrame({"s": text_norm, "a": m["article_id"]})[~linked & ~person].drop_duplicates().groupby("s").size()
+    n_alone = corpus.articles_per(text_norm.where(~linked & ~person))
     person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
     mislabelled = key_norm.map(person_link).eq(True) & ~person
     alone = ~linked & (person | acronym | mislabelled) & key_norm.isin(links.index)
     if alone.any():
-        log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link", alone.sum())
+        log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link",
+                 m["n"][alone].sum())
         label.loc[alone & mislabelled] = "PERSON"
         short = key_norm[alone]
         key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
@@ -332,36 +382,13 @@ def _follow_corpus_links(
     return key_norm, surface, label
 
 
-def _drop_ignored(
-    m: pd.DataFrame, text_norm: pd.Series, key_norm: pd.Series, surface: pd.Series, table: AliasTable
-) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """The mentions, keys and spellings without the mentions the alias table ignores
-    (by their text or their key), renumbered from 0."""
-    keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
-    if (~keep).any():
-        log.info("resolve_entities: %d mentions of ignored names dropped", (~keep).sum())
-    return m[keep].reset_index(drop=True), key_norm[keep].reset_index(drop=True), surface[keep].reset_index(drop=True)
-
-
-def _vote_labels(work: pd.DataFrame, key_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, np.ndarray]:
-    """Each entity's label (majority of its mentions) and each mention's (majority of its
-    entity's mentions in the article: names merged here may have differed); the alias
-    table's ``labels`` win over both."""
-    label = most_common(work, "g", "label")
-    in_article = most_common(work, ["a", "g"], "label").rename("voted").reset_index()
-    mention_label = work[["a", "g"]].merge(in_article, on=["a", "g"], how="left")["voted"].to_numpy()
-    if table.labels:
-        label = pd.Series(table.labels).reindex(label.index).fillna(label)
-        mention_label = key_norm.map(table.labels).fillna(pd.Series(mention_label)).to_numpy()
-    return label, mention_label
-
-
-def _entity_table(work: pd.DataFrame, label: pd.Series) -> pd.DataFrame:
+def _entity_table(work: pd.DataFrame, label: pd.Series, n_articles: pd.Series) -> pd.DataFrame:
     """One row per entity, indexed by its normalised key ``g``: name (commonest spelling
-    of the key), label, aliases (other spellings, commonest first), counts and ``entity_id``."""
-    name = most_common(work, "g", "surf")
-    stats = work.groupby("g").agg(n_mentions=("a", "size"), n_articles=("a", "nunique"))
-    spellings = work.groupby(["g", "text"], sort=False).size().reset_index(name="n")
+    of the key), label, aliases (other spellings, commonest first), counts and ``entity_id``.
+    ``work`` has a row per kept name (``g, surf, text, n`` mentions)."""
+    name = most_common(work, "g", "surf", weight="n")
+    stats = pd.DataFrame({"n_mentions": work.groupby("g")["n"].sum(), "n_articles": n_articles})
+    spellings = work.groupby(["g", "text"], sort=False)["n"].sum().reset_index(name="n")
     spellings = spellings.sort_values(["g", "n", "text"], ascending=[True, False, True])
     spellings = spellings[spellings["text"] != spellings["g"].map(name)]
     alias_lists = spellings.groupby("g")["text"].agg(list)

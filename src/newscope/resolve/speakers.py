@@ -53,36 +53,54 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
     return out
 
 
-def name_authors(attributions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """The writer's own attributions (``speaker_type`` ``author``: first person outside
-    quotes, the questions of a Q&A) get the first author of the article's byline
-    (``articles.authors``) as ``speaker``; with no byline the speaker stays empty."""
-    out = attributions.copy()
-    is_author = out["speaker_type"].eq(AUTHOR)
-    if not is_author.any() or "authors" not in articles:
-        return out
+def first_authors(articles: pd.DataFrame) -> pd.Series:
+    """The first author of each article's byline (``articles.authors``), by article id."""
+    if "authors" not in articles:
+        return pd.Series(dtype=object)
     bylines = articles.set_index("article_id")["authors"].dropna()
     first = bylines.str.split(r",|;|\band\b", n=1, regex=True).str[0].str.strip(" \"'“”")
-    names = out.loc[is_author, "article_id"].map(first[first.ne("")]).astype(object)
+    return first[first.ne("")]
+
+
+def name_authors(attributions: pd.DataFrame, authors: pd.Series) -> pd.DataFrame:
+    """The writer's own attributions (``speaker_type`` ``author``: first person outside
+    quotes, the questions of a Q&A) get their article's first author (:func:`first_authors`)
+    as ``speaker``; with no byline the speaker stays empty."""
+    out = attributions.copy()
+    is_author = out["speaker_type"].eq(AUTHOR)
+    if not is_author.any():
+        return out
+    names = out.loc[is_author, "article_id"].map(authors).astype(object)
     out["speaker"] = out["speaker"].astype(object)
     out.loc[is_author, "speaker"] = names.where(names.notna(), None)
     return out
 
 
-def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+def speaker_type_votes(attributions: pd.DataFrame) -> pd.DataFrame:
+    """Per speaker entity and type other than ``unknown``, its number of attributions
+    (``speaker_entity_id, speaker_type, n``): add them up over parts of a corpus."""
+    linked = attributions["speaker_entity_id"].notna() & attributions["speaker_type"].ne("unknown")
+    return (attributions.loc[linked].groupby(["speaker_entity_id", "speaker_type"]).size()
+            .rename("n").reset_index())
+
+
+def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame,
+                        votes: pd.DataFrame | None = None) -> pd.DataFrame:
     """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity or one named
     like a person ("Roger Ailes" tagged ORG), else its
     most frequent type among its attributions other than ``unknown`` (ties: alphabetically
     first; ``unknown`` when it has no other). Unlinked speakers keep their own type.
 
-    ``entities`` needs ``entity_id, label, name``; ``attributions`` ``speaker_entity_id, speaker_type``.
+    ``entities`` needs ``entity_id, label, name``; ``attributions`` ``speaker_entity_id, speaker_type``;
+    ``votes`` are the corpus's :func:`speaker_type_votes` (default: those of ``attributions``).
     """
     out = attributions.copy()
     linked = out["speaker_entity_id"].notna()
     if not linked.any():
         return out
-    typed = out.loc[linked & out["speaker_type"].ne("unknown"), ["speaker_entity_id", "speaker_type"]]
-    voted = most_common(typed, "speaker_entity_id", "speaker_type") if len(typed) else pd.Series(dtype=object)
+    typed = speaker_type_votes(out) if votes is None else votes
+    voted = (most_common(typed, "speaker_entity_id", "speaker_type", weight="n") if len(typed)
+             else pd.Series(dtype=object))
     people = entities.loc[entities["label"].eq("PERSON") | entities["name"].map(named_like_person), "entity_id"]
     types = pd.concat([voted.drop(people, errors="ignore"), pd.Series("person", index=people)])
     out.loc[linked, "speaker_type"] = out.loc[linked, "speaker_entity_id"].map(types).fillna("unknown")
@@ -98,22 +116,44 @@ GENDER_METHOD = (
     "People for whom neither says anything are \"unknown\"; organisations and unnamed sources have no gender.")
 
 
-def speaker_genders(attributions: pd.DataFrame, *, min_share: float = 2 / 3) -> pd.Series:
+def gender_votes(attributions: pd.DataFrame, *, entities_only: bool = False) -> pd.DataFrame:
+    """Per person speaker (its entity, else its name within the article; ``entities_only``:
+    entities only) the ``male`` and ``female`` cues of its attributions' source texts
+    (pronouns, courtesy titles): add them up over parts of a corpus."""
+    key, frame = _person_speakers(attributions)
+    if entities_only:
+        key = key[frame["speaker_entity_id"].notna()]
+    words = frame.loc[key.index, "source_text"].fillna("").str.lower().str.findall(r"[a-z]+")
+    titles = {r["title"]: r["gender"] for r in rows("gendered_titles")}
+    cue = words.map(lambda w: _text_gender(w, titles))
+    return pd.crosstab(key, cue).reindex(columns=["male", "female"], fill_value=0)
+
+
+def _person_speakers(attributions: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Each person speaker's (or named author's) key (its entity, else article and name)
+    and its rows."""
+    person = attributions["speaker_type"].isin(["person", AUTHOR]) & attributions["speaker"].notna()
+    frame = attributions.loc[person, ["article_id", "speaker", "speaker_entity_id", "source_text"]]
+    key = frame["speaker_entity_id"].astype("string").fillna(frame["article_id"] + "\x1f" + frame["speaker"])
+    return key, frame
+
+
+def speaker_genders(attributions: pd.DataFrame, *, min_share: float = 2 / 3,
+                    votes: pd.DataFrame | None = None) -> pd.Series:
     """``speaker_gender`` per attribution: ``female``, ``male`` or ``unknown`` for person and
     named author speakers, None for the others. One gender per speaker (its entity, else its name within
     the article), from all its attributions: pronoun sources and courtesy titles when one
     gender has at least ``min_share`` of them, else the first name's gender in the
     gender-guesser list (only its clear ``male``/``female``), else unknown.
 
-    ``attributions`` needs ``article_id, speaker, speaker_type, speaker_entity_id, source_text``.
+    ``attributions`` needs ``article_id, speaker, speaker_type, speaker_entity_id, source_text``;
+    ``votes`` are the corpus's :func:`gender_votes` of speaker entities (default: those of
+    ``attributions``; ``attributions`` must then hold whole articles).
     """
-    person = attributions["speaker_type"].isin(["person", AUTHOR]) & attributions["speaker"].notna()
-    frame = attributions.loc[person, ["article_id", "speaker", "speaker_entity_id", "source_text"]]
-    key = frame["speaker_entity_id"].astype("string").fillna(frame["article_id"] + "\x1f" + frame["speaker"])
-    words = frame["source_text"].fillna("").str.lower().str.findall(r"[a-z]+")
-    titles = {r["title"]: r["gender"] for r in rows("gendered_titles")}
-    cue = words.map(lambda w: _text_gender(w, titles))
-    votes = pd.crosstab(key, cue).reindex(columns=["male", "female"], fill_value=0)
+    key, frame = _person_speakers(attributions)
+    person = attributions.index.isin(frame.index)
+    local = gender_votes(attributions)
+    votes = local if votes is None else votes.reindex(columns=["male", "female"]).combine_first(local)
     total = votes.sum(axis=1)
     by_text = pd.Series(np.select([votes["male"] >= min_share * total, votes["female"] >= min_share * total],
                                   ["male", "female"], None), index=votes.index).where(total > 0)
