@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from newscope.attribution import extract_attributions
-from newscope.resolve.speakers import name_authors, speaker_genders
+from newscope.resolve.speakers import first_authors, name_authors, speaker_genders
 
 
 def _run(nlp, text: str, scheme: str = "voices") -> list[dict]:
@@ -58,10 +58,10 @@ def test_first_person_outside_quotes_is_the_author_named_from_the_byline(nlp) ->
     assert [(a["speaker"], a["speaker_type"]) for a in atts if a["cue_lemma"] == "think"] == [(None, "author")]
     rows = pd.DataFrame([{**a, "article_id": "x"} for a in atts])
     byline = pd.DataFrame({"article_id": ["x"], "authors": ["Rand Paul, Staff Writer"]})
-    named = name_authors(rows, byline)
+    named = name_authors(rows, first_authors(byline))
     assert named.loc[named["cue_lemma"].eq("think"), "speaker"].tolist() == ["Rand Paul"]
     assert named.loc[named["cue_lemma"].eq("say"), "speaker"].tolist() == ["the mayor"]
-    no_byline = name_authors(rows, byline.assign(authors=[None]))
+    no_byline = name_authors(rows, first_authors(byline.assign(authors=[None])))
     assert no_byline.loc[no_byline["cue_lemma"].eq("think"), "speaker"].isna().all()
 
 
