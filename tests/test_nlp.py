@@ -153,3 +153,13 @@ def test_bad_engine_and_model_are_clear_errors():
         annotate(articles(["a1"]), settings(engine="spark"), out_dir=out(), progress=False)
     with pytest.raises(ConfigError, match="nlp.model"):
         annotate(articles(["a1"]), settings(model="en_core_web_nope"), out_dir=out(), progress=False)
+
+
+def test_the_writers_own_voice_is_named_from_the_byline():
+    texts = {"c1": "I think the tax plan is a mistake. The mayor said the plan would pass.",
+             "c2": "I believe the bridge will be finished on time."}
+    frame = articles(["c1", "c2"], texts).assign(authors=["Jane Doe, John Roe", None])
+    atts = annotate(frame, settings(), out_dir=out(), progress=False).attributions.set_index("cue_lemma")
+    assert (atts.loc["think", "speaker"], atts.loc["think", "speaker_type"]) == ("Jane Doe", "author")
+    assert atts.loc["think", "speaker_gender"] == "female"
+    assert pd.isna(atts.loc["believe", "speaker"]) and atts.loc["believe", "speaker_type"] == "author"
