@@ -209,3 +209,7 @@ def test_the_example_article_keeps_its_attributions(nlp, example_text: str) -> N
 def test_a_topic_cue_needs_a_statement(nlp) -> None:
     assert _run(nlp, "Reporters asked Clinton her stance on the pipeline.") == []
     assert [a["cue_lemma"] for a in _run(nlp, "The Syrian Observatory for Human Rights reported more air strikes.")] == ["report"]
+
+
+def test_no_speaker_is_a_bare_pronoun(nlp) -> None:
+    assert _speakers(nlp, "Many were angry. Those said the plan would fail.") == [("Those", None, "anonymous")]

@@ -32,6 +32,8 @@ _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", 
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 RELATIVE = frozenset("who which that whom".split())
 DEMONSTRATIVES = frozenset("this these".split())
+_BARE_PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | FIRST_PERSON | RELATIVE | DEMONSTRATIVES | frozenset(
+    "those you your we us our".split())
 _INDEFINITE = frozenset("a an one some another several many few most all both".split())
 _QUANTIFIERS = frozenset("those some many others all".split())  # described by their clause
 #: Words naming nobody who spoke (the writer's "we", generic "you"): see attribution.holders.
@@ -69,6 +71,8 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Men
             a.speaker = a.continues.speaker
         elif a.source is not None:
             a.speaker = _resolve_source(a, mentions, history, quotes)
+            if a.speaker.name is not None and a.speaker.name.lower() in _BARE_PRONOUNS:
+                a.speaker = Speaker(type=a.speaker.type)  # a pronoun names no one ("those")
         else:
             a.speaker = Speaker()
         history.append(a)
