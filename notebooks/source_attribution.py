@@ -280,10 +280,13 @@ else:
 #
 # How accurate the extractor is, when a PolNeAR-style gold file is set (`evaluation.gold`
 # in `params.yaml`; the `evaluate` stage scores it and this section shows its scores):
-# newscope's extractor and textacy's `direct_quotations` (the baseline), precision, recall
-# and F1 for the content, source and cue spans, *exact* (same span after trimming quotes,
-# punctuation and white space) and *partial* (content: character Dice ≥ 0.5, matched one
-# to one; source and cue: any overlap on the matched pairs). See `newscope.evaluate.score`.
+# newscope's extractor under the PolNeAR scheme (`newscope`: every attribution PolNeAR
+# annotates, also those with an implicit holder, hypothetical or denied), the attributions
+# this report counts (`newscope-voices`: only those that give someone a voice), and
+# textacy's `direct_quotations` (the baseline); precision, recall and F1 for the content,
+# source and cue spans, *exact* (same span after trimming quotes, punctuation and white
+# space) and *partial* (content: character Dice ≥ 0.5, matched one to one; source and cue:
+# any overlap on the matched pairs). See `newscope.evaluate.score`.
 
 # %%
 report = read_evaluation(resolve_path(settings.evaluation)) if settings.evaluation else None
@@ -293,7 +296,8 @@ if report:
     display(safe_table(scores, name="evaluation"))
     fig = sourcing.plot_scores(scores)
     save_figure(fig, "attribution-evaluation", title="Attribution extraction against gold spans",
-                caption=f"F1 (exact and partial match) of newscope and textacy's direct_quotations on {report['gold']}.",
+                caption=f"F1 (exact and partial match) of newscope (PolNeAR scheme and voices only) and "
+                        f"textacy's direct_quotations on {report['gold']}.",
                 data=scores, params=params)
 else:
     display(Markdown("No evaluation scores: set `evaluation.gold` in `params.yaml` to a gold file and run "
