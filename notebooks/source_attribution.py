@@ -183,7 +183,8 @@ else:
 # Named speakers by number of attributions, merged through the entity layer ("Assad",
 # "Bashar al-Assad" and a resolved "he" count as one). `share_direct` is the share of
 # their attributions that are direct quotes; `n_outlets` shows whether one outlet or many
-# give them a voice. Anonymous sources are left out here.
+# give them a voice. Anonymous sources and unnamed descriptions ("police", "the report")
+# are left out here.
 
 # %%
 speakers = sourcing.top_speakers(atts, settings.top_n)

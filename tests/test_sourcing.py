@@ -152,6 +152,13 @@ def test_top_speakers_group_by_entity_and_skip_anonymous(atts):
     assert len(sourcing.top_speakers(atts, n=1)) == 1
 
 
+def test_top_speakers_are_named(atts):
+    police = atts.iloc[[0]].assign(speaker="police", speaker_type="official", speaker_entity_id=None,
+                                   anonymous=False)
+    top = sourcing.top_speakers(pd.concat([atts, police, police], ignore_index=True), n=10)
+    assert "police" not in top["speaker"].tolist()  # an unnamed description, not a named speaker
+
+
 def test_cue_verbs_and_channels(atts):
     cues = sourcing.cue_verbs(atts).set_index("cue_lemma")
     assert cues.loc["tell", "n"] == 2 and cues.loc["tell", "cue_class"] == "neutral"

@@ -196,12 +196,15 @@ def top_speakers(atts: pd.DataFrame, n: int = 20, *, include_anonymous: bool = F
     """The ``n`` most attributed canonical speakers: ``speaker, speaker_type, speaker_entity_id,
     n_attributions`` (weighted), ``n_articles, n_outlets, share_direct``.
 
-    Speakers are grouped by entity id when linked, else by canonical name; attributions
-    without a speaker (and, unless ``include_anonymous``, anonymous ones) are left out.
+    Speakers are grouped by entity id when linked, else by canonical name. Only named
+    speakers count: linked to an entity, or a person or author by name; attributions without
+    a speaker and unnamed descriptions ("police", "the report") are left out, and so, unless
+    ``include_anonymous``, are anonymous ones.
     """
-    keep = _named(atts["speaker"])
-    if not include_anonymous:
-        keep &= ~atts["anonymous"]
+    named = atts["speaker_type"].isin(["person", "author"])
+    if "speaker_entity_id" in atts.columns:
+        named |= atts["speaker_entity_id"].notna()
+    keep = _named(atts["speaker"]) & (named | atts["anonymous"] if include_anonymous else named & ~atts["anonymous"])
     frame = atts.loc[keep].copy()
     if "speaker_entity_id" not in frame.columns:
         frame["speaker_entity_id"] = None
