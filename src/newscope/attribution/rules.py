@@ -14,7 +14,6 @@ from spacy.tokens import Token
 from newscope.attribution.builder import Builder
 from newscope.attribution.cues import ADDRESSEE_CUES, CLAUSE_ONLY_CUES, CUE_NOUNS, cue_act
 from newscope.attribution.speakers import MEDIA_WORDS
-from newscope.lexicon import words
 from newscope.attribution.tree import (
     after_comma_or_quote,
     agent,
@@ -31,6 +30,7 @@ from newscope.attribution.tree import (
     subtree_span,
     that_clause,
 )
+from newscope.lexicon import words
 
 #: Words that make a phrase after a cue its channel: media ("on state television") and
 #: platforms ("on Twitter").
