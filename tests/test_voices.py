@@ -131,6 +131,8 @@ def test_a_coordinated_source_is_the_whole_group(nlp) -> None:
         ("Some House Republicans", "Some House Republicans", "anonymous")]
     assert _speakers(nlp, "Donald Trump and Mike Pence said the election was stolen.") == [
         ("Donald Trump and Mike Pence", "Donald Trump and Mike Pence", "person")]
+    assert _speakers(nlp, "President Donald Trump spoke on Monday. He and his aides said the deal was fair.") == [
+        ("He and his aides", "Donald Trump and his aides", "person")]
 
 
 def test_demonstratives_and_the_writers_we_are_nobody_a_later_pronoun_can_follow(nlp) -> None:

@@ -113,7 +113,11 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         quoted = any(qs < a.source[0] < qe for qs, qe in quotes)
         return Speaker() if quoted else Speaker(type=AUTHOR)
     if tok is not None and (head in PRONOUNS_PERSON | PRONOUNS_GROUP or head in RELATIVE):
-        return _antecedent(a, tok, mentions, history, quotes) or Speaker()
+        ante = _antecedent(a, tok, mentions, history, quotes) or Speaker()
+        if ante.name is not None and src.lower().startswith(head + " ") and any(c.dep_ == "conj" for c in tok.children):
+            # "he and his aides": the group, led by whom the pronoun refers to
+            return Speaker(_last_line(ante.name + src[len(head):]), type=ante.type)
+        return ante
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
     m = _mention_at(mentions, tok) or _named_in_apposition(mentions, tok)
