@@ -36,12 +36,15 @@ _EVIDENTIAL_CUES = frozenset({"suggest", "indicate", "imply"})
 def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
     """The ``attributions`` of ``doc`` (speakers resolved, ``act`` set) that give someone a
     voice; a continuation stays when what it continues stays."""
+    # one "NAME:" line in capitals is a heading ("FISA MEMO: ..."), two or more a transcript
+    transcript = any(a.cue_lemma in _LABEL_CUES for a in attributions) and len(_CAPS_LABEL.findall(doc.text)) >= 2
     kept: list[Attribution] = []
     for a in attributions:
         if a.continues is not None:
             if any(k is a.continues for k in kept):
                 kept.append(a)
-        elif gives_voice(a) and (a.kind != "indirect" or a.cue_lemma in _LABEL_CUES or says_something(doc, a)):
+        elif gives_voice(a, transcript) and (a.kind != "indirect" or a.cue_lemma in _LABEL_CUES
+                                             or says_something(doc, a)):
             kept.append(a)
     return kept
 
@@ -67,8 +70,9 @@ def _on_headline(a: Attribution) -> bool:
             and sum(w[0].isupper() for w in words) >= 0.7 * len(words))
 
 
-def gives_voice(a: Attribution) -> bool:
-    """Does ``a`` name (or refer to) someone who said or holds its content?"""
+def gives_voice(a: Attribution, transcript: bool = False) -> bool:
+    """Does ``a`` name (or refer to) someone who said or holds its content? ``transcript``:
+    its article prints speakers as "NAME:" lines in capitals."""
     if a.irrealis or a.act == "none":
         return False
     speaker = a.speaker
@@ -88,13 +92,13 @@ def gives_voice(a: Attribution) -> bool:
     if head in _REFERRING and (speaker is None or speaker.name is None or a.act == "stance"):
         return False
     if a.cue_lemma in _LABEL_CUES:
-        return _is_speaker_label(a)
+        return _is_speaker_label(a, transcript)
     return True
 
 
-def _is_speaker_label(a: Attribution) -> bool:
-    """A label is a speaker when it is a name the article mentions, Q or A, or a name in
-    capitals as transcripts print them ("BLITZER:", "AMY GOODMAN:") that holds no page-label
+def _is_speaker_label(a: Attribution, transcript: bool) -> bool:
+    """A label is a speaker when it is a name the article mentions, Q or A, or, in a
+    ``transcript``, a name in capitals ("BLITZER:", "AMY GOODMAN:") that holds no page-label
     word ("PHOTOS:", "THE FACTS:")."""
     speaker = a.speaker
     if speaker is not None and (speaker.type == AUTHOR or speaker.start is not None
@@ -104,5 +108,4 @@ def _is_speaker_label(a: Attribution) -> bool:
     if label.strip(" .").lower() in ANSWER_LABELS:
         return True  # the interviewee, resolved elsewhere in the article
     label_words = label.lower().replace(".", " ").split()
-    transcript = len(_CAPS_LABEL.findall(a.doc_text)) >= 2  # one such line is a heading ("FISA MEMO: ...")
     return transcript and label.isupper() and 1 <= len(label_words) <= 3 and not set(label_words) & LABEL_WORDS
