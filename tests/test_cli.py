@@ -79,6 +79,12 @@ def test_settings_file_that_does_not_exist_is_an_error(tmp_path, capsys):
     assert "nope.yaml does not exist" in capsys.readouterr().err
 
 
+def test_ingest_out_that_is_a_folder_is_an_error(tmp_path, capsys):
+    (tmp_path / "a.jsonl").write_text('{"id": "1", "text": "Some words here."}\n', encoding="utf-8")
+    assert main(["ingest", str(tmp_path / "a.jsonl"), "--out", str(tmp_path)]) == 2
+    assert f"--out {tmp_path} is a folder" in capsys.readouterr().err
+
+
 def test_report_overrides_are_checked_before_running(capsys):
     assert main(["report", "entity_frequency", "-p", "top_nn=5"]) == 2
     assert "unknown key(s) top_nn" in capsys.readouterr().err

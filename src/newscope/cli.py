@@ -59,8 +59,10 @@ def _ingest(inputs: list[str], settings: Settings):
 def cmd_ingest(args: argparse.Namespace) -> int:
     from newscope.tables import write_table
 
-    result = _ingest(args.inputs, _settings(args))
     out = Path(args.out)
+    if out.is_dir():
+        raise ConfigError(f"--out {out} is a folder; give the articles file, e.g. {out / 'articles.parquet'}")
+    result = _ingest(args.inputs, _settings(args))
     write_table(result.articles, out)
     write_table(result.rejected, Path(args.rejected) if args.rejected else out.with_name("rejected.parquet"))
     write_table(result.boilerplate, out.with_name("boilerplate.parquet"))
