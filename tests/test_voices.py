@@ -119,6 +119,8 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
      "National Weather Service", "official"),
     ("The Associated Press reported that the storm had passed.", "The Associated Press", "Associated Press", "media"),
     ("Those who disagree say the plan will fail.", "Those who disagree", "Those who disagree", "anonymous"),
+    ("The Hill reported that the vote had been delayed.", "The Hill", "Hill", "media"),
+    ("Politico reported that the vote had been delayed.", "Politico", "Politico", "media"),
 ])
 def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: str) -> None:
     assert _speakers(nlp, text) == [(source, speaker, speaker_type)]

@@ -48,8 +48,9 @@ OFFICIAL_NAMES = words("official_names")
 ROLE_NOUNS = words("role_nouns")
 SOURCE_DOCUMENTS = words("source_documents")
 ORGANIZATION_NOUNS = words("organization_nouns")
-#: Wire agencies under every spelling ("The Associated Press", "AFP"), lower case.
-AGENCY_NAMES = frozenset(r[k].lower().removeprefix("the ") for r in rows("agencies") for k in ("agency", "spelling"))
+#: Agencies and outlets by name: speakers of these names are media.
+MEDIA_NAMES = frozenset(r[k].lower().removeprefix("the ") for r in rows("agencies")
+                        for k in ("agency", "spelling")) | words("news_outlets")
 #: role noun -> the titles that show who holds it ("the senator" <- "Sen. Ted Cruz")
 ROLE_TITLES = {r["role"]: frozenset(r["titles"].split(",")) for r in rows("role_titles")}
 #: The writer of the article: ``annotate`` names this speaker from the byline.
@@ -201,8 +202,8 @@ def _description_type(head_lemma: str, words: set[str], head: Token | None = Non
 def _type_of(label: str | None, words: set[str], name: str = "") -> str:
     if label == "PERSON" or label == "ORG" and named_like_person(name):
         return "person"
-    if name.lower().removeprefix("the ") in AGENCY_NAMES:
-        return "media"  # "Associated Press", "AFP"
+    if name.lower().removeprefix("the ") in MEDIA_NAMES:
+        return "media"  # "Associated Press", "AFP", "The Hill"
     if words & MEDIA_WORDS and not words & {"official", "officials"}:
         return "media"
     if label in GROUP_LABELS or label == "FAC":
