@@ -101,6 +101,14 @@ def test_pronouns_agree_in_gender(nlp) -> None:
     assert ("She", "Hillary Clinton", "person") in _speakers(nlp, text)
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("Lord Kinnock met Lady Okonjo on Monday. She said the talks had failed.", "Okonjo"),
+    ("Lady Okonjo met Lord Kinnock on Monday. He said the talks had failed.", "Kinnock"),
+])
+def test_every_gendered_title_tells_a_pronouns_antecedent(nlp, text: str, speaker: str) -> None:
+    assert [s for _, s, _ in _speakers(nlp, text)] == [speaker]
+
+
 def test_pronouns_skip_names_inside_quotes(nlp) -> None:
     text = "Tommy Wells spoke at the meeting.\n“John Smith has failed this city,” he said."
     assert _speakers(nlp, text) == [("he", "Tommy Wells", "person")]

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from newscope.entities.names import first_name_gender, named_like_person
+from newscope.entities.names import TITLE_GENDER, first_name_gender, named_like_person
 from newscope.lexicon import rows, words
 from newscope.records import Attribution, Mention, Speaker
 
@@ -48,6 +48,8 @@ OFFICIAL_NAMES = words("official_names")
 ROLE_NOUNS = words("role_nouns")
 SOURCE_DOCUMENTS = words("source_documents")
 ORGANIZATION_NOUNS = words("organization_nouns")
+#: Titles before a surname that make it a person's ("Mr. Kurtinitis", "Dr. Fauci").
+_PERSON_TITLES = frozenset(TITLE_GENDER) | {"dr"}
 #: Agencies and outlets by name: speakers of these names are media.
 MEDIA_NAMES = frozenset(r[k].lower().removeprefix("the ") for r in rows("agencies")
                         for k in ("agency", "spelling")) | words("news_outlets")
@@ -193,7 +195,7 @@ def _description_type(head_lemma: str, words: set[str], head: Token | None = Non
             return kind
     kind = _type_of(None, words)
     if kind == "unknown" and head is not None and head.tag_ == "NNP" and head.text[:1].isupper() \
-            and all(c.dep_ == "compound" and c.tag_ == "NNP" or c.lower_.rstrip(".") in ("mr", "mrs", "ms", "dr")
+            and all(c.dep_ == "compound" and c.tag_ == "NNP" or c.lower_.rstrip(".") in _PERSON_TITLES
                     for c in head.children):
         return "person"
     return kind
@@ -296,9 +298,9 @@ def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> 
     name); 1: it may be ("mostly" female, unknown); 0: it is clearly not."""
     if gender is None:
         return 1
-    title = re.search(r"\b(Mr|Mrs|Ms|Miss)\.?\s*$", text[max(0, start - 6) : start]) if start else None
-    if title is not None:
-        return 2 if (title.group(1) == "Mr") == (gender == "male") else 0
+    title = re.search(r"\b([A-Za-z]+)\.?\s*$", text[max(0, start - 12) : start]) if start else None
+    if title is not None and title.group(1).lower() in TITLE_GENDER:
+        return 2 if TITLE_GENDER[title.group(1).lower()] == gender else 0
     if not name[:1].isupper():
         return 1  # a description ("one soldier"), not a name
     guess = first_name_gender(name)

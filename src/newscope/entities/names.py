@@ -15,7 +15,7 @@ import unicodedata
 
 import gender_guesser.detector
 
-from newscope.lexicon import words
+from newscope.lexicon import rows, words
 
 # Words of a title or honorific before a person's name ("Foreign Minister Sheikh ...").
 TITLES = words("titles")
@@ -29,6 +29,8 @@ GENERATION_SUFFIXES = words("generation_suffixes")
 # "Rayshard Brooks Shooting", "Jeb Bush & Associates"): such a name is not the person's.
 NAMED_AFTER = words("named_after")
 MEDIA_WORDS = words("media_words")  # "Houston Chronicle" is no person
+# Courtesy titles that say a person's gender ("Mr.", "Ms.", "Lord"), lower case without the dot.
+TITLE_GENDER = {r["title"]: r["gender"] for r in rows("gendered_titles")}
 # "Bush-era", "Trump-backed": a compound on a name, not a name.
 COMPOUND_ENDS = words("compound_ends")
 

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from newscope.attribution.speakers import AUTHOR
-from newscope.entities.names import first_name_gender, named_like_person
-from newscope.lexicon import rows
+from newscope.entities.names import TITLE_GENDER, first_name_gender, named_like_person
 from newscope.tables import most_common
 
 
@@ -124,8 +123,7 @@ def gender_votes(attributions: pd.DataFrame, *, entities_only: bool = False) -> 
     if entities_only:
         key = key[frame["speaker_entity_id"].notna()]
     words = frame.loc[key.index, "source_text"].fillna("").str.lower().str.findall(r"[a-z]+")
-    titles = {r["title"]: r["gender"] for r in rows("gendered_titles")}
-    cue = words.map(lambda w: _text_gender(w, titles))
+    cue = words.map(_text_gender)
     return pd.crosstab(key, cue).reindex(columns=["male", "female"], fill_value=0)
 
 
@@ -162,11 +160,11 @@ def speaker_genders(attributions: pd.DataFrame, *, min_share: float = 2 / 3,
     return key.map(gender).reindex(attributions.index).astype(object).where(person, None)
 
 
-def _text_gender(words: list[str], titles: dict[str, str]) -> str | None:
+def _text_gender(words: list[str]) -> str | None:
     """The gender a source's own words give: a lone pronoun ("he") or a leading title ("Mr. ...")."""
     if len(words) == 1 and words[0] in _MALE_PRONOUNS | _FEMALE_PRONOUNS:
         return "male" if words[0] in _MALE_PRONOUNS else "female"
-    return titles.get(words[0]) if words else None
+    return TITLE_GENDER.get(words[0]) if words else None
 
 
 def _name_gender(name: str) -> str:
