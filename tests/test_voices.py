@@ -38,9 +38,19 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "The plan is good news for those wondering how to unite the party.",     # a description of people
     "FISA MEMO: Steele was fired for leaking to the press.",                 # a heading in capitals
     "McConnell's condition that Democrats pass the bill first was rejected.",  # a noun that reports no one
+    "Every candidate tries to tell voters that he can win.",                 # only tried
+    "The rule allows her to tell him that he is wrong.",                     # only allowed
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Senator Ted Cruz went on to say that the plan would fail.",
+    "Senator Ted Cruz was forced to admit that the plan had failed.",
+])
+def test_an_infinitive_that_took_place_is_a_voice(nlp, text: str) -> None:
+    assert [a["speaker"] for a in _run(nlp, text)] == ["Ted Cruz"]
 
 
 def test_the_polnear_scheme_keeps_hypothetical_and_holderless_attributions(nlp) -> None:
@@ -186,6 +196,13 @@ def test_a_person_the_model_tagged_otherwise_is_still_a_pronouns_antecedent() ->
     ("The World Health Organization met on Monday. The health body said the virus was spreading.",
      "The health body", "World Health Organization"),                                       # organisation noun
     ("Apple sued Samsung on Monday. The company said the patents were valid.", "The company", "Apple"),
+    ("Kushner plans to sell his assets, according to Kushner’s lawyer who has worked on the plan, "
+     "Jamie Gorelick, as the paper reported.", "Kushner’s lawyer who has worked on the plan", "Jamie Gorelick"),
+    ("The race featured the popular former mayor of London, Boris Johnson. The former mayor of London "
+     "insisted on Friday there was no need for haste.", "The former mayor of London", "Boris Johnson"),
+    ("Comey takes Loretta Lynch to task for asking him to call the case a matter.", "Loretta Lynch", "Loretta Lynch"),
+    ("“The vote was close,” said a researcher at Harvard University.", "a researcher at Harvard University",
+     "a researcher at Harvard University"),
 ])
 def test_speakers_of_missed_patterns_and_descriptions(nlp, text: str, source: str, speaker: str) -> None:
     assert [(s, name) for s, name, _ in _speakers(nlp, text)] == [(source, speaker)]

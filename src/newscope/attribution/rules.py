@@ -29,6 +29,7 @@ from newscope.attribution.tree import (
     subject,
     subtree_span,
     that_clause,
+    unfulfilled,
 )
 from newscope.lexicon import words
 
@@ -45,13 +46,14 @@ _CUE_ADJUNCTS = frozenset({"prep", "npadvmod", "advmod", "nsubj", "punct", "agen
 # --------------------------------------------------------------------------- verb cues
 def verb_cue(b: Builder, verb: Token, lemma: str) -> None:
     """"X said (that) ...", "X told AFP ...", '"...," X said', passive and phrasal cues; what
-    was only possible, conditional or not said ("could ask", "did not say") is marked
-    ``irrealis``."""
+    was only possible, conditional, not said or only wanted ("could ask", "did not say",
+    "plans to announce") is marked ``irrealis``."""
     found = len(b.out)
     _verb_cue(b, verb, lemma)
-    if irrealis(verb, speech=cue_act(lemma, "indirect") == "speech"):
-        for a in b.out[found:]:
-            a.irrealis = True
+    hypothetical = irrealis(verb, speech=cue_act(lemma, "indirect") == "speech")
+    wanted = unfulfilled(verb)  # a quote shows the words were said: "she tried to explain"
+    for a in b.out[found:]:
+        a.irrealis = hypothetical or wanted and a.kind == "indirect"
 
 
 def _verb_cue(b: Builder, verb: Token, lemma: str) -> None:

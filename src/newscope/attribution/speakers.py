@@ -123,7 +123,7 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         return ante
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
-    m = _mention_at(mentions, tok) or _named_in_apposition(mentions, tok)
+    m = _mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok)
     if m is not None and tok is not None and (m.label == "NORP" or tok.tag_ in ("NNS", "NNPS")) and any(
             c.i < tok.i and (c.lower_ in _INDEFINITE or c.dep_ == "nummod") for c in tok.children):
         return Speaker(_last_line(src), type="anonymous")  # "Some House Republicans": unnamed members
@@ -167,8 +167,10 @@ def _mention_at(mentions: Sequence[Mention], head: Token | None) -> Mention | No
     return None
 
 
-def _named_in_apposition(mentions: Sequence[Mention], head: Token | None) -> Mention | None:
-    """The person named beside a description ("Another witness, Cheryl Campbell")."""
+def _named_in_apposition(a: Attribution, mentions: Sequence[Mention], head: Token | None) -> Mention | None:
+    """The person named beside a description ("Another witness, Cheryl Campbell"), also
+    right after its source set off by commas ("according to Kushner's lawyer who has worked
+    on the plan, Jamie Gorelick, ...")."""
     if head is None:
         return None
     for child in head.children:
@@ -176,6 +178,11 @@ def _named_in_apposition(mentions: Sequence[Mention], head: Token | None) -> Men
             m = _mention_at(mentions, child)
             if m is not None and m.label == "PERSON":
                 return m
+    if head.tag_ == "NN":  # one person: "officials, Jane Doe and John Roe" are more
+        end = a.source[1]
+        for m in mentions:
+            if m.start >= end and m.label == "PERSON" and re.fullmatch(r",[ \t]*", a.doc_text[end : m.start]):
+                return m if re.match(r"\s*(?:[,.;)]|$)", a.doc_text[m.end : m.end + 2]) else None
     return None
 
 
@@ -360,8 +367,8 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
 
 def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *, vice: bool = False) -> Mention | None:
     """The person the article gives ``role``: a title before the name ("Sen. Ted Cruz", "GOP
-    leader Mitch McConnell") or the role in an appositive after it ("Mitch McConnell, the
-    Senate majority leader"). The role's own word is better evidence than its other titles
+    leader Mitch McConnell") or the role in an appositive before or after it ("the former
+    mayor of London, Boris Johnson", "Mitch McConnell, the Senate majority leader"). The role's own word is better evidence than its other titles
     ("leader" before "president"); of equal evidence, the holder named last before ``pos``,
     else the first after. A ``vice`` role ("vice president") needs "vice" in the evidence, a
     plain one its absence."""
@@ -370,10 +377,12 @@ def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *,
         if m.label != "PERSON":
             continue
         title = re.search(r"((?:[A-Za-z]+\.?[ \t]+){1,3})$", text[max(0, m.start - 40) : m.start])
+        before = re.search(r"\b(?:the|a|an|its|his|her|their)\s+([^,.;:\n]{0,50}),\s+$", text[max(0, m.start - 60) : m.start], re.I)
         after = re.match(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;:\n]{0,50})", text[m.end : m.end + 60])
         words = re.findall(r"[a-z]+", title.group(1).lower()) if title else []
         evidence = {words[-1]} | ({"vice"} if "vice" in words else set()) if words else set()
-        evidence |= set(re.findall(r"[a-z]+", after.group(1).lower())) if after else set()
+        for appositive in (before, after):  # "the former mayor of London, Boris Johnson"
+            evidence |= set(re.findall(r"[a-z]+", appositive.group(1).lower())) if appositive else set()
         if ("vice" in evidence) != vice:
             continue
         if role in evidence:

@@ -60,18 +60,24 @@ def subtree_span(tok: Token, exclude: Token | None = None, cut_asides: bool = Fa
 
 
 def compact_np(tok: Token) -> tuple[int, int]:
-    """The noun phrase of ``tok`` without trailing prepositional phrases / clauses."""
+    """The noun phrase of ``tok`` without trailing prepositional phrases / clauses, but with
+    "of" and, after a common noun, where a named place or body is ("analysts at Sabato's
+    Crystal Ball", "researchers from Harvard")."""
     lo = tok.left_edge.i
     hi = tok.i
     for c in tok.rights:
         if c.dep_ in ("compound", "flat", "appos", "nummod", "amod") or (c.dep_ == "prep" and c.text.lower() == "of"):
+            hi = max(hi, c.right_edge.i)
+        elif (c.dep_ == "prep" and c.lower_ in ("at", "from") and tok.pos_ == "NOUN"
+              and any(p.dep_ == "pobj" and p.pos_ == "PROPN" for p in c.children)):
             hi = max(hi, c.right_edge.i)
     return span_chars(tok.doc[lo : hi + 1])
 
 
 def subject(verb: Token) -> Token | None:
     """Subject of ``verb``, inherited from the governing verb for xcomp/conj/advcl, through
-    a preposition ("they ended by announcing ...") and past an occasion or document a
+    a preposition ("they ended by announcing ...", but "slammed Park for saying" is Park's)
+    and past an occasion or document a
     participle hangs on ("the governor held a news conference announcing ...")."""
     tok = verb
     for _ in range(4):
@@ -80,6 +86,14 @@ def subject(verb: Token) -> Token | None:
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return min(subjects, key=lambda c: abs(c.i - tok.i))
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "for":
+            # "slammed Park for saying ...", "takes Lynch to task for asking ...": the object
+            gov = tok.head.head
+            while gov.dep_ in ("pobj", "prep") and gov.pos_ != "VERB":
+                gov = gov.head
+            obj = next((c for c in gov.children if c.dep_ == "dobj"), None)
+            if obj is not None and (obj.pos_ in ("PROPN", "PRON") or obj.ent_type_):  # not "drew criticism for"
+                return obj
         if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "prep") and tok.head != tok:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 noun = tok.head
@@ -193,6 +207,7 @@ def after_comma_or_quote(doc: Doc, i: int) -> bool:
     return j >= 0 and doc[j].text in (",", "”", '"', "''", "—", "--")
 
 
+IMPLICATIVE_HEADS = words("implicative_heads")
 _HYPOTHETICAL_MODALS = frozenset("could might may would should must can 'd ca".split())
 _CONDITIONS = frozenset("if unless whether".split())
 
@@ -210,3 +225,11 @@ def irrealis(verb: Token, speech: bool) -> bool:
         if tok.dep_ not in ("xcomp", "conj", "aux", "advcl"):
             break
     return False
+
+
+def unfulfilled(verb: Token) -> bool:
+    """Is ``verb`` an infinitive of what was only wanted, planned, tried or needed ("plans to
+    announce", "having to admit", "a decision to reveal"), not of what took place ("went on
+    to say", "was forced to admit": implicative_heads.txt)?"""
+    return (verb.dep_ in ("xcomp", "ccomp", "acl") and verb.head.lemma_.lower() not in IMPLICATIVE_HEADS
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
