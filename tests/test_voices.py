@@ -119,6 +119,16 @@ def test_every_gendered_title_tells_a_pronouns_antecedent(nlp, text: str, speake
     assert [s for _, s, _ in _speakers(nlp, text)] == [speaker]
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("Apple and Google met in Geneva. Two people familiar with the talks said the deal was close. "
+     "They added that the price had been agreed.", "Two people familiar with the talks"),  # the unnamed group
+    ("Snow fell across Russia on Monday. The weather was cold. The roads were icy. The schools closed early. "
+     "They say it is the storm of the century.", None),                                   # nobody near
+])
+def test_they_is_the_group_just_quoted_or_no_one(nlp, text: str, speaker: str | None) -> None:
+    assert [s for src, s, _ in _speakers(nlp, text) if src == "They"] == [speaker]
+
+
 def test_pronouns_skip_names_inside_quotes(nlp) -> None:
     text = "Tommy Wells spoke at the meeting.\n“John Smith has failed this city,” he said."
     assert _speakers(nlp, text) == [("he", "Tommy Wells", "person")]

@@ -30,6 +30,7 @@ PRONOUNS_PERSON = frozenset("he she him her his".split())
 FIRST_PERSON = frozenset("i me my".split())
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 PRONOUNS_GROUP = frozenset("it its they them their".split())
+_PLURAL_PRONOUNS = frozenset("they them their".split())
 RELATIVE = frozenset("who which that whom".split())
 DEMONSTRATIVES = frozenset("this these".split())
 _BARE_PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | FIRST_PERSON | RELATIVE | DEMONSTRATIVES | frozenset(
@@ -256,8 +257,10 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
             continue
         if h.source is not None and h.source[0] >= pos:
             continue
-        ok = h.speaker.type in (("person", "anonymous") if want_person else ("organization", "media", "official"))
-        plural = h.head is not None and h.head.tag_ in ("NNS", "NNPS")  # "Assad's opponents" is no "he"
+        # "Assad's opponents" is no "he", nor "they" when it stood for them
+        plural = h.head is not None and (h.head.tag_ in ("NNS", "NNPS") or h.head.lower_ in _PLURAL_PRONOUNS)
+        ok = h.speaker.type in (("person", "anonymous") if want_person else ("organization", "media", "official")) \
+            or low in _PLURAL_PRONOUNS and plural and h.speaker.type == "anonymous"  # "the people added. ..., they noted"
         if ok and not (want_person and plural) and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):
             best_hist = h
             break
@@ -272,8 +275,8 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
     if recent:  # the clearest gender match, then a subject, then the nearest
         best_m = max(recent, key=lambda m: (_gender_fit(gender, m.key, a.doc_text, m.start),
                                             _is_subject(m, tok), m.start))
-    else:
-        best_m = next(iter(candidates), None)
+    else:  # "they" is someone of the last sentences, else no one named ("they're calling Aleppo ...")
+        best_m = next(iter(candidates), None) if low not in _PLURAL_PRONOUNS else None
     hist_pos = (best_hist.source[0] if best_hist.source else 0) if best_hist else -1
     if best_hist is not None and (best_m is None or hist_pos >= best_m.start or not want_person):
         return best_hist.speaker
