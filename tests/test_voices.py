@@ -218,6 +218,21 @@ def test_speakers_of_missed_patterns_and_descriptions(nlp, text: str, source: st
     assert [(s, name) for s, name, _ in _speakers(nlp, text)] == [(source, speaker)]
 
 
+def test_a_list_of_quotes_credits_each_on_the_line_after_it(nlp) -> None:
+    text = ("Deval Patrick and Barack Obama spoke.\n\n“I think the Bain strategy has been distorted in the "
+            "public discussions.”\n\n-- Massachusetts Gov. Deval Patrick appearing on MSNBC.\n\n“The months "
+            "before I took the oath of office were a chaotic time.”\n\n-- President Obama at the unveiling.")
+    assert [a["speaker"] for a in _run(nlp, text)] == ["Deval Patrick", "Barack Obama"]
+
+
+def test_a_pull_quote_continues_no_one(nlp) -> None:
+    text = ('"How do we pay for it?" said Rother, who leads the coalition.\n\n'
+            '"This is an actual innovation, and they should get a reward for it"\n\n'
+            "One challenge is fragmentation.\n\n"
+            '"This is an actual innovation, and they should get a reward for it," said Craig Garthwaite.')
+    assert [(a["kind"], a["speaker"]) for a in _run(nlp, text)] == [("direct", "Rother"), ("direct", "Craig Garthwaite")]
+
+
 def test_a_platform_is_the_channel_not_the_content(nlp) -> None:
     atts = _run(nlp, "President Trump responded on Twitter.\n“The witch hunt continues!” he wrote.")
     assert [(a["speaker"], a["content_text"]) for a in atts] == [("Trump", "“The witch hunt continues!”")]

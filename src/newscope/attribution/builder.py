@@ -48,8 +48,10 @@ class Builder:
         channel: tuple[int, int] | None = None,
         source_tok: Token | None = None,
         expand: bool = True,
+        clip: bool = True,
     ) -> None:
-        """Record one attribution; ``expand``: widen the content to the quotes it touches."""
+        """Record one attribution; ``expand``: widen the content to the quotes it touches;
+        ``clip``: keep the content to the cue's paragraph."""
         if content[1] - content[0] < 2:
             return
         if source_tok is not None and source_tok.lower_ in GENERIC_SOURCES:
@@ -64,7 +66,7 @@ class Builder:
             source = None
         if channel is not None and channel[1] <= channel[0]:
             channel = None
-        if cue is not None:
+        if cue is not None and clip:
             # the parser sometimes runs a sentence over a paragraph break: clip to the cue's
             # paragraph (quotes spanning paragraphs are restored by the quote expansion)
             p_start = self.text.rfind("\n", 0, cue[0]) + 1

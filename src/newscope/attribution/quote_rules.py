@@ -110,15 +110,21 @@ def from_lead_ins(b: Builder) -> None:
 
 
 def dash_credits(b: Builder) -> None:
-    """'"..." ― Sonya Herridge': a quote credited after a dash."""
+    """'"..." ― Sonya Herridge': a quote credited after a dash, also on the next line as in
+    a list of quotes ('"..."\n\n-- President Obama at the unveiling.'), where the quote must be
+    its whole paragraph and the dash long ("--", "—", "―"), not a bullet."""
     covered = b.covered()
     for qs, qe in b.quotes:
         m = _DASH.match(b.text, qe)
         if m is None or any(s0 < qe and e0 > qs for s0, e0 in covered):
             continue
+        next_line = "\n" in b.text[qe : m.start(1)]
+        whole_paragraph = not b.text[b.text.rfind("\n", 0, qs) + 1 : qs].strip()
+        if next_line and not (whole_paragraph and re.search(r"--|—|―", b.text[qe : m.start(1)])):
+            continue  # a live blog's sign-off ("-- Brakkton Booker") under a paragraph that quotes
         name = trim_ws(b.text, m.start(1), m.end(1))
         dash = m.start() + len(b.text[m.start() : m.start(1)].rstrip()) - 1
-        b.add(name, (dash, dash + 1), (qs, qe), "direct", "―", None, _name_head(b, name))
+        b.add(name, (dash, dash + 1), (qs, qe), "direct", "―", None, _name_head(b, name), clip=not next_line)
 
 
 def _name_head(b: Builder, name: tuple[int, int]) -> Token | None:
@@ -128,7 +134,8 @@ def _name_head(b: Builder, name: tuple[int, int]) -> Token | None:
 
 
 def orphan_quotes(b: Builder) -> None:
-    """Quote paragraphs with no cue continue the previous speaker."""
+    """Quote paragraphs with no cue continue the previous speaker, unless they repeat words
+    quoted elsewhere in the article (a pull quote)."""
     text = b.text
     covered = b.covered()
     for qs, qe in b.quotes:
@@ -142,6 +149,9 @@ def orphan_quotes(b: Builder) -> None:
             continue
         if len(re.findall(r"\w+", text[qs:qe])) < 4:
             continue
+        words = text[qs:qe].strip("\"“”'‘’ ,.")
+        if text.find(words) < qs - 1 or text.find(words, qe) >= 0:
+            continue  # a pull quote, repeating words the article quotes elsewhere
         prev = [a for a in b.out if a.content[1] <= qs and a.kind != "according-to"]
         if not prev:
             continue
