@@ -39,6 +39,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "FISA MEMO: Steele was fired for leaking to the press.",                 # a heading in capitals
     "McConnell's condition that Democrats pass the bill first was rejected.",  # a noun that reports no one
     "Every candidate tries to tell voters that he can win.",                 # only tried
+    "Justice Antonin Scalia wrote a narrow opinion for the court.",          # what was written, not what it says
     "The rule allows her to tell him that he is wrong.",                     # only allowed
 ])
 def test_no_voice(nlp, text: str) -> None:
