@@ -40,6 +40,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "McConnell's condition that Democrats pass the bill first was rejected.",  # a noun that reports no one
     "Every candidate tries to tell voters that he can win.",                 # only tried
     "Justice Antonin Scalia wrote a narrow opinion for the court.",          # what was written, not what it says
+    'Investigators had no comment on reports of someone named "Misha."',     # a name in quotes
     "The rule allows her to tell him that he is wrong.",                     # only allowed
 ])
 def test_no_voice(nlp, text: str) -> None:
@@ -217,6 +218,12 @@ def test_a_person_the_model_tagged_otherwise_is_still_a_pronouns_antecedent() ->
 ])
 def test_speakers_of_missed_patterns_and_descriptions(nlp, text: str, source: str, speaker: str) -> None:
     assert [(s, name) for s, name, _ in _speakers(nlp, text)] == [(source, speaker)]
+
+
+def test_a_quote_before_a_cue_with_its_own_clause_is_not_its_content(nlp) -> None:
+    text = ('Americans split between "pro-choice" and "pro-life." Slightly more people said abortion is '
+            "morally wrong than said it is morally acceptable.")
+    assert [(a["kind"], a["source_text"]) for a in _run(nlp, text)] == [("indirect", "Slightly more people")]
 
 
 def test_a_list_of_quotes_credits_each_on_the_line_after_it(nlp) -> None:

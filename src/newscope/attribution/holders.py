@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
+from newscope.attribution.cues import cue_act
 from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR, NON_HOLDERS
 from newscope.lexicon import words
 from newscope.records import Attribution
@@ -75,6 +76,9 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     its article prints speakers as "NAME:" lines in capitals."""
     if a.irrealis or a.act == "none":
         return False
+    if a.kind in ("direct", "mixed") and cue_act(a.cue_lemma, "indirect") == "none" and \
+            len(re.findall(r"\w+", a.text_of(a.content))) < 4:
+        return False  # a name in quotes after a naming cue: 'someone named "Misha"', 'dubbed "the Squad"'
     speaker = a.speaker
     if a.kind == "indirect" and speaker is not None and speaker.type == "unknown" and speaker.name is not None:
         return False  # a thing, not someone: "the discord suggests", "a world where ..."
