@@ -150,6 +150,9 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
     ("The Associated Press reported that the storm had passed.", "The Associated Press", "Associated Press", "media"),
     ("Those who disagree say the plan will fail.", "Those who disagree", "Those who disagree", "anonymous"),
     ("The Hill reported that the vote had been delayed.", "The Hill", "Hill", "media"),
+    ("The Congressional Budget Office said the bill would cost $1 trillion.", "The Congressional Budget Office",
+     "Congressional Budget Office", "official"),
+    ("The SBA said the loans would be forgiven.", "The SBA", "SBA", "official"),
     ("Politico reported that the vote had been delayed.", "Politico", "Politico", "media"),
 ])
 def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: str) -> None:
