@@ -153,6 +153,10 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
     ("The Congressional Budget Office said the bill would cost $1 trillion.", "The Congressional Budget Office",
      "Congressional Budget Office", "official"),
     ("The SBA said the loans would be forgiven.", "The SBA", "SBA", "official"),
+    ("Director of National Intelligence James Clapper called the group “largely secular.”",
+     "Director of National Intelligence James Clapper", "James Clapper", "person"),
+    ("An aide to John Boehner said the talks had failed.", "An aide to John Boehner", "An aide to John Boehner",
+     "anonymous"),
     ("Politico reported that the vote had been delayed.", "Politico", "Politico", "media"),
 ])
 def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: str) -> None:
@@ -216,6 +220,8 @@ def test_a_person_the_model_tagged_otherwise_is_still_a_pronouns_antecedent() ->
     ("The race featured the popular former mayor of London, Boris Johnson. The former mayor of London "
      "insisted on Friday there was no need for haste.", "The former mayor of London", "Boris Johnson"),
     ("Comey takes Loretta Lynch to task for asking him to call the case a matter.", "Loretta Lynch", "Loretta Lynch"),
+    ("Donald Trump spoke on Wednesday night. Trump in his address avoided alarmist language, telling viewers "
+     "that the situation was no crisis.", "Trump in his address", "Donald Trump"),           # "Trump" tagged a verb
     ("“The vote was close,” said a researcher at Harvard University.", "a researcher at Harvard University",
      "a researcher at Harvard University"),
 ])

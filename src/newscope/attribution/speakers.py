@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from newscope.entities.names import TITLE_GENDER, first_name_gender, named_like_person
+from newscope.entities.names import TITLE_GENDER, TITLES, first_name_gender, named_like_person
 from newscope.lexicon import rows, words
 from newscope.records import Attribution, Mention, Speaker
 
@@ -31,6 +31,8 @@ FIRST_PERSON = frozenset("i me my".split())
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 _PLURAL_PRONOUNS = frozenset("they them their".split())
+#: Small words inside a title in capitals ("Director of National Intelligence").
+_TITLE_LINKS = frozenset("of for to the on and former acting then".split())
 RELATIVE = frozenset("who which that whom".split())
 DEMONSTRATIVES = frozenset("this these".split())
 _BARE_PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | FIRST_PERSON | RELATIVE | DEMONSTRATIVES | frozenset(
@@ -124,7 +126,7 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         return ante
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
-    m = _mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok)
+    m = _mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok) or _titled_name(a, mentions)
     if m is not None and tok is not None and (m.label == "NORP" or tok.tag_ in ("NNS", "NNPS")) and any(
             c.i < tok.i and (c.lower_ in _INDEFINITE or c.dep_ == "nummod") for c in tok.children):
         return Speaker(_last_line(src), type="anonymous")  # "Some House Republicans": unnamed members
@@ -164,6 +166,19 @@ def _mention_at(mentions: Sequence[Mention], head: Token | None) -> Mention | No
     if head is not None:
         for m in mentions:
             if m.start <= head.idx < m.end and m.label in SPEAKER_LABELS:
+                return m
+    return None
+
+
+def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
+    """The person whose name ends a source that is otherwise a title in capitals ("Director
+    of National Intelligence James Clapper", "U.N. Ambassador Nikki Haley"), parsed with the
+    title as head; not "an aide to Boehner" or "Critics of Mr. Comey"."""
+    for m in mentions:
+        if m.label == "PERSON" and m.end == a.source[1] and a.source[0] < m.start:
+            words = re.findall(r"[\w.'’-]+", a.doc_text[a.source[0] : m.start])
+            if (all(w[0].isupper() or w in _TITLE_LINKS for w in words)
+                    and any(w.lower() in TITLES for w in words) and words[-1][0].isupper()):
                 return m
     return None
 
@@ -329,7 +344,8 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
     pos = a.source[0]
     head = tok.text.lower()
     # a name ("Gorka", "the Observatory"), not a capital at a sentence start ("Officials said")
-    named = tok.text[:1].isupper() and (tok.pos_ == "PROPN" or not tok.is_sent_start)
+    named = tok.text[:1].isupper() and (tok.pos_ == "PROPN" or not tok.is_sent_start or any(
+        tok.text in m.key.split() for m in mentions if m.label == "PERSON"))  # "Trump" tagged a verb
     bare = all(c.dep_ == "det" for c in tok.children)  # "the foundation", not "the campaign of X"
     if named or bare and tok.lemma_.lower() in ORGANIZATION_NOUNS:  # "the foundation" -> Clinton Foundation
         before = [m for m in reversed(mentions) if m.end <= pos]
