@@ -41,6 +41,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Every candidate tries to tell voters that he can win.",                 # only tried
     "Justice Antonin Scalia wrote a narrow opinion for the court.",          # what was written, not what it says
     'Investigators had no comment on reports of someone named "Misha."',     # a name in quotes
+    "Most noteworthy was Kay Hagan of North Carolina, widely considered the most vulnerable Senate Democrat.",
     "The rule allows her to tell him that he is wrong.",                     # only allowed
 ])
 def test_no_voice(nlp, text: str) -> None:

@@ -87,6 +87,8 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
         return False  # a report holds no view ("the data supported prices", "estimates suggest")
     if a.source is None:
         return a.kind in ("direct", "mixed")  # a quote with its speaker unknown is still speech
+    if a.kind == "indirect" and a.cue is not None and _describes_its_noun(a):
+        return False
     head = a.head.lower_ if a.head is not None else a.text_of(a.source).strip().lower()
     if head in NON_HOLDERS:
         return False
@@ -98,6 +100,16 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.cue_lemma in _LABEL_CUES:
         return _is_speaker_label(a, transcript)
     return True
+
+
+def _describes_its_noun(a: Attribution) -> bool:
+    """Is the cue a past participle describing the noun before it ("Kay Hagan, widely
+    considered the most vulnerable Democrat", "the justices thought to favor"), which
+    states no one's view of it?"""
+    span = a.head.doc.char_span(*a.cue, alignment_mode="expand") if a.head is not None else None
+    verb = span.root if span is not None else None
+    return (verb is not None and verb.tag_ == "VBN" and verb.dep_ == "acl"
+            and not any(c.dep_ in ("dobj", "agent") for c in verb.children))
 
 
 def _is_speaker_label(a: Attribution, transcript: bool) -> bool:
