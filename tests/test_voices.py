@@ -198,13 +198,18 @@ def test_a_person_the_model_tagged_otherwise_is_still_a_pronouns_antecedent() ->
     from newscope.attribution.speakers import _people_as_people
     from newscope.records import Mention
 
-    mentions = [Mention(0, 15, "Joel Kurtinitis", "PERSON", 0, 0, "Joel Kurtinitis"),
-                Mention(40, 50, "Kurtinitis", "GPE", 1, 0, "Kurtinitis"),
-                Mention(60, 70, "John Myers", "ORG", 2, 0, "John Myers"),
-                Mention(80, 93, "Gracie Mansion", "FAC", 3, 0, "Gracie Mansion")]
-    fixed = _people_as_people(mentions)
+    text = "Joel Kurtinitis spoke. Later Kurtinitis met John Myers at Gracie Mansion in Des Moines."
+    spans = [("Joel Kurtinitis", "PERSON"), ("Kurtinitis", "GPE"), ("John Myers", "ORG"),
+             ("Gracie Mansion", "FAC"), ("Des Moines", "GPE")]
+    mentions, pos = [], 0
+    for i, (name, label) in enumerate(spans):
+        pos = text.index(name, pos)
+        mentions.append(Mention(pos, pos + len(name), name, label, i, 0, name))
+        pos += len(name)
+    fixed = _people_as_people(mentions, text)
     assert [(m.label, m.key) for m in fixed] == [("PERSON", "Joel Kurtinitis"), ("PERSON", "Joel Kurtinitis"),
-                                                 ("PERSON", "John Myers"), ("FAC", "Gracie Mansion")]
+                                                 ("PERSON", "John Myers"), ("FAC", "Gracie Mansion"),
+                                                 ("GPE", "Des Moines")]
 
 
 @pytest.mark.parametrize("text, source, speaker", [

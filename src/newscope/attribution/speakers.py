@@ -31,6 +31,7 @@ FIRST_PERSON = frozenset("i me my".split())
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 _PLURAL_PRONOUNS = frozenset("they them their".split())
+_PLACE_BEFORE = re.compile(r"\b(?:in|near)\s+$")
 #: Small words inside a title in capitals ("Director of National Intelligence").
 _TITLE_LINKS = frozenset("of for to the on and former acting then".split())
 RELATIVE = frozenset("who which that whom".split())
@@ -70,7 +71,7 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Men
     cues (contents for those without one): a speaker may refer back to an earlier one.
     ``mentions`` are the article's entity mentions in text order, ``quotes`` its quote spans
     (first person inside a quote is the quoted speaker, outside it the writer)."""
-    mentions = _people_as_people(mentions)
+    mentions = _people_as_people(mentions, attributions[0].doc_text if attributions else "")
     history: list[Attribution] = []
     for a in sorted(attributions, key=lambda x: x.cue[0] if x.cue is not None else x.content[0]):
         if a.continues is not None:
@@ -84,11 +85,13 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Men
         history.append(a)
 
 
-def _people_as_people(mentions: Sequence[Mention]) -> list[Mention]:
+def _people_as_people(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """The mentions, with people the model tagged otherwise made PERSON: a name like a
     person's ("John Myers" as ORG) and a surname of a person the article names in full
     ("Kurtinitis" as GPE after "Joel Kurtinitis", then keyed to the full name)."""
     people = {m.key for m in mentions if m.label == "PERSON" or named_like_person(m.key)}
+    people -= {m.key for m in mentions if m.label in ("GPE", "LOC", "FAC") and _PLACE_BEFORE.search(
+        text[max(0, m.start - 6) : m.start])}  # "in Des Moines" is a place, whatever its first word
     surnames: dict[str, set[str]] = {}
     for key in people:
         if len(key.split()) > 1:
