@@ -154,6 +154,8 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
     ("The Congressional Budget Office said the bill would cost $1 trillion.", "The Congressional Budget Office",
      "Congressional Budget Office", "official"),
     ("The SBA said the loans would be forgiven.", "The SBA", "SBA", "official"),
+    ("According to DHS figures, almost 2,000 children have been separated from their families.", "DHS figures",
+     "DHS figures", "document"),
     ("Director of National Intelligence James Clapper called the group “largely secular.”",
      "Director of National Intelligence James Clapper", "James Clapper", "person"),
     ("An aide to John Boehner said the talks had failed.", "An aide to John Boehner", "An aide to John Boehner",
