@@ -78,6 +78,14 @@ def test_first_person_outside_quotes_is_the_author_named_from_the_byline(nlp) ->
     assert no_byline.loc[no_byline["cue_lemma"].eq("think"), "speaker"].isna().all()
 
 
+def test_with_no_byline_the_author_is_the_person_the_closing_bio_line_presents() -> None:
+    articles = pd.DataFrame({"article_id": ["bio", "building", "narrative"], "authors": [None, None, None], "text": [
+        "I think the plan is a mistake.\n\nPatrick Caddell is a Fox News contributor.",
+        "I think the plan is a mistake.\n\nThe White House is a building.",
+        "I think the plan is a mistake.\n\nJohn Smith was arrested on Monday."]})
+    assert first_authors(articles).to_dict() == {"bio": "Patrick Caddell"}
+
+
 def test_author_gender_comes_from_the_byline_name() -> None:
     atts = pd.DataFrame({"article_id": ["x"], "speaker": ["Jane Doe"], "speaker_type": ["author"],
                          "speaker_entity_id": [None], "source_text": ["I"]})

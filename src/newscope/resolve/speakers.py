@@ -53,12 +53,24 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
 
 
 def first_authors(articles: pd.DataFrame) -> pd.Series:
-    """The first author of each article's byline (``articles.authors``), by article id."""
-    if "authors" not in articles:
-        return pd.Series(dtype=object)
-    bylines = articles.set_index("article_id")["authors"].dropna()
+    """The first author of each article's byline (``articles.authors``), by article id; with
+    no byline, the person the article's last line presents ("Patrick Caddell is a Fox News
+    contributor.", "— Jane Roe is a fellow at ...")."""
+    indexed = articles.set_index("article_id")
+    bylines = indexed["authors"].dropna() if "authors" in indexed else pd.Series(dtype=object)
     first = bylines.str.split(r",|;|\band\b", n=1, regex=True).str[0].str.strip(" \"'“”")
-    return first[first.ne("")]
+    first = first[first.ne("")]
+    if "text" in indexed:
+        unsigned = indexed.loc[~indexed.index.isin(first.index), "text"].dropna()
+        bios = unsigned.str[-800:].str.extract(_BIO_LINE, expand=False).dropna()
+        bios = bios[bios.map(first_name_gender).isin(["male", "female"])]  # a person: not "The White House"
+        first = pd.concat([first, bios])
+    return first
+
+
+#: A closing line presenting the writer: a name of two to five words, then "is" or "serves".
+_BIO_LINE = (r"(?m)^[ \t*—–-]*((?:[A-Z][\w.'’-]*\.?[ \t]+){1,4}(?:[A-Z][\w'’-]+|I{2,3}|Jr\.|Sr\.))"
+             r"[ \t]+(?:is|serves)[ \t][^\n]*\Z")
 
 
 def name_authors(attributions: pd.DataFrame, authors: pd.Series) -> pd.DataFrame:
