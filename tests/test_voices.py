@@ -140,6 +140,12 @@ def test_they_is_the_group_just_quoted_or_no_one(nlp, text: str, speaker: str | 
     assert [s for src, s, _ in _speakers(nlp, text) if src == "They"] == [speaker]
 
 
+def test_a_pronoun_before_the_main_clause_refers_to_its_subject(nlp) -> None:
+    text = ("Trump has groused about Cruz. Though he wants Cruz to emerge as the nominee, Ken Blackwell said "
+            "he hopes it is not because of the rules.")
+    assert ("he", "Ken Blackwell", "person") in _speakers(nlp, text)
+
+
 def test_pronouns_skip_names_inside_quotes(nlp) -> None:
     text = "Tommy Wells spoke at the meeting.\n“John Smith has failed this city,” he said."
     assert _speakers(nlp, text) == [("he", "Tommy Wells", "person")]

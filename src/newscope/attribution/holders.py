@@ -52,7 +52,7 @@ def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
 
 def says_something(doc: Doc, a: Attribution) -> bool:
     """Is an indirect attribution's content a statement, not a topic or a headline? It has
-    three words or more, its cue is not on a headline line ("AP Calls The Race"), and after
+    three words or more, its cue is not on a heading ("AP Calls The Race"), and after
     a cue of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
     span = doc.char_span(*a.content, alignment_mode="expand")
     words = re.findall(r"\w+", a.text_of(a.content))
@@ -62,13 +62,16 @@ def says_something(doc: Doc, a: Attribution) -> bool:
 
 
 def _on_headline(a: Attribution) -> bool:
-    """Is the cue on a line of four or more words, most of them capitalised, with no final stop?"""
+    """Is the cue on a heading: a line with no final stop that is short ("Liberals fear the
+    Roberts rebound") or mostly capitalised ("AP Calls The Race For Trump")?"""
     lo = a.doc_text.rfind("\n", 0, a.cue[0]) + 1 if a.cue else 0
     hi = a.doc_text.find("\n", lo)
     line = a.doc_text[lo : hi if hi >= 0 else len(a.doc_text)].strip()
     words = re.findall(r"[A-Za-z][\w'’-]*", line)
-    return (len(words) >= 4 and not line.endswith((".", "?", "!", "”", '"', ":"))
-            and sum(w[0].isupper() for w in words) >= 0.7 * len(words))
+    capitalised = sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+    return len(words) >= 4 and (
+        capitalised and not line.endswith((".", "?", "!", "”", '"', ":"))
+        or len(words) <= 12 and not line.endswith((".", "?", "!", "”", '"', ":", "’", "'", ")")))
 
 
 def gives_voice(a: Attribution, transcript: bool = False) -> bool:

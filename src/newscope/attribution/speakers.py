@@ -249,7 +249,9 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
                 quotes: Sequence[tuple[int, int]]) -> Speaker | None:
     """The prior speaker or mention a pronoun or relative refers to: compatible in kind
     (person or group) and gender, not named only inside a quote; of the mentions, the
-    subject of this or the previous sentence before any later one."""
+    subject of this or the previous sentence before any later one. A "he" whose clause
+    comes before the main clause refers to its subject ("Though he wants ..., Blackwell
+    said")."""
     low = tok.lower_
     pos = a.source[0]
     if low in RELATIVE:
@@ -268,6 +270,10 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
     want_person = low in PRONOUNS_PERSON
     gender = _PRONOUN_GENDER.get(low)
     labels = PERSON_LABELS if want_person else GROUP_LABELS
+    if want_person:
+        later = _main_subject_after(tok, mentions)
+        if later is not None and later.label == "PERSON" and _agrees(gender, later.key, a.doc_text, later.start):
+            return _mention_speaker(later, set(later.key.lower().split()))
     window = pos - 1500
     best_hist = None
     for h in reversed(history):
@@ -301,6 +307,18 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
     if best_m is not None:
         return _mention_speaker(best_m, set(best_m.key.lower().split()))
     return None
+
+
+def _main_subject_after(pronoun: Token, mentions: Sequence[Mention]) -> Mention | None:
+    """The named subject of the main clause after the subordinate clause the pronoun is in
+    ("Though he wants Cruz to win, Blackwell said ...")."""
+    clause = pronoun.head
+    while clause.dep_ not in ("advcl", "ROOT") and clause.head != clause:
+        clause = clause.head
+    if clause.dep_ != "advcl" or not any(c.dep_ == "mark" for c in clause.children) or clause.head.i < clause.i:
+        return None
+    subj = next((c for c in clause.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > clause.i), None)
+    return _mention_at(mentions, subj) if subj is not None else None
 
 
 def _sentences_back(m: Mention, pronoun: Token) -> int:
