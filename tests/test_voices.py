@@ -42,6 +42,9 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Justice Antonin Scalia wrote a narrow opinion for the court.",          # what was written, not what it says
     'Investigators had no comment on reports of someone named "Misha."',     # a name in quotes
     "Most noteworthy was Kay Hagan of North Carolina, widely considered the most vulnerable Senate Democrat.",
+    "It is possible that Mueller believed the president had obstructed justice.",    # a hedge over it
+    "Carly Fiorina knows she is riding high.",                                       # the writer's claim
+    "The two countries agreed to a trade deal.",                                     # an act
     "The rule allows her to tell him that he is wrong.",                     # only allowed
 ])
 def test_no_voice(nlp, text: str) -> None:

@@ -31,6 +31,7 @@ FIRST_PERSON = frozenset("i me my".split())
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 _PLURAL_PRONOUNS = frozenset("they them their".split())
+_PLURAL_HEADS = _PLURAL_PRONOUNS | {"those", "these", "both"}
 _PLACE_BEFORE = re.compile(r"\b(?:in|near)\s+$")
 #: Small words inside a title in capitals ("Director of National Intelligence").
 _TITLE_LINKS = frozenset("of for to the on and former acting then".split())
@@ -38,7 +39,7 @@ RELATIVE = frozenset("who which that whom".split())
 DEMONSTRATIVES = frozenset("this these".split())
 _BARE_PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | FIRST_PERSON | RELATIVE | DEMONSTRATIVES | frozenset(
     "those you your we us our".split())
-_INDEFINITE = frozenset("a an one some another several many few most all both".split())
+_INDEFINITE = frozenset("a an one some another several many few most all".split())
 _QUANTIFIERS = frozenset("those some many others all".split())  # described by their clause
 #: Words naming nobody who spoke (the writer's "we", generic "you"): see attribution.holders.
 NON_HOLDERS = words("non_holders")
@@ -282,7 +283,7 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         if h.source is not None and h.source[0] >= pos:
             continue
         # "Assad's opponents" is no "he", nor "they" when it stood for them
-        plural = h.head is not None and (h.head.tag_ in ("NNS", "NNPS") or h.head.lower_ in _PLURAL_PRONOUNS)
+        plural = h.head is not None and (h.head.tag_ in ("NNS", "NNPS") or h.head.lower_ in _PLURAL_HEADS)
         ok = h.speaker.type in (("person", "anonymous") if want_person else ("organization", "media", "official")) \
             or low in _PLURAL_PRONOUNS and plural and h.speaker.type == "anonymous"  # "the people added. ..., they noted"
         if ok and not (want_person and plural) and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):

@@ -210,15 +210,19 @@ def after_comma_or_quote(doc: Doc, i: int) -> bool:
 IMPLICATIVE_HEADS = words("implicative_heads")
 _HYPOTHETICAL_MODALS = frozenset("could might may would should must can 'd ca".split())
 _CONDITIONS = frozenset("if unless whether".split())
+_HEDGES = frozenset("possible likely unlikely unclear conceivable plausible probable doubtful uncertain".split())
 
 
 def irrealis(verb: Token, speech: bool) -> bool:
     """Is what ``verb`` reports only possible or conditional, or (for a ``speech`` verb)
     denied? A modal ("could ask", "might argue"), a negated speech verb ("did not say"; "does
-    not believe" still states a stance), or a condition on it or on a verb above it in its
-    clause ("unless he wants to leave", "whether they knew")."""
+    not believe" still states a stance), a hedge over it ("it's possible that he believed"),
+    or a condition on it or on a verb above it in its clause ("unless he wants to leave",
+    "whether they knew")."""
     if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS or speech and c.dep_ == "neg" for c in verb.children):
         return True
+    if verb.dep_ in ("ccomp", "csubj") and any(c.dep_ == "acomp" and c.lemma_.lower() in _HEDGES for c in verb.head.children):
+        return True  # "it's possible that Mueller believed ..."
     for tok in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in tok.children):
             return True
