@@ -249,6 +249,12 @@ def test_a_person_the_model_tagged_otherwise_is_still_a_pronouns_antecedent() ->
      "that the situation was no crisis.", "Trump in his address", "Donald Trump"),           # "Trump" tagged a verb
     ("“The vote was close,” said a researcher at Harvard University.", "a researcher at Harvard University",
      "a researcher at Harvard University"),
+    ("Senate Majority Leader Harry Reid (D-Nev.) spoke first. “I will not bring it to the floor,” the Nevada "
+     "Democrat told reporters.", "the Nevada Democrat", "Harry Reid"),                           # party member
+    ("Russia's Foreign Ministry issued a statement Friday.\n\nThe statement added that the sanctions would "
+     "not work.", "The statement", "Foreign Ministry"),                                         # its issuer
+    ("Sen. Ron Johnson became the first Republican senator to say he could not support the bill.",
+     "Sen. Ron Johnson", "Ron Johnson"),                                                        # "the first to"
 ])
 def test_speakers_of_missed_patterns_and_descriptions(nlp, text: str, source: str, speaker: str) -> None:
     assert [(s, name) for s, name, _ in _speakers(nlp, text)] == [(source, speaker)]

@@ -32,6 +32,8 @@ _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", 
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 _PLURAL_PRONOUNS = frozenset("they them their".split())
 _PLURAL_HEADS = _PLURAL_PRONOUNS | {"those", "these", "both"}
+#: A party member's description -> how the article marks a person of that party.
+_PARTIES = {"democrat": r"\(D[-–,]|\bDemocrat", "republican": r"\(R[-–,]|\bRepublican"}
 _PLACE_BEFORE = re.compile(r"\b(?:in|near)\s+$")
 #: Small words inside a title in capitals ("Director of National Intelligence").
 _TITLE_LINKS = frozenset("of for to the on and former acting then".split())
@@ -131,6 +133,10 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
     m = _mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok) or _titled_name(a, mentions)
+    if tok is not None and tok.lower_ in _PARTIES and tok.tag_ in ("NN", "NNP") and any(
+            c.lower_ == "the" for c in tok.children):
+        # "the Nevada Democrat": a member named before, not the party
+        return _party_member(a, tok, mentions) or Speaker(_last_line(src), type="anonymous")
     if m is not None and tok is not None and (m.label == "NORP" or tok.tag_ in ("NNS", "NNPS")) and any(
             c.i < tok.i and (c.lower_ in _INDEFINITE or c.dep_ == "nummod") for c in tok.children):
         return Speaker(_last_line(src), type="anonymous")  # "Some House Republicans": unnamed members
@@ -190,9 +196,15 @@ def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
 def _named_in_apposition(a: Attribution, mentions: Sequence[Mention], head: Token | None) -> Mention | None:
     """The person named beside a description ("Another witness, Cheryl Campbell"), also
     right after its source set off by commas ("according to Kushner's lawyer who has worked
-    on the plan, Jamie Gorelick, ...")."""
+    on the plan, Jamie Gorelick, ...") or as the subject it describes ("Ron Johnson became
+    the first senator to say ...")."""
     if head is None:
         return None
+    if head.dep_ == "attr":  # "Sen. Ron Johnson became the first Republican senator to say ..."
+        subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+        m = _mention_at(mentions, subj) if subj is not None else None
+        if m is not None and m.label == "PERSON":
+            return m
     for child in head.children:
         if child.dep_ == "appos":
             m = _mention_at(mentions, child)
@@ -371,7 +383,8 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
     bare = all(c.dep_ == "det" for c in tok.children)  # "the foundation", not "the campaign of X"
     if named or bare and tok.lemma_.lower() in ORGANIZATION_NOUNS:  # "the foundation" -> Clinton Foundation
         before = [m for m in reversed(mentions) if m.end <= pos]
-        after = [m for m in mentions if m.start > pos] if named else []  # "Pelosi said", named in full later
+        # "Pelosi said", named in full later (not the source's own mention)
+        after = [m for m in mentions if m.start > pos and not m.start <= tok.idx < m.end] if named else []
         for m in before + after:
             if head in m.key.lower().split() and m.label in (SPEAKER_LABELS if named else GROUP_LABELS):
                 return _mention_speaker(m, set(m.key.lower().split()))
@@ -391,6 +404,10 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         if (source_text and head in source_text.lower().split() and h.source[0] < pos
                 and h.speaker is not None and h.speaker.start is None and h.speaker.type != AUTHOR):
             return h.speaker
+    if bare and tok.lemma_.lower() in SOURCE_DOCUMENTS and tok.tag_ == "NN":
+        issuer = _document_issuer(a.doc_text, tok.lemma_.lower(), mentions, pos)
+        if issuer is not None:  # "Russia's Foreign Ministry issued a statement ... the statement said"
+            return _mention_speaker(issuer, set(issuer.key.lower().split()))
     role = tok.lemma_.lower()
     if role in ANON_NOUNS and role not in ROLE_NOUNS or tok.tag_ in ("NNS", "NNPS"):
         return None  # "officials", "a source", "Republican senators": not one person named before
@@ -404,6 +421,36 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
             if m.end <= pos and m.label == "PERSON":
                 return Speaker(m.key, m.start, m.end, "person")
     return None
+
+
+def _party_member(a: Attribution, tok: Token, mentions: Sequence[Mention]) -> Speaker | None:
+    """Who "the Nevada Democrat" is: the last person named with that party just before or
+    after the name ("Harry Reid (D-Nev.)", "Nevada Democrat Harry Reid") in the 1,500
+    characters before, else the person who is the subject of one of the last three sentences."""
+    pos = a.source[0]
+    people = [m for m in reversed(mentions) if m.end <= pos and m.label == "PERSON" and pos - m.end < 1500]
+    for m in people:
+        if re.search(_PARTIES[tok.lower_], a.doc_text[max(0, m.start - 25) : m.end + 12]):
+            return Speaker(m.key, m.start, m.end, "person")
+    for m in people:
+        if _sentences_back(m, tok) <= 2 and _is_subject(m, tok):
+            return Speaker(m.key, m.start, m.end, "person")
+    return None
+
+
+def _document_issuer(text: str, noun: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
+    """Who issued the document "the statement" refers back to: the name right before the
+    last "issued/released/published/sent a ... statement" in the 1,500 characters before."""
+    found = None
+    for found in re.finditer(rf"\b(?:issued|released|published|sent|put out)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b",
+                             text[max(0, pos - 1500) : pos]):
+        pass
+    if found is None:
+        return None
+    verb = max(0, pos - 1500) + found.start()
+    named = [m for m in mentions if verb - 40 <= m.end <= verb and m.label in SPEAKER_LABELS
+             and not re.search(r"[.;\n]", text[m.end : verb])]
+    return named[-1] if named else None
 
 
 def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *, vice: bool = False) -> Mention | None:

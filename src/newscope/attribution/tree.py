@@ -235,5 +235,8 @@ def unfulfilled(verb: Token) -> bool:
     """Is ``verb`` an infinitive of what was only wanted, planned, tried or needed ("plans to
     announce", "having to admit", "a decision to reveal"), not of what took place ("went on
     to say", "was forced to admit": implicative_heads.txt)?"""
-    return (verb.dep_ in ("xcomp", "ccomp", "acl") and verb.head.lemma_.lower() not in IMPLICATIVE_HEADS
+    head = verb.head
+    took_place = head.lemma_.lower() in IMPLICATIVE_HEADS or verb.dep_ == "acl" and any(
+        c.lower_ in IMPLICATIVE_HEADS for c in head.children)  # "the first senator to say"
+    return (verb.dep_ in ("xcomp", "ccomp", "acl") and not took_place
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children))
