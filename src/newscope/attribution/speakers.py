@@ -441,13 +441,12 @@ def _party_member(a: Attribution, tok: Token, mentions: Sequence[Mention]) -> Sp
 def _document_issuer(text: str, noun: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
     """Who issued the document "the statement" refers back to: the name right before the
     last "issued/released/published/sent a ... statement" in the 1,500 characters before."""
-    found = None
-    for found in re.finditer(rf"\b(?:issued|released|published|sent|put out)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b",
-                             text[max(0, pos - 1500) : pos]):
-        pass
-    if found is None:
+    lo = max(0, pos - 1500)
+    issued = list(re.finditer(rf"\b(?:issued|released|published|sent|put out)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b",
+                              text[lo:pos]))
+    if not issued:
         return None
-    verb = max(0, pos - 1500) + found.start()
+    verb = lo + issued[-1].start()
     named = [m for m in mentions if verb - 40 <= m.end <= verb and m.label in SPEAKER_LABELS
              and not re.search(r"[.;\n]", text[m.end : verb])]
     return named[-1] if named else None
@@ -456,16 +455,17 @@ def _document_issuer(text: str, noun: str, mentions: Sequence[Mention], pos: int
 def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *, vice: bool = False) -> Mention | None:
     """The person the article gives ``role``: a title before the name ("Sen. Ted Cruz", "GOP
     leader Mitch McConnell") or the role in an appositive before or after it ("the former
-    mayor of London, Boris Johnson", "Mitch McConnell, the Senate majority leader"). The role's own word is better evidence than its other titles
-    ("leader" before "president"); of equal evidence, the holder named last before ``pos``,
-    else the first after. A ``vice`` role ("vice president") needs "vice" in the evidence, a
+    mayor of London, Boris Johnson", "Mitch McConnell, the Senate majority leader"). The
+    role's own word is better evidence than its other titles ("leader" before "president");
+    of equal evidence, the holder named last before ``pos``, else the first after. A ``vice`` role ("vice president") needs "vice" in the evidence, a
     plain one its absence."""
     holders: dict[int, list[Mention]] = {0: [], 1: []}
     for m in mentions:
         if m.label != "PERSON":
             continue
         title = re.search(r"((?:[A-Za-z]+\.?[ \t]+){1,3})$", text[max(0, m.start - 40) : m.start])
-        before = re.search(r"\b(?:the|a|an|its|his|her|their)\s+([^,.;:\n]{0,50}),\s+$", text[max(0, m.start - 60) : m.start], re.I)
+        before = re.search(r"\b(?:the|a|an|its|his|her|their)\s+([^,.;:\n]{0,50}),\s+$",
+                           text[max(0, m.start - 60) : m.start], re.I)
         after = re.match(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;:\n]{0,50})", text[m.end : m.end + 60])
         words = re.findall(r"[a-z]+", title.group(1).lower()) if title else []
         evidence = {words[-1]} | ({"vice"} if "vice" in words else set()) if words else set()
