@@ -58,10 +58,12 @@ def framed_quotes(b: Builder) -> None:
                     if sub is None and t.i == first.i and any(c.dep_ == "ccomp" and c.i < t.i for c in t.children):
                         # '"...," sighed the mayor': inverted, the speaker parsed as an object
                         sub = next((c for c in t.rights if c.dep_ in ("dobj", "attr")), None)
+                    # not a verb stating its own clause: '"pro-life." More people said abortion is wrong'
                     states_own = any(c.dep_ == "ccomp" and t.i < c.left_edge.i <= t.i + 2
                                      and not any(w.is_quote for w in c.subtree) for c in t.children)
-                    if sub is not None and not states_own and (sub.left_edge.i == first.i or (t.i == first.i and sub.i > t.i)):
-                        verb, subj = t, sub  # not '"pro-life." More people said abortion is wrong
+                    frames = sub is not None and (sub.left_edge.i == first.i or (t.i == first.i and sub.i > t.i))
+                    if frames and not states_own:
+                        verb, subj = t, sub
                     break
         if verb is None:
             before = doc.char_span(max(0, qs - 3), qs, alignment_mode="expand")

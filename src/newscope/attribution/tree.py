@@ -77,8 +77,8 @@ def compact_np(tok: Token) -> tuple[int, int]:
 def subject(verb: Token) -> Token | None:
     """Subject of ``verb``, inherited from the governing verb for xcomp/conj/advcl, through
     a preposition ("they ended by announcing ...", but "slammed Park for saying" is Park's)
-    and past an occasion or document a
-    participle hangs on ("the governor held a news conference announcing ...")."""
+    and past an occasion or document a participle hangs on ("the governor held a news
+    conference announcing ...")."""
     tok = verb
     for _ in range(4):
         # of two subjects the nearest: in '"My reaction was ...," the strategist said' the
@@ -221,7 +221,8 @@ def irrealis(verb: Token, speech: bool) -> bool:
     "whether they knew")."""
     if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS or speech and c.dep_ == "neg" for c in verb.children):
         return True
-    if verb.dep_ in ("ccomp", "csubj") and any(c.dep_ == "acomp" and c.lemma_.lower() in _HEDGES for c in verb.head.children):
+    if verb.dep_ in ("ccomp", "csubj") and any(
+            c.dep_ == "acomp" and c.lemma_.lower() in _HEDGES for c in verb.head.children):
         return True  # "it's possible that Mueller believed ..."
     for tok in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in tok.children):
