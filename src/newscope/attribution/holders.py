@@ -23,6 +23,7 @@ from newscope.records import Attribution
 
 LABEL_WORDS = words("label_words")
 TOPIC_CUES = words("topic_cues")
+CLAUSE_CUES = words("clause_cues")
 #: Pronouns that count as a holder only when resolved ("it said" -> the company, "who" ->
 #: its noun); with a stance cue they are the writer's ("it seems", "that shows").
 _REFERRING = frozenset("it this these that which what who".split())
@@ -44,21 +45,30 @@ def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
         if a.continues is not None:
             if any(k is a.continues for k in kept):
                 kept.append(a)
-        elif gives_voice(a, transcript) and (a.kind != "indirect" or a.cue_lemma in _LABEL_CUES
-                                             or says_something(doc, a)):
+        elif (gives_voice(a, transcript)
+              and (a.kind != "indirect" or a.cue_lemma in _LABEL_CUES or says_something(doc, a))
+              and (a.cue_lemma not in CLAUSE_CUES or a.kind == "direct" or _states_a_clause(doc, a))):
             kept.append(a)
     return kept
 
 
 def says_something(doc: Doc, a: Attribution) -> bool:
     """Is an indirect attribution's content a statement, not a topic or a headline? It has
-    three words or more, its cue is not on a heading ("AP Calls The Race"), and after
-    a cue of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
+    three words or more, its cue is not on a heading ("AP Calls The Race"), and after a cue
+    of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
     span = doc.char_span(*a.content, alignment_mode="expand")
     words = re.findall(r"\w+", a.text_of(a.content))
     if span is None or len(words) < 3 or _on_headline(a):
         return False
     return a.cue_lemma not in TOPIC_CUES or any(t.pos_ in ("VERB", "AUX") for t in span)
+
+
+def _states_a_clause(doc: Doc, a: Attribution) -> bool:
+    """Is the content a clause with its own subject ("agreed that the deal was fair", not
+    "agreed to pay" nor "agreed to a deal")?"""
+    span = doc.char_span(*a.content, alignment_mode="expand")
+    return span is not None and (span.root.dep_ == "ccomp" or any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in span.root.children))
 
 
 def _on_headline(a: Attribution) -> bool:

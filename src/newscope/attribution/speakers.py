@@ -294,8 +294,11 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
             continue
         if h.source is not None and h.source[0] >= pos:
             continue
-        # "Assad's opponents" is no "he", nor "they" when it stood for them
-        plural = h.head is not None and (h.head.tag_ in ("NNS", "NNPS") or h.head.lower_ in _PLURAL_HEADS)
+        # "Assad's opponents" is no "he", nor "they" or "those who agree" when it stood for them
+        head = h.head
+        if head is not None and head.lower_ in RELATIVE and head.head.dep_ == "relcl":
+            head = head.head.head
+        plural = head is not None and (head.tag_ in ("NNS", "NNPS") or head.lower_ in _PLURAL_HEADS)
         ok = h.speaker.type in (("person", "anonymous") if want_person else ("organization", "media", "official")) \
             or low in _PLURAL_PRONOUNS and plural and h.speaker.type == "anonymous"  # "the people added. ..., they noted"
         if ok and not (want_person and plural) and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):
