@@ -415,3 +415,12 @@ def test_a_headline_word_in_prose_is_a_first_name(nlp):
     text = "Rep. Will Hurd said on Monday that the wall would not work."
     doc = make_doc(nlp, text, [("Will Hurd", "PERSON")])
     assert [r.text for r in article_mentions(doc, LABELS)] == ["Will Hurd"]
+
+
+def test_a_name_the_model_split_in_two_is_joined_again():
+    from newscope.entities.mentions import _joined
+
+    text = "The Islamic State said. Islamic fighters and State officials. Islamic  State."
+    pieces = [(4, 11, "NORP"), (12, 17, "ORG"), (24, 31, "NORP"), (45, 50, "ORG"), (62, 69, "NORP"), (71, 76, "ORG")]
+    assert _joined(pieces, text) == [(4, 17, "ORG"), (24, 31, "NORP"), (45, 50, "ORG"), (62, 69, "NORP"),
+                                     (71, 76, "ORG")]

@@ -1,6 +1,7 @@
 """The entity mentions of one article (per article, cached): :func:`article_mentions`.
 
-spaCy's entity spans are cleaned (:mod:`newscope.entities.spans`); acronyms the text
+spaCy's entity spans are cleaned (:mod:`newscope.entities.spans`), names the model split
+in two are joined (``joined_names.txt``); acronyms the text
 defines and untagged repeats of tagged names are added; the names are linked within the
 article (:mod:`newscope.entities.linking`); each linked group gets one name and one label
 by vote; mentions whose context shows they name someone else are unlinked again.
@@ -28,6 +29,7 @@ _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w.]*)[ \t]+$")
 _COURTESY_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t]+$")
 _CASE_PARTY_BEFORE = re.compile(r"\bv\.[ \t]+$")  # "vs." is for races and games
 _CASE_PARTY_AFTER = re.compile(r"[ \t]+v\.[ \t]")
+_JOINED_NAMES = words("joined_names")
 _KIN_AFTER = re.compile(rf"[ \t]+(?:{'|'.join(sorted(map(re.escape, words('kin_words'))))})\b", re.IGNORECASE)
 
 
@@ -67,9 +69,22 @@ def article_mentions(doc: Doc, labels: Sequence[str]) -> list[Mention]:
 def _tagged_spans(doc: Doc, wanted: set[str]) -> tuple[list[_Span], dict[str, Form]]:
     """The cleaned entity spans with a wanted label, and their forms by normalised name."""
     text = doc.text
-    pieces = [(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted for s, e in clean_pieces(ent, text)]
+    pieces = _joined([(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted
+                      for s, e in clean_pieces(ent, text)], text)
     forms: dict[str, Form] = {}
     return [_Span(s, e, label, _count(forms, text[s:e], label)) for s, e, label in pieces], forms
+
+
+def _joined(pieces: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """Pieces with each listed name the model split in two joined again ("Islamic" +
+    "State" -> "Islamic State", the second piece's label; ``joined_names.txt``)."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, label in sorted(pieces):
+        if out and text[out[-1][1]:s] == " " and normalize_name(text[out[-1][0]:e]) in _JOINED_NAMES:
+            out[-1] = (out[-1][0], e, label)
+        else:
+            out.append((s, e, label))
+    return out
 
 
 def _count(forms: dict[str, Form], surface: str, label: str) -> str:

@@ -23,7 +23,6 @@ New ways of merging names across the corpus (name variants) are steps of
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -31,10 +30,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from nameparser import HumanName
-from nicknames import NickNamer
 
 from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
-from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id, normalize_name
+from newscope.entities.names import (ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id,
+                                     nickname_of, normalize_name)
 from newscope.config import NlpSettings
 from newscope.resolve.corpus import MentionCorpus, name_hashes
 from newscope.resolve.parts import Engine
@@ -46,7 +45,7 @@ _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
 _WELL_KNOWN_MIN_ARTICLES = 10
 _WELL_KNOWN_RATIO = 5
-_ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles"]
+_ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles", "related"]
 
 
 def resolve_entities(
@@ -102,6 +101,7 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
     if table.labels:
         entity_label = pd.Series(table.labels).reindex(entity_label.index).fillna(entity_label)
     entities = _entity_table(work, entity_label, corpus.articles_per(key_norm.where(keep)))
+    entities["related"] = _related(entities["entity_id"], table)
     decisions = pd.DataFrame({"keep": keep, "entity_id": key_norm.map(entities["entity_id"]), "label": label,
                               "forced": key_norm.map(table.labels) if table.labels else None})
     decisions.index = corpus.hashes
@@ -316,24 +316,13 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
             by_last.setdefault(last, []).append(k)
     for names in by_last.values():
         for k in names:
-            related = [o for o in names if o != k and _nickname_of(parts[o][0], parts[k][0])
+            related = [o for o in names if o != k and nickname_of(parts[o][0], parts[k][0])
                        and n_art[o] >= 3 * n_art[k]]
             if related:
                 out[k] = max(related, key=lambda o: (n_art[o], o))
     if out:
         log.info("resolve_entities: %d person-name variants merged (middle names, nicknames)", len(out))
     return out
-
-
-@functools.cache
-def _nicknamer() -> NickNamer:
-    return NickNamer()
-
-
-def _nickname_of(name: str, other: str) -> bool:
-    """Is one of two first names a nickname of the other ("bernie", "bernard")?"""
-    nicknamer = _nicknamer()
-    return name in nicknamer.nicknames_of(other) or other in nicknamer.nicknames_of(name)
 
 
 def _follow_corpus_links(
@@ -380,6 +369,24 @@ def _follow_corpus_links(
         key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
         key_norm, surface = _apply_merges(table, key_norm, surface)
     return key_norm, surface, label
+
+
+def _related(ids: pd.Series, table: AliasTable) -> pd.Series:
+    """Per entity (``ids`` indexed by normalised key), the sorted ids of the entities the
+    alias table's ``related`` section relates it to, both ways ("Syria", "Syrian"). A
+    name is looked up as the alias table merges it, then as its plural ("American" ->
+    the "Americans" of a corpus that never has the singular)."""
+    def key(name: str) -> str | None:
+        name = normalize_name(table.merge.get(name, name))
+        return next((k for k in (name, f"{name}s") if k in ids.index), None)
+
+    out: dict[str, set[str]] = {}
+    for a, b in table.related:
+        ka, kb = key(a), key(b)
+        if ka and kb and ka != kb:
+            out.setdefault(ka, set()).add(ids[kb])
+            out.setdefault(kb, set()).add(ids[ka])
+    return pd.Series([sorted(out.get(k, ())) for k in ids.index], index=ids.index, dtype=object)
 
 
 def _entity_table(work: pd.DataFrame, label: pd.Series, n_articles: pd.Series) -> pd.DataFrame:
