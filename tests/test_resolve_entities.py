@@ -206,6 +206,7 @@ def test_user_alias_table_merges_splits_ignores_and_relabels(tmp_path):
     ("aliases: {}", "unknown section"),
     ("merge: {A: [1]}", "expected a name or a list"),
     ("merge: [", "not valid YAML"),
+    ("related: [Syria]", "'related' must map"),
 ])
 def test_bad_alias_table_names_the_file(tmp_path, content, message):
     path = tmp_path / "my-aliases.yaml"
@@ -238,3 +239,62 @@ def test_alias_pair_script_draws_merged_pairs_with_context(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "1 distinct merged pairs" in done.stdout
     assert (tmp_path / "pairs.txt").read_text().startswith("#1: 'Assad' -> 'Bashar al-Assad' (label PERSON, 1 mentions)")
+
+
+def test_middle_initials_that_fit_one_person_and_nicknames_with_middles_join_the_common_name():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("Donald Trump", 12, "dt") + _person("Donald J. Trump", 3, "dj") + _person("Donald John Trump", 1, "dn")
+        + _person("Joe Biden", 9, "jb") + _person("Joseph R. Biden", 3, "jr")
+        + _person("Paul Ryan", 9, "pr") + _person("Paul D. Ryan", 1, "pd") + _person("Paul W. Ryan", 1, "pw")))
+    assert {"Donald Trump", "Joe Biden"} <= set(e["name"])
+    assert not {"Donald J. Trump", "Donald John Trump", "Joseph R. Biden"} & set(e["name"])
+    assert {"Paul D. Ryan", "Paul W. Ryan"} <= set(e["name"])  # two middles: two people may be meant
+
+
+def test_an_acronym_of_the_alias_table_means_what_the_table_says():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Centers for Denial and Confusion", "Centers for Denial and Confusion", "ORG"),
+             ("CDC", "Centers for Denial and Confusion", "ORG"))
+        + rows("b", ("Syrian National Council", "Syrian National Council", "ORG"), ("SNC", "Syrian National Council", "ORG"))))
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["CDC"] == "org-centers-for-disease-control-and-prevention"
+    assert ids["Centers for Denial and Confusion"] == "org-centers-for-denial-and-confusion"
+    assert ids["SNC"] == ids["Syrian National Council"]  # an acronym the table does not know keeps its link
+
+
+def test_one_label_per_entity_for_all_its_mentions_and_people_named_like_people_are_persons():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Kathleen Sebelius", "Kathleen Sebelius", "ORG"), ("Hezbollah", "Hezbollah", "ORG"))
+        + rows("b", ("Kathleen Sebelius", "Kathleen Sebelius", "ORG"), ("Hezbollah", "Hezbollah", "PERSON"))
+        + rows("c", ("Kathleen Sebelius", "Kathleen Sebelius", "PERSON"), ("Hezbollah", "Hezbollah", "ORG"))
+        + rows("d", ("Gracie Mansion", "Gracie Mansion", "FAC"), ("Gracie Mansion", "Gracie Mansion", "PERSON"))
+        + rows("e", ("COVID-19", "COVID-19", "ORG"), ("COVID", "COVID", "PERSON"))))
+    labels = e.set_index("name")["label"]
+    assert labels["Kathleen Sebelius"] == "PERSON"  # a clear first name and a third of the votes
+    assert labels["Hezbollah"] == "ORG" and labels["Gracie Mansion"] == "FAC"  # no first name: the majority
+    assert labels["COVID-19"] == "EVENT"  # the built-in table's label
+    assert (m.groupby("entity_id")["label"].nunique() == 1).all()
+    assert set(m.loc[m["text"] == "Hezbollah", "label"]) == {"ORG"}
+
+
+def test_party_members_are_one_group_related_to_the_party_and_countries_to_their_demonyms():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Democrats", "Democrats", "NORP"), ("Democratic", "Democratic", "NORP"),
+             ("Democratic Party", "Democratic Party", "ORG"))
+        + rows("b", ("Syria", "Syria", "GPE"), ("Syrians", "Syrians", "NORP"), ("Syrian", "Syrian", "NORP"),
+               ("Russia", "Russia", "GPE"))))
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["Democrats"] == ids["Democratic"] != ids["Democratic Party"]
+    assert ids["Syrians"] == ids["Syrian"] != ids["Syria"]
+    related = e.set_index("entity_id")["related"]
+    assert related[ids["Syria"]] == [ids["Syrian"]] and related[ids["Syrian"]] == [ids["Syria"]]
+    assert related[ids["Democratic Party"]] == [ids["Democrats"]]
+    assert related[ids["Russia"]] == []  # no "Russian" in this corpus
+
+
+def test_user_alias_table_adds_related_names(tmp_path):
+    table = tmp_path / "aliases.yaml"
+    table.write_text("related:\n  Hezbollah: [Hassan Nasrallah]\n")
+    m, e = resolve_entities(pd.DataFrame(rows("a", ("Hezbollah", "Hezbollah", "ORG"),
+                                              ("Hassan Nasrallah", "Hassan Nasrallah", "PERSON"))), table)
+    assert e.set_index("name").loc["Hezbollah", "related"] == ["person-hassan-nasrallah"]

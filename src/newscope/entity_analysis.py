@@ -28,7 +28,7 @@ from matplotlib.ticker import PercentFormatter
 from scipy import sparse
 
 from newscope.config import ConfigError
-from newscope.entities.names import ACRONYM, acronym_fits, nickname_of, normalize_name
+from newscope.entities.names import ACRONYM, initials, name_words, nickname_of, normalize_name
 from newscope.figures import bar_chart, date_axis
 from newscope.intervals import full_range, ratio_interval
 from newscope.tables import article_meta, check_known, require_columns
@@ -315,9 +315,9 @@ def candidate_splits(
     splits for the user to confirm in the alias table): ``name_a, label_a, n_articles_a,
     name_b, label_b, n_articles_b, n_together`` (articles naming both), ``reason``:
 
-    - ``part``: one name is the first or last word(s) of the other ("Mandela", "Nelson
+    - ``part``: one name is the first or last word of a person's ("Mandela", "Nelson
       Mandela"; "Hillary", "Hillary Clinton");
-    - ``variant``: same surname, first names a name and its nickname ("Bill Clinton",
+    - ``variant``: of two person names, same surname, first names a name and its nickname ("Bill Clinton",
       "William Clinton"), or one with a middle name or initial the other lacks;
     - ``acronym``: one name spells the initials of the other ("ACA", "Affordable Care Act").
 
@@ -329,10 +329,11 @@ def candidate_splits(
     names = dict(zip(ents["entity_id"], ents["name"]))
     norm = {e: normalize_name(n) for e, n in names.items()}
     found: dict[tuple[str, str], str] = {}
-    by_edge: dict[str, set[str]] = {}  # first word / last word -> multi-word names
+    labels = dict(zip(ents["entity_id"], ents["label"]))
+    by_edge: dict[str, set[str]] = {}  # first word / last word -> multi-word person names
     for e, n in norm.items():
         words = n.split()
-        if len(words) > 1:
+        if len(words) > 1 and labels[e] == "PERSON":
             by_edge.setdefault(f"^{words[0]}", set()).add(e)
             by_edge.setdefault(f"{words[-1]}$", set()).add(e)
     for e, n in norm.items():
@@ -349,7 +350,8 @@ def candidate_splits(
     for e, n in names.items():
         if ACRONYM.match(n.replace(" ", "")) and len(n.replace(".", "")) >= 3:
             for other, full in names.items():
-                if other != e and len(full.split()) > 1 and acronym_fits(n.replace(".", ""), full):
+                words = name_words(full)
+                if other != e and len(words) > 1 and n.replace(".", "") in initials(words):
                     found.setdefault((other, e), "acronym")
     related = {(a, b) for a, others in zip(entities["entity_id"], entities.get("related", pd.Series(dtype=object)))
                for b in (others if others is not None else ())}

@@ -12,12 +12,13 @@ corpus is not merged into a rare longer name an article linked it to ("the Fed" 
 "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked); the alias tables apply
-(:mod:`newscope.entities.aliases`). Each entity's label is the majority of its mentions';
-each mention's, the majority within its article.
+(:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
+table says whatever expansion an article's initials suggested. Each entity has one label,
+the majority of its mentions' (PERSON for a name with a clear first name that enough
+mentions call a person), and each of its mentions has that label.
 
 New ways of merging names across the corpus (name variants) are steps of
-:func:`_merge_name_variants`; label rules belong to :func:`resolve_names` (entities) and
-:func:`apply_names` (mentions). Counts over articles come from
+:func:`_merge_name_variants`; label rules belong to :func:`_entity_labels`. Counts over articles come from
 :class:`~newscope.resolve.corpus.MentionCorpus`, so the steps run over any number of articles.
 """
 
@@ -33,7 +34,7 @@ from nameparser import HumanName
 
 from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
 from newscope.entities.names import (ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id,
-                                     nickname_of, normalize_name)
+                                     named_like_person, nickname_of, normalize_name)
 from newscope.config import NlpSettings
 from newscope.resolve.corpus import MentionCorpus, name_hashes
 from newscope.resolve.parts import Engine
@@ -45,6 +46,7 @@ _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
 _WELL_KNOWN_MIN_ARTICLES = 10
 _WELL_KNOWN_RATIO = 5
+_PERSON_MIN_SHARE = 0.2
 _ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles", "related"]
 
 
@@ -97,13 +99,11 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
         log.info("resolve_entities: %d mentions of ignored names dropped", names["n"][~keep].sum())
     work = pd.DataFrame({"g": key_norm, "surf": surface, "text": names["text"], "label": label,
                          "n": names["n"]})[keep]
-    entity_label = most_common(work, "g", "label", weight="n")
-    if table.labels:
-        entity_label = pd.Series(table.labels).reindex(entity_label.index).fillna(entity_label)
+    entity_label = _entity_labels(work, table)
     entities = _entity_table(work, entity_label, corpus.articles_per(key_norm.where(keep)))
     entities["related"] = _related(entities["entity_id"], table)
-    decisions = pd.DataFrame({"keep": keep, "entity_id": key_norm.map(entities["entity_id"]), "label": label,
-                              "forced": key_norm.map(table.labels) if table.labels else None})
+    decisions = pd.DataFrame({"keep": keep, "entity_id": key_norm.map(entities["entity_id"]),
+                              "label": key_norm.map(entity_label)})
     decisions.index = corpus.hashes
     entities = entities.reset_index(drop=True)[_ENTITY_COLUMNS].sort_values(
         ["n_articles", "n_mentions", "entity_id"], ascending=[False, False, True], ignore_index=True
@@ -113,15 +113,11 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
 
 def apply_names(mentions: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """``mentions`` (whole articles) with the decisions of :func:`resolve_names`: rows of
-    ignored names dropped, ``entity_id`` added, each mention's ``label`` the majority of its
-    entity's mentions in its article (the alias table's label when it forces one)."""
+    ignored names dropped, ``entity_id`` added, each mention's ``label`` its entity's."""
     d = decisions.iloc[decisions.index.get_indexer(name_hashes(mentions))]
     keep = d["keep"].to_numpy(dtype=bool)
     m, d = mentions[keep].reset_index(drop=True), d[keep].reset_index(drop=True)
-    work = pd.DataFrame({"a": m["article_id"], "g": d["entity_id"], "label": d["label"]})
-    in_article = most_common(work, ["a", "g"], "label").rename("voted").reset_index()
-    voted = work[["a", "g"]].merge(in_article, on=["a", "g"], how="left")["voted"]
-    m["label"] = d["forced"].fillna(voted).to_numpy()
+    m["label"] = d["label"].to_numpy()
     m["entity_id"] = d["entity_id"].to_numpy()
     return m
 
@@ -141,12 +137,24 @@ def _apply_merges(table: AliasTable, norm: pd.Series, surface: pd.Series) -> tup
 
 def _article_keys(corpus: MentionCorpus, text_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, pd.Series]:
     """Each name's key as its article linked it (normalised, and as spelled), except
-    split names and well-known heads, which stand for themselves; then the alias merges."""
+    split names, acronyms of the alias table and well-known heads, which stand for
+    themselves; then the alias merges."""
     m = corpus.names
     key_norm = _map_norms(m["key"], normalize_name)
     surface = m["key"].copy()
     if table.split:  # split names stand alone, even where the article linked them
         undo = text_norm.isin(table.split)
+        key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
+    # an acronym the alias table knows means what the table says, not another expansion
+    # its letters spell in one article ("CDC" is not "Centers for Denial and Confusion")
+    canon = text_norm.map(table.merge)
+    known = canon.notna() & m["text"].str.fullmatch(ACRONYM.pattern).fillna(False).astype(bool)
+    if known.any():
+        own = _map_norms(canon[known], normalize_name)
+        key_canon = key_norm[known].map(table.merge)
+        linked = _map_norms(key_canon.fillna(key_norm[known]), normalize_name)
+        undo = pd.Series(False, index=text_norm.index)
+        undo[known] = (own != linked).to_numpy()
         key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
     heads = _well_known_heads(corpus, text_norm, key_norm)
     if heads.any():
@@ -282,20 +290,22 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
     parsed with nameparser, nicknames from the nicknames dataset):
 
     - middle initials: "Donald J. Trump", "Paul D. Ryan" -> "Donald Trump", "Paul Ryan",
-      when the name without them is in at least three times as many articles and no other
-      middle initial goes with the same first and last name ("George W. Bush" and
-      "George H.W. Bush" both seen: neither is merged);
-    - middle names: "Hillary Rodham Clinton" -> "Hillary Clinton", when the name without
-      it is in ten times as many articles ("John Bel Edwards" is not "John Edwards");
+      when the name without them (or with the first name's nickname: "Joseph R. Biden" ->
+      "Joe Biden") is in at least three times as many articles and the middles seen with
+      the same first and last name can be one person's ("Donald J." and "Donald John"
+      can; "George W. Bush" and "George H.W. Bush" cannot: neither is merged);
+    - middle names: "Hillary Rodham Clinton" -> "Hillary Clinton", likewise when the name
+      without it is in ten times as many articles ("John Bel Edwards" is not "John Edwards");
     - nicknames: "Bernard Sanders" -> "Bernie Sanders", "Joseph Biden" -> "Joe Biden": of
       two first-and-last names with the same last name whose first names are a name and
       its nickname, the rarer joins one in at least three times as many articles.
 
-    Names with a generational suffix ("Donald Trump Jr.") or a title, and names in the
-    alias table, are left alone. ``n_art``: articles per person name."""
+    Names with a generational suffix ("Donald Trump Jr.") or a title, and names the alias
+    table merges or splits, are left alone (a canonical name of the table may gain
+    variants). ``n_art``: articles per person name."""
     parts = {}
     for k in n_art.index:
-        if len(k.split()) < 2 or k in table.split or k in table.merge:
+        if len(k.split()) < 2 or k in table.split:
             continue
         name = HumanName(k)
         if name.first and name.last and not name.suffix and not name.title:
@@ -305,24 +315,37 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
     for k, (first, middle, last) in parts.items():
         if middle:
             middles.setdefault((first, last), []).append(k)
-    for (first, last), fulls in middles.items():
-        short = f"{first} {last}"
-        initials = all(len(w) <= 2 for w in parts[fulls[0]][1].split())  # "J", "HW"
-        if len(fulls) == 1 and short in parts and n_art[short] >= (3 if initials else 10) * n_art[fulls[0]]:
-            out[fulls[0]] = short
     by_last: dict[str, list[str]] = {}
     for k, (first, middle, last) in parts.items():
         if not middle and len(k.split()) == 2:
             by_last.setdefault(last, []).append(k)
+    for (first, last), fulls in middles.items():
+        if not _compatible_middles({parts[f][1] for f in fulls}):
+            continue
+        shorts = [s for s in by_last.get(last, ()) if parts[s][0] == first or nickname_of(parts[s][0], first)]
+        if not shorts:
+            continue
+        short = max(shorts, key=lambda s: (n_art[s], s))
+        for full in fulls:
+            initials = all(len(w) <= 2 for w in parts[full][1].split())  # "J", "HW"
+            if n_art[short] >= (3 if initials else 10) * n_art[full] and full not in table.merge:
+                out[full] = short
     for names in by_last.values():
         for k in names:
             related = [o for o in names if o != k and nickname_of(parts[o][0], parts[k][0])
-                       and n_art[o] >= 3 * n_art[k]]
+                       and n_art[o] >= 3 * n_art[k] and k not in table.merge]
             if related:
                 out[k] = max(related, key=lambda o: (n_art[o], o))
     if out:
         log.info("resolve_entities: %d person-name variants merged (middle names, nicknames)", len(out))
     return out
+
+
+def _compatible_middles(middles: set[str]) -> bool:
+    """Can these middle names be one person's: each the same as, or the initial of, each
+    other ("j", "john"; not "w", "hw": George W. and George H.W. Bush)?"""
+    return all(a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+               for a in middles for b in middles)
 
 
 def _follow_corpus_links(
@@ -369,6 +392,24 @@ def _follow_corpus_links(
         key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
         key_norm, surface = _apply_merges(table, key_norm, surface)
     return key_norm, surface, label
+
+
+def _entity_labels(work: pd.DataFrame, table: AliasTable) -> pd.Series:
+    """One label per entity (``work``: a row per kept name, ``g, surf, label, n``): the
+    majority of its mentions'; PERSON for a name with a clear first name ("Kathleen
+    Sebelius", :func:`~newscope.entities.names.named_like_person`) that at least
+    ``_PERSON_MIN_SHARE`` of its mentions call a person, whatever most say; the alias
+    table's label when it forces one."""
+    label = most_common(work, "g", "label", weight="n")
+    votes = work.assign(p=work["n"] * work["label"].eq("PERSON")).groupby("g")[["p", "n"]].sum()
+    share = (votes["p"] / votes["n"]).reindex(label.index)
+    names = most_common(work, "g", "surf", weight="n").reindex(label.index)
+    person = ((share >= _PERSON_MIN_SHARE) & label.ne("PERSON")).to_numpy(copy=True)
+    person[person] = [named_like_person(n) for n in names.to_numpy()[person]]
+    label = label.mask(person, "PERSON")
+    if table.labels:
+        label = pd.Series(table.labels).reindex(label.index).fillna(label)
+    return label
 
 
 def _related(ids: pd.Series, table: AliasTable) -> pd.Series:
