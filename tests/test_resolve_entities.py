@@ -298,3 +298,14 @@ def test_user_alias_table_adds_related_names(tmp_path):
     m, e = resolve_entities(pd.DataFrame(rows("a", ("Hezbollah", "Hezbollah", "ORG"),
                                               ("Hassan Nasrallah", "Hassan Nasrallah", "PERSON"))), table)
     assert e.set_index("name").loc["Hezbollah", "related"] == ["person-hassan-nasrallah"]
+
+
+def test_a_first_word_that_is_no_first_name_is_cut_with_less_evidence():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Which Tara Reade", "Which Tara Reade", "PERSON"), ("Reade", "Which Tara Reade", "PERSON"))
+        + rows("b", ("Tara Reade", "Tara Reade", "PERSON"))
+        + rows("c", ("Sarah Huckabee Sanders", "Sarah Huckabee Sanders", "PERSON"))
+        + rows("d", ("Huckabee Sanders", "Huckabee Sanders", "PERSON"))))
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["Which Tara Reade"] == ids["Reade"] == ids["Tara Reade"] == "person-tara-reade"
+    assert ids["Sarah Huckabee Sanders"] == "person-sarah-huckabee-sanders"  # "Sarah" is a first name

@@ -34,7 +34,7 @@ from nameparser import HumanName
 
 from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
 from newscope.entities.names import (ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id,
-                                     named_like_person, nickname_of, normalize_name)
+                                     first_name_gender, named_like_person, nickname_of, normalize_name)
 from newscope.config import NlpSettings
 from newscope.resolve.corpus import MentionCorpus, name_hashes
 from newscope.resolve.parts import Engine
@@ -99,8 +99,9 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
         log.info("resolve_entities: %d mentions of ignored names dropped", names["n"][~keep].sum())
     work = pd.DataFrame({"g": key_norm, "surf": surface, "text": names["text"], "label": label,
                          "n": names["n"]})[keep]
-    entity_label = _entity_labels(work, table)
-    entities = _entity_table(work, entity_label, corpus.articles_per(key_norm.where(keep)))
+    names = _canonical_names(work)
+    entity_label = _entity_labels(work, names, table)
+    entities = _entity_table(work, names, entity_label, corpus.articles_per(key_norm.where(keep)))
     entities["related"] = _related(entities["entity_id"], table)
     decisions = pd.DataFrame({"keep": keep, "entity_id": key_norm.map(entities["entity_id"]),
                               "label": key_norm.map(entity_label)})
@@ -229,7 +230,8 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
     others are inside it; else the one in twice as many articles as any other: "Crooked
     Hillary Clinton" -> "Hillary Clinton"), when that name is in at least twice as many
-    articles.
+    articles (as many, for the name after a first word that is no first name: "Which Tara
+    Reade" -> "Tara Reade").
     Left alone: two names run together ("Bernie Sanders Hillary Clinton"), a name followed
     by one more word, which is another person's surname ("Elizabeth Ann Seton"),
     generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
@@ -241,9 +243,13 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
         words = k.split()
         if len(words) < 3 or words[-1] in not_cut or k in table.split or k in table.merge:
             continue
+        # a first word that is no first name ("Which Tara Reade", "Podcast Cokie Roberts")
+        # leaves the rest of the name with less evidence needed
+        junk_first = words[0] not in NAME_PARTICLES and first_name_gender(words[0]) == "unknown"
         found = {  # contained name -> its word range
             " ".join(words[i:j]): (i, j) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
-            if j - i < len(words) and known.get(" ".join(words[i:j]), 0) >= 2 * n
+            if j - i < len(words)
+            and known.get(" ".join(words[i:j]), 0) >= (1 if junk_first and (i, j) == (1, len(words)) else 2) * n
         }
         if any(a[1] <= b[0] for a in found.values() for b in found.values()):
             continue  # two names side by side
@@ -394,8 +400,18 @@ def _follow_corpus_links(
     return key_norm, surface, label
 
 
-def _entity_labels(work: pd.DataFrame, table: AliasTable) -> pd.Series:
-    """One label per entity (``work``: a row per kept name, ``g, surf, label, n``): the
+def _canonical_names(work: pd.DataFrame) -> pd.Series:
+    """Each entity's name (``work``: a row per kept name, ``g, surf, n``): the commonest
+    spelling of its key or its plural ("Republicans"), else of any name merged into it
+    ("Tara Reade", not the "Which Tara Reade" it was found as)."""
+    name = most_common(work, "g", "surf", weight="n")
+    norm = _map_norms(work["surf"], normalize_name)
+    exact = work[(norm.eq(work["g"]) | norm.eq(work["g"] + "s")).to_numpy()]
+    return most_common(exact, "g", "surf", weight="n").reindex(name.index).fillna(name)
+
+
+def _entity_labels(work: pd.DataFrame, names: pd.Series, table: AliasTable) -> pd.Series:
+    """One label per entity (``work``: a row per kept name, ``g, label, n``; ``names``: by key): the
     majority of its mentions'; PERSON for a name with a clear first name ("Kathleen
     Sebelius", :func:`~newscope.entities.names.named_like_person`) that at least
     ``_PERSON_MIN_SHARE`` of its mentions call a person, whatever most say; the alias
@@ -403,7 +419,7 @@ def _entity_labels(work: pd.DataFrame, table: AliasTable) -> pd.Series:
     label = most_common(work, "g", "label", weight="n")
     votes = work.assign(p=work["n"] * work["label"].eq("PERSON")).groupby("g")[["p", "n"]].sum()
     share = (votes["p"] / votes["n"]).reindex(label.index)
-    names = most_common(work, "g", "surf", weight="n").reindex(label.index)
+    names = names.reindex(label.index)
     person = ((share >= _PERSON_MIN_SHARE) & label.ne("PERSON")).to_numpy(copy=True)
     person[person] = [named_like_person(n) for n in names.to_numpy()[person]]
     label = label.mask(person, "PERSON")
@@ -430,11 +446,10 @@ def _related(ids: pd.Series, table: AliasTable) -> pd.Series:
     return pd.Series([sorted(out.get(k, ())) for k in ids.index], index=ids.index, dtype=object)
 
 
-def _entity_table(work: pd.DataFrame, label: pd.Series, n_articles: pd.Series) -> pd.DataFrame:
-    """One row per entity, indexed by its normalised key ``g``: name (commonest spelling
-    of the key), label, aliases (other spellings, commonest first), counts and ``entity_id``.
+def _entity_table(work: pd.DataFrame, name: pd.Series, label: pd.Series, n_articles: pd.Series) -> pd.DataFrame:
+    """One row per entity, indexed by its normalised key ``g``: name (:func:`_canonical_names`),
+    label, aliases (other spellings, commonest first), counts and ``entity_id``.
     ``work`` has a row per kept name (``g, surf, text, n`` mentions)."""
-    name = most_common(work, "g", "surf", weight="n")
     stats = pd.DataFrame({"n_mentions": work.groupby("g")["n"].sum(), "n_articles": n_articles})
     spellings = work.groupby(["g", "text"], sort=False)["n"].sum().reset_index(name="n")
     spellings = spellings.sort_values(["g", "n", "text"], ascending=[True, False, True])
