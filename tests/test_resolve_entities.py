@@ -309,3 +309,24 @@ def test_a_first_word_that_is_no_first_name_is_cut_with_less_evidence():
     ids = dict(zip(m["text"], m["entity_id"]))
     assert ids["Which Tara Reade"] == ids["Reade"] == ids["Tara Reade"] == "person-tara-reade"
     assert ids["Sarah Huckabee Sanders"] == "person-sarah-huckabee-sanders"  # "Sarah" is a first name
+
+
+def test_a_first_name_follows_a_strong_corpus_link():
+    hillary = [rows(f"h{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON"), ("Hillary", "Hillary Clinton", "PERSON"))
+               for i in range(10)]
+    robert = [rows(f"r{i}", (f"Robert {s}", f"Robert {s}", "PERSON"), ("Robert", f"Robert {s}", "PERSON"))
+              for i, s in enumerate(["Mueller"] * 8 + ["Reich"] * 3)]
+    alone = rows("b", ("Hillary", "Hillary", "PERSON"), ("Robert", "Robert", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(hillary + robert, []) + alone))
+    b = m[m["article_id"] == "b"].set_index("text")["entity_id"]
+    assert (b["Hillary"], b["Robert"]) == ("person-hillary-clinton", "person-robert")
+    m, _ = resolve_entities(pd.DataFrame(sum(hillary[:9], []) + alone))  # nine articles are not enough
+    assert m.loc[(m["article_id"] == "b") & (m["text"] == "Hillary"), "entity_id"].item() == "person-hillary"
+
+
+def test_a_rare_stray_middle_blocks_no_merge():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("Donald Trump", 12, "dt") + _person("Donald J. Trump", 3, "dj") + _person("Donald Trump Trump", 1, "tt")
+        + _person("George Bush", 9, "gb") + _person("George W. Bush", 2, "gw") + _person("George H.W. Bush", 2, "gh")))
+    assert "Donald J. Trump" not in set(e["name"])
+    assert {"George W. Bush", "George H.W. Bush"} <= set(e["name"])

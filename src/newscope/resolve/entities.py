@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
+_FIRST_NAME_MIN_ARTICLES = 10
+_FIRST_NAME_MIN_SHARE = 0.9
 _WELL_KNOWN_MIN_ARTICLES = 10
 _WELL_KNOWN_RATIO = 5
 _PERSON_MIN_SHARE = 0.2
@@ -298,8 +300,9 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
     - middle initials: "Donald J. Trump", "Paul D. Ryan" -> "Donald Trump", "Paul Ryan",
       when the name without them (or with the first name's nickname: "Joseph R. Biden" ->
       "Joe Biden") is in at least three times as many articles and the middles seen with
-      the same first and last name can be one person's ("Donald J." and "Donald John"
-      can; "George W. Bush" and "George H.W. Bush" cannot: neither is merged);
+      the same first and last name in at least as many articles can be one person's
+      ("Donald J." and "Donald John" can; "George W. Bush" and "George H.W. Bush" cannot:
+      neither is merged; a stray "Donald Trump Trump" in one article blocks nothing);
     - middle names: "Hillary Rodham Clinton" -> "Hillary Clinton", likewise when the name
       without it is in ten times as many articles ("John Bel Edwards" is not "John Edwards");
     - nicknames: "Bernard Sanders" -> "Bernie Sanders", "Joseph Biden" -> "Joe Biden": of
@@ -326,15 +329,16 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
         if not middle and len(k.split()) == 2:
             by_last.setdefault(last, []).append(k)
     for (first, last), fulls in middles.items():
-        if not _compatible_middles({parts[f][1] for f in fulls}):
-            continue
         shorts = [s for s in by_last.get(last, ()) if parts[s][0] == first or nickname_of(parts[s][0], first)]
         if not shorts:
             continue
         short = max(shorts, key=lambda s: (n_art[s], s))
         for full in fulls:
+            # another middle in at least as many articles may be another person's
+            rivals = {parts[f][1] for f in fulls if f != full and n_art[f] >= n_art[full]}
             initials = all(len(w) <= 2 for w in parts[full][1].split())  # "J", "HW"
-            if n_art[short] >= (3 if initials else 10) * n_art[full] and full not in table.merge:
+            if (_compatible_middles(rivals | {parts[full][1]}) and full not in table.merge
+                    and n_art[short] >= (3 if initials else 10) * n_art[full]):
                 out[full] = short
     for names in by_last.values():
         for k in names:
@@ -361,7 +365,9 @@ def _follow_corpus_links(
     (normalised, and as spelled) and the labels (mislabelled surnames become PERSON)."""
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
-    # (Not first names, "Robert", nor heads, "Court": they name different ones elsewhere.)
+    # (Not heads, "Court", nor most first names, "Robert": they name different ones
+    # elsewhere; a first name does when at least 10 articles and 90% of its linking ones
+    # agree: "Hillary", "Bernie".)
     # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
     # too, as a person, when it is linked in at least as many articles as it stands alone
     # under another label.
@@ -383,8 +389,10 @@ def _follow_corpus_links(
     links.index = pd.MultiIndex.from_tuples(links.index, names=["s", "k"])
     links = links.reset_index()
     links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
+    first_name = (links["n"] >= _FIRST_NAME_MIN_ARTICLES) & (links["share"] >= _FIRST_NAME_MIN_SHARE) & (
+        links["person"] >= 0.5) & ~links["s"].str.contains(" ", regex=False)
     links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
-                  & (links["acr"] | _ends_with(links["k"], links["s"]))]
+                  & (links["acr"] | _ends_with(links["k"], links["s"]) | first_name)]
     links = links[~links["s"].isin(table.split)].set_index("s")
     n_alone = corpus.articles_per(text_norm.where(~linked & ~person))
     person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
