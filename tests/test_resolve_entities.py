@@ -73,6 +73,8 @@ def test_builtin_table_joins_ap_state_abbreviations_and_common_bodies():
         + rows("b", ("House", "House", "ORG"), ("Fox News Channel", "Fox News Channel", "ORG"), ("D.C.", "D.C.", "GPE"))))
     assert set(e["name"]) == {"California", "North Carolina", "House of Representatives", "Fox News",
                               "District of Columbia"}
+    m, e = resolve_entities(pd.DataFrame(rows("a", ("Obamacare", "Obamacare", "ORG"), ("ACA", "ACA", "ORG"))))
+    assert e[["name", "label"]].values.tolist() == [["Affordable Care Act", "LAW"]]
 
 
 def test_plural_group_names_join_the_singular():
