@@ -258,3 +258,11 @@ def test_candidate_splits_list_likely_unmerged_pairs_with_counts():
                      ("Paul Ryan", "Paul D. Ryan"): ("variant", 0), ("Affordable Care Act", "ACA"): ("acronym", 1)}
     assert got.iloc[0]["name_b"] == "Mandela"  # most articles together first
     assert ea.candidate_splits(ments.iloc[:0], ents.iloc[:0]).empty
+
+
+def test_cooccurrence_of_related_entities_only_is_an_empty_table():
+    ents = pd.DataFrame({"entity_id": ["syria", "syrian"], "name": ["Syria", "Syrian"], "label": ["GPE", "NORP"],
+                         "related": [["syrian"], ["syria"]]})
+    ments = pd.DataFrame([mention(a, e) for a in ("a1", "a2") for e in ("syria", "syrian")])
+    pairs = ea.cooccurrence(ments, ents, min_count=2)
+    assert pairs.empty and "name_a" in pairs.columns

@@ -302,7 +302,7 @@ def cooccurrence(
     out["name_a"], out["name_b"] = out["entity_a"].map(names), out["entity_b"].map(names)
     if not keep_related and "related" in entities:
         related = {(a, b) for a, others in zip(entities["entity_id"], entities["related"]) for b in others}
-        out = out[[(a, b) not in related for a, b in zip(out["entity_a"], out["entity_b"])]]
+        out = out[np.array([(a, b) not in related for a, b in zip(out["entity_a"], out["entity_b"])], dtype=bool)]
     out = out[cols].sort_values([rank_by, "n_together", "entity_a", "entity_b"],
                                 ascending=[False, False, True, True], ignore_index=True)
     return out.head(top_n) if top_n else out
