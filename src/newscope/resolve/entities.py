@@ -7,19 +7,21 @@ Pelosi") join the name they contain (the clearly commoner one when they hold two
 Hillary Clinton" -> "Hillary Clinton"; not two names run together); plural group names
 join their singular ("Republicans", "Republican"); person names differing only in
 particles are one ("Bashar Assad", "Bashar al-Assad"), and so are middle initials and names
-and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name known on its own across the
-corpus is not merged into a rare longer name an article linked it to ("the Fed" is not
-"Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
+and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name
+known on its own across the corpus is not merged into a rare longer name an article linked
+it to ("the Fed" is not "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
-tagger mislabelled, "Trump" as ORG, when it is mostly linked); the alias tables apply
+tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
+to one name in nearly all of many articles, "Hillary"); the alias tables apply
 (:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
 table says whatever expansion an article's initials suggested. Each entity has one label,
 the majority of its mentions' (PERSON for a name with a clear first name that enough
 mentions call a person), and each of its mentions has that label.
 
 New ways of merging names across the corpus (name variants) are steps of
-:func:`_merge_name_variants`; label rules belong to :func:`_entity_labels`. Counts over articles come from
-:class:`~newscope.resolve.corpus.MentionCorpus`, so the steps run over any number of articles.
+:func:`_merge_name_variants`; label rules belong to :func:`_entity_labels`. Counts over
+articles come from :class:`~newscope.resolve.corpus.MentionCorpus`, so the steps run over
+any number of articles.
 """
 
 from __future__ import annotations
