@@ -255,12 +255,12 @@ def test_middle_initials_that_fit_one_person_and_nicknames_with_middles_join_the
 
 def test_an_acronym_of_the_alias_table_means_what_the_table_says():
     m, e = resolve_entities(pd.DataFrame(
-        rows("a", ("Centers for Denial and Confusion", "Centers for Denial and Confusion", "ORG"),
-             ("CDC", "Centers for Denial and Confusion", "ORG"))
+        rows("a", ("Committee for Daily Coffee", "Committee for Daily Coffee", "ORG"),
+             ("CDC", "Committee for Daily Coffee", "ORG"))
         + rows("b", ("Syrian National Council", "Syrian National Council", "ORG"), ("SNC", "Syrian National Council", "ORG"))))
     ids = dict(zip(m["text"], m["entity_id"]))
     assert ids["CDC"] == "org-centers-for-disease-control-and-prevention"
-    assert ids["Centers for Denial and Confusion"] == "org-centers-for-denial-and-confusion"
+    assert ids["Committee for Daily Coffee"] == "org-committee-for-daily-coffee"
     assert ids["SNC"] == ids["Syrian National Council"]  # an acronym the table does not know keeps its link
 
 
@@ -304,12 +304,12 @@ def test_user_alias_table_adds_related_names(tmp_path):
 
 def test_a_first_word_that_is_no_first_name_is_cut_with_less_evidence():
     m, e = resolve_entities(pd.DataFrame(
-        rows("a", ("Which Tara Reade", "Which Tara Reade", "PERSON"), ("Reade", "Which Tara Reade", "PERSON"))
-        + rows("b", ("Tara Reade", "Tara Reade", "PERSON"))
+        rows("a", ("Which Jane Roe", "Which Jane Roe", "PERSON"), ("Roe", "Which Jane Roe", "PERSON"))
+        + rows("b", ("Jane Roe", "Jane Roe", "PERSON"))
         + rows("c", ("Sarah Huckabee Sanders", "Sarah Huckabee Sanders", "PERSON"))
         + rows("d", ("Huckabee Sanders", "Huckabee Sanders", "PERSON"))))
     ids = dict(zip(m["text"], m["entity_id"]))
-    assert ids["Which Tara Reade"] == ids["Reade"] == ids["Tara Reade"] == "person-tara-reade"
+    assert ids["Which Jane Roe"] == ids["Roe"] == ids["Jane Roe"] == "person-jane-roe"
     assert ids["Sarah Huckabee Sanders"] == "person-sarah-huckabee-sanders"  # "Sarah" is a first name
 
 

@@ -151,7 +151,7 @@ def _article_keys(corpus: MentionCorpus, text_norm: pd.Series, table: AliasTable
         undo = text_norm.isin(table.split)
         key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
     # an acronym the alias table knows means what the table says, not another expansion
-    # its letters spell in one article ("CDC" is not "Centers for Denial and Confusion")
+    # its letters spell in one article ("CDC" is not "Committee for Daily Coffee")
     canon = text_norm.map(table.merge)
     known = canon.notna() & m["text"].str.fullmatch(ACRONYM.pattern).fillna(False).astype(bool)
     if known.any():
@@ -234,8 +234,8 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
     others are inside it; else the one in twice as many articles as any other: "Crooked
     Hillary Clinton" -> "Hillary Clinton"), when that name is in at least twice as many
-    articles (as many, for the name after a first word that is no first name: "Which Tara
-    Reade" -> "Tara Reade").
+    articles (as many, for the name after a first word that is no first name: "Which Jane
+    Roe" -> "Jane Roe").
     Left alone: two names run together ("Bernie Sanders Hillary Clinton"), a name followed
     by one more word, which is another person's surname ("Elizabeth Ann Seton"),
     generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
@@ -247,7 +247,7 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
         words = k.split()
         if len(words) < 3 or words[-1] in not_cut or k in table.split or k in table.merge:
             continue
-        # a first word that is no first name ("Which Tara Reade", "Podcast Cokie Roberts")
+        # a first word that is no first name ("Which Jane Roe", "Podcast Jane Roe")
         # leaves the rest of the name with less evidence needed
         junk_first = words[0] not in NAME_PARTICLES and first_name_gender(words[0]) == "unknown"
         found = {  # contained name -> its word range
@@ -413,7 +413,7 @@ def _follow_corpus_links(
 def _canonical_names(work: pd.DataFrame) -> pd.Series:
     """Each entity's name (``work``: a row per kept name, ``g, surf, n``): the commonest
     spelling of its key or its plural ("Republicans"), else of any name merged into it
-    ("Tara Reade", not the "Which Tara Reade" it was found as)."""
+    ("Jane Roe", not the "Which Jane Roe" it was found as)."""
     name = most_common(work, "g", "surf", weight="n")
     norm = _map_norms(work["surf"], normalize_name)
     exact = work[(norm.eq(work["g"]) | norm.eq(work["g"] + "s")).to_numpy()]
