@@ -220,3 +220,15 @@ merged["aliases"] = merged["aliases"].map(", ".join)
 display(safe_table(merged.sort_values(["n_articles", "n_aliases"], ascending=False)
                    [["name", "label", "n_articles", "n_aliases", "aliases"]], max_rows=settings.top_n,
                    name="merged-names"))
+
+# %% [markdown]
+# **Near misses.** Pairs of entities that were *not* merged but may be one: a person's
+# first or last name alone beside the full name, two person names differing in a nickname
+# or a middle name, an acronym beside the name it spells. Each with its articles and the
+# articles naming both. Confirm a pair in your alias table (`merge`), or keep it apart
+# (`split`); the README says how.
+
+# %%
+splits = ea.candidate_splits(mentions, entities, top_n=settings.top_n)
+display(safe_table(splits, max_rows=settings.top_n, name="candidate-splits") if len(splits) else
+        Markdown("No likely unmerged pair of entities (each in at least two articles) in this selection."))

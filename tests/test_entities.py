@@ -415,3 +415,18 @@ def test_a_headline_word_in_prose_is_a_first_name(nlp):
     text = "Rep. Will Hurd said on Monday that the wall would not work."
     doc = make_doc(nlp, text, [("Will Hurd", "PERSON")])
     assert [r.text for r in article_mentions(doc, LABELS)] == ["Will Hurd"]
+
+
+def test_a_name_the_model_split_or_tagged_in_part_is_made_whole():
+    from newscope.entities.mentions import _joined
+
+    text = "The Islamic State said. Islamic fighters and State officials. Islamic  State. Islamic State-run."
+    pieces = [(4, 11, "NORP"), (12, 17, "ORG"), (24, 31, "NORP"), (45, 50, "ORG"), (62, 69, "NORP"),
+              (71, 76, "ORG"), (78, 85, "NORP")]
+    assert _joined(pieces, text) == [(4, 17, "ORG"), (24, 31, "NORP"), (45, 50, "ORG"), (62, 69, "NORP"),
+                                     (71, 76, "ORG"), (78, 91, "ORG")]  # "State" untagged: still whole
+
+
+def test_example_of_a_split_name_in_an_article(nlp):
+    rows = article_mentions(nlp("Islamic State fighters attacked the town. The Islamic State said so."), ["NORP", "ORG"])
+    assert {r.text for r in rows} == {"Islamic State"}

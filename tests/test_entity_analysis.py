@@ -226,3 +226,43 @@ def test_shared_corpus_analyses(shared_data, nlp):
     assert dist["outlet"].nunique() == articles["outlet"].nunique() and (dist.groupby("outlet")["z"].max() > 0).all()
     pairs = ea.cooccurrence(mentions, entities, articles)
     assert pairs["npmi"].between(-1, 1 + 1e-9).all() and (pairs["n_together"] >= 2).all()
+
+
+def test_cooccurrence_leaves_related_pairs_out_unless_asked():
+    ents = pd.DataFrame({"entity_id": ["syria", "syrian", "assad"], "name": ["Syria", "Syrian", "Bashar al-Assad"],
+                         "label": ["GPE", "NORP", "PERSON"], "related": [["syrian"], ["syria"], []]})
+    ments = pd.DataFrame([mention(a, e) for a in ("a1", "a2", "a3") for e in ("syria", "syrian", "assad")]
+                         + [mention("a4", "syria")])
+    default = ea.cooccurrence(ments, ents, min_count=2)
+    assert {frozenset(p) for p in zip(default["name_a"], default["name_b"])} == {
+        frozenset({"Syria", "Bashar al-Assad"}), frozenset({"Syrian", "Bashar al-Assad"})}
+    kept = ea.cooccurrence(ments, ents, min_count=2, keep_related=True)
+    assert frozenset({"Syria", "Syrian"}) in {frozenset(p) for p in zip(kept["name_a"], kept["name_b"])}
+
+
+def test_candidate_splits_list_likely_unmerged_pairs_with_counts():
+    names = {"m": ("Mandela", "PERSON", 3), "nm": ("Nelson Mandela", "PERSON", 4),
+             "bs": ("Bernie Sanders", "PERSON", 5), "bd": ("Bernard Sanders", "PERSON", 2),
+             "pr": ("Paul Ryan", "PERSON", 6), "pdr": ("Paul D. Ryan", "PERSON", 2),
+             "aca": ("ACA", "ORG", 3), "afc": ("Affordable Care Act", "LAW", 5),
+             "sy": ("Syria", "GPE", 4), "syn": ("Syrian", "NORP", 4),
+             "jb": ("Jeb Bush", "PERSON", 3), "gb": ("George Bush", "PERSON", 3), "x": ("Mandela", "PERSON", 1)}
+    ents = pd.DataFrame({"entity_id": list(names), "name": [v[0] for v in names.values()],
+                         "label": [v[1] for v in names.values()], "n_articles": [v[2] for v in names.values()],
+                         "related": [[], [], [], [], [], [], [], [], ["syn"], ["sy"], [], [], []]})
+    ments = pd.DataFrame([mention(a, e) for a, e in [("a1", "m"), ("a1", "nm"), ("a2", "m"), ("a2", "nm"),
+                                                     ("a3", "bs"), ("a4", "bd"), ("a5", "aca"), ("a5", "afc")]])
+    got = ea.candidate_splits(ments, ents, top_n=None)
+    pairs = {(r.name_a, r.name_b): (r.reason, r.n_together) for r in got.itertuples()}
+    assert pairs == {("Nelson Mandela", "Mandela"): ("part", 2), ("Bernie Sanders", "Bernard Sanders"): ("variant", 0),
+                     ("Paul Ryan", "Paul D. Ryan"): ("variant", 0), ("Affordable Care Act", "ACA"): ("acronym", 1)}
+    assert got.iloc[0]["name_b"] == "Mandela"  # most articles together first
+    assert ea.candidate_splits(ments.iloc[:0], ents.iloc[:0]).empty
+
+
+def test_cooccurrence_of_related_entities_only_is_an_empty_table():
+    ents = pd.DataFrame({"entity_id": ["syria", "syrian"], "name": ["Syria", "Syrian"], "label": ["GPE", "NORP"],
+                         "related": [["syrian"], ["syria"]]})
+    ments = pd.DataFrame([mention(a, e) for a in ("a1", "a2") for e in ("syria", "syrian")])
+    pairs = ea.cooccurrence(ments, ents, min_count=2)
+    assert pairs.empty and "name_a" in pairs.columns

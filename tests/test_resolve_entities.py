@@ -73,6 +73,8 @@ def test_builtin_table_joins_ap_state_abbreviations_and_common_bodies():
         + rows("b", ("House", "House", "ORG"), ("Fox News Channel", "Fox News Channel", "ORG"), ("D.C.", "D.C.", "GPE"))))
     assert set(e["name"]) == {"California", "North Carolina", "House of Representatives", "Fox News",
                               "District of Columbia"}
+    m, e = resolve_entities(pd.DataFrame(rows("a", ("Obamacare", "Obamacare", "ORG"), ("ACA", "ACA", "ORG"))))
+    assert e[["name", "label"]].values.tolist() == [["Affordable Care Act", "LAW"]]
 
 
 def test_plural_group_names_join_the_singular():
@@ -206,6 +208,7 @@ def test_user_alias_table_merges_splits_ignores_and_relabels(tmp_path):
     ("aliases: {}", "unknown section"),
     ("merge: {A: [1]}", "expected a name or a list"),
     ("merge: [", "not valid YAML"),
+    ("related: [Syria]", "'related' must map"),
 ])
 def test_bad_alias_table_names_the_file(tmp_path, content, message):
     path = tmp_path / "my-aliases.yaml"
@@ -238,3 +241,94 @@ def test_alias_pair_script_draws_merged_pairs_with_context(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "1 distinct merged pairs" in done.stdout
     assert (tmp_path / "pairs.txt").read_text().startswith("#1: 'Assad' -> 'Bashar al-Assad' (label PERSON, 1 mentions)")
+
+
+def test_middle_initials_that_fit_one_person_and_nicknames_with_middles_join_the_common_name():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("Donald Trump", 12, "dt") + _person("Donald J. Trump", 3, "dj") + _person("Donald John Trump", 1, "dn")
+        + _person("Joe Biden", 9, "jb") + _person("Joseph R. Biden", 3, "jr")
+        + _person("Paul Ryan", 9, "pr") + _person("Paul D. Ryan", 1, "pd") + _person("Paul W. Ryan", 1, "pw")))
+    assert {"Donald Trump", "Joe Biden"} <= set(e["name"])
+    assert not {"Donald J. Trump", "Donald John Trump", "Joseph R. Biden"} & set(e["name"])
+    assert {"Paul D. Ryan", "Paul W. Ryan"} <= set(e["name"])  # two middles: two people may be meant
+
+
+def test_an_acronym_of_the_alias_table_means_what_the_table_says():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Committee for Daily Coffee", "Committee for Daily Coffee", "ORG"),
+             ("CDC", "Committee for Daily Coffee", "ORG"))
+        + rows("b", ("Syrian National Council", "Syrian National Council", "ORG"), ("SNC", "Syrian National Council", "ORG"))))
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["CDC"] == "org-centers-for-disease-control-and-prevention"
+    assert ids["Committee for Daily Coffee"] == "org-committee-for-daily-coffee"
+    assert ids["SNC"] == ids["Syrian National Council"]  # an acronym the table does not know keeps its link
+
+
+def test_one_label_per_entity_for_all_its_mentions_and_people_named_like_people_are_persons():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Kathleen Sebelius", "Kathleen Sebelius", "ORG"), ("Hezbollah", "Hezbollah", "ORG"))
+        + rows("b", ("Kathleen Sebelius", "Kathleen Sebelius", "ORG"), ("Hezbollah", "Hezbollah", "PERSON"))
+        + rows("c", ("Kathleen Sebelius", "Kathleen Sebelius", "PERSON"), ("Hezbollah", "Hezbollah", "ORG"))
+        + rows("d", ("Gracie Mansion", "Gracie Mansion", "FAC"), ("Gracie Mansion", "Gracie Mansion", "PERSON"))
+        + rows("e", ("COVID-19", "COVID-19", "ORG"), ("COVID", "COVID", "PERSON"))))
+    labels = e.set_index("name")["label"]
+    assert labels["Kathleen Sebelius"] == "PERSON"  # a clear first name and a third of the votes
+    assert labels["Hezbollah"] == "ORG" and labels["Gracie Mansion"] == "FAC"  # no first name: the majority
+    assert labels["COVID-19"] == "EVENT"  # the built-in table's label
+    assert (m.groupby("entity_id")["label"].nunique() == 1).all()
+    assert set(m.loc[m["text"] == "Hezbollah", "label"]) == {"ORG"}
+
+
+def test_party_members_are_one_group_related_to_the_party_and_countries_to_their_demonyms():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Democrats", "Democrats", "NORP"), ("Democratic", "Democratic", "NORP"),
+             ("Democratic Party", "Democratic Party", "ORG"))
+        + rows("b", ("Syria", "Syria", "GPE"), ("Syrians", "Syrians", "NORP"), ("Syrian", "Syrian", "NORP"),
+               ("Russia", "Russia", "GPE"))))
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["Democrats"] == ids["Democratic"] != ids["Democratic Party"]
+    assert ids["Syrians"] == ids["Syrian"] != ids["Syria"]
+    related = e.set_index("entity_id")["related"]
+    assert related[ids["Syria"]] == [ids["Syrian"]] and related[ids["Syrian"]] == [ids["Syria"]]
+    assert related[ids["Democratic Party"]] == [ids["Democrats"]]
+    assert related[ids["Russia"]] == []  # no "Russian" in this corpus
+
+
+def test_user_alias_table_adds_related_names(tmp_path):
+    table = tmp_path / "aliases.yaml"
+    table.write_text("related:\n  Hezbollah: [Hassan Nasrallah]\n")
+    m, e = resolve_entities(pd.DataFrame(rows("a", ("Hezbollah", "Hezbollah", "ORG"),
+                                              ("Hassan Nasrallah", "Hassan Nasrallah", "PERSON"))), table)
+    assert e.set_index("name").loc["Hezbollah", "related"] == ["person-hassan-nasrallah"]
+
+
+def test_a_first_word_that_is_no_first_name_is_cut_with_less_evidence():
+    m, e = resolve_entities(pd.DataFrame(
+        rows("a", ("Which Jane Roe", "Which Jane Roe", "PERSON"), ("Roe", "Which Jane Roe", "PERSON"))
+        + rows("b", ("Jane Roe", "Jane Roe", "PERSON"))
+        + rows("c", ("Sarah Huckabee Sanders", "Sarah Huckabee Sanders", "PERSON"))
+        + rows("d", ("Huckabee Sanders", "Huckabee Sanders", "PERSON"))))
+    ids = dict(zip(m["text"], m["entity_id"]))
+    assert ids["Which Jane Roe"] == ids["Roe"] == ids["Jane Roe"] == "person-jane-roe"
+    assert ids["Sarah Huckabee Sanders"] == "person-sarah-huckabee-sanders"  # "Sarah" is a first name
+
+
+def test_a_first_name_follows_a_strong_corpus_link():
+    hillary = [rows(f"h{i}", ("Hillary Clinton", "Hillary Clinton", "PERSON"), ("Hillary", "Hillary Clinton", "PERSON"))
+               for i in range(10)]
+    robert = [rows(f"r{i}", (f"Robert {s}", f"Robert {s}", "PERSON"), ("Robert", f"Robert {s}", "PERSON"))
+              for i, s in enumerate(["Mueller"] * 8 + ["Reich"] * 3)]
+    alone = rows("b", ("Hillary", "Hillary", "PERSON"), ("Robert", "Robert", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(hillary + robert, []) + alone))
+    b = m[m["article_id"] == "b"].set_index("text")["entity_id"]
+    assert (b["Hillary"], b["Robert"]) == ("person-hillary-clinton", "person-robert")
+    m, _ = resolve_entities(pd.DataFrame(sum(hillary[:9], []) + alone))  # nine articles are not enough
+    assert m.loc[(m["article_id"] == "b") & (m["text"] == "Hillary"), "entity_id"].item() == "person-hillary"
+
+
+def test_a_rare_stray_middle_blocks_no_merge():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("Donald Trump", 12, "dt") + _person("Donald J. Trump", 3, "dj") + _person("Donald Trump Trump", 1, "tt")
+        + _person("George Bush", 9, "gb") + _person("George W. Bush", 2, "gw") + _person("George H.W. Bush", 2, "gh")))
+    assert "Donald J. Trump" not in set(e["name"])
+    assert {"George W. Bush", "George H.W. Bush"} <= set(e["name"])

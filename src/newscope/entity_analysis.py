@@ -28,6 +28,7 @@ from matplotlib.ticker import PercentFormatter
 from scipy import sparse
 
 from newscope.config import ConfigError
+from newscope.entities.names import ACRONYM, initials, name_words, nickname_of, normalize_name
 from newscope.figures import bar_chart, date_axis
 from newscope.intervals import full_range, ratio_interval
 from newscope.tables import article_meta, check_known, require_columns
@@ -257,6 +258,7 @@ def distinctive_entities(
 def cooccurrence(
     mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame | None = None, *,
     level: str = "article", min_count: int = 2, top_n: int | None = None, rank_by: str = "lmi",
+    keep_related: bool = False,
 ) -> pd.DataFrame:
     """Entity pairs mentioned in the same article (or ``level="sentence"``) in at least
     ``min_count`` (weighted) units: ``entity_a, name_a, entity_b, name_b, n_together, n_a,
@@ -264,7 +266,9 @@ def cooccurrence(
     the pair meets than if independent; ``npmi`` (Bouma 2009) scales it to [-1, 1] (1 =
     always together) but ranks rare pairs first; ``lmi = n_together * pmi`` (local mutual
     information, Evert 2005) balances association and frequency. Units are the articles or
-    sentences with at least one mention; ``articles`` supplies their weights (default 1)."""
+    sentences with at least one mention; ``articles`` supplies their weights (default 1).
+    Pairs of related entities (``entities.related``: "Syria" and "Syrian", a party and its
+    members) meet trivially and are left out unless ``keep_related``."""
     if level not in ("article", "sentence"):
         raise ConfigError(f"cooccurrence: level must be 'article' or 'sentence', got {level!r}")
     cols = ["entity_a", "name_a", "entity_b", "name_b", "n_together", "n_a", "n_b", "pmi", "npmi", "lmi"]
@@ -296,8 +300,77 @@ def cooccurrence(
     out = pd.DataFrame({"entity_a": ent_index[a], "entity_b": ent_index[b], "n_together": n_ab,
                         "n_a": n_a, "n_b": n_b, "pmi": pmi, "npmi": npmi, "lmi": n_ab * pmi})
     out["name_a"], out["name_b"] = out["entity_a"].map(names), out["entity_b"].map(names)
+    if not keep_related and "related" in entities:
+        related = {(a, b) for a, others in zip(entities["entity_id"], entities["related"]) for b in others}
+        out = out[np.array([(a, b) not in related for a, b in zip(out["entity_a"], out["entity_b"])], dtype=bool)]
     out = out[cols].sort_values([rank_by, "n_together", "entity_a", "entity_b"],
                                 ascending=[False, False, True, True], ignore_index=True)
+    return out.head(top_n) if top_n else out
+
+
+def candidate_splits(
+    mentions: pd.DataFrame, entities: pd.DataFrame, *, top_n: int | None = 20, min_articles: int = 2,
+) -> pd.DataFrame:
+    """Near misses: pairs of entities that were not merged but may be one (candidate
+    splits for the user to confirm in the alias table): ``name_a, label_a, n_articles_a,
+    name_b, label_b, n_articles_b, n_together`` (articles naming both), ``reason``:
+
+    - ``part``: one name is the first or last word of a person's ("Mandela", "Nelson
+      Mandela"; "Hillary", "Hillary Clinton");
+    - ``variant``: of two person names, same surname, first names a name and its nickname ("Bill Clinton",
+      "William Clinton"), or one with a middle name or initial the other lacks;
+    - ``acronym``: one name spells the initials of the other ("ACA", "Affordable Care Act").
+
+    ``a`` is the entity in more articles. Only entities in at least ``min_articles``
+    articles, related entities left out (``entities.related``); most articles together
+    first, then the rarer entity's articles."""
+    cols = ["name_a", "label_a", "n_articles_a", "name_b", "label_b", "n_articles_b", "n_together", "reason"]
+    ents = entities[entities["n_articles"] >= min_articles]
+    names = dict(zip(ents["entity_id"], ents["name"]))
+    norm = {e: normalize_name(n) for e, n in names.items()}
+    found: dict[tuple[str, str], str] = {}
+    labels = dict(zip(ents["entity_id"], ents["label"]))
+    by_edge: dict[str, set[str]] = {}  # first word / last word -> multi-word person names
+    for e, n in norm.items():
+        words = n.split()
+        if len(words) > 1 and labels[e] == "PERSON":
+            by_edge.setdefault(f"^{words[0]}", set()).add(e)
+            by_edge.setdefault(f"{words[-1]}$", set()).add(e)
+    for e, n in norm.items():
+        words = n.split()
+        if len(words) == 1:  # "mandela" in "nelson mandela", "hillary" in "hillary clinton"
+            for other in by_edge.get(f"^{n}", set()) | by_edge.get(f"{n}$", set()):
+                found[(other, e)] = "part"
+        for other in by_edge.get(f"{words[-1]}$", ()) if len(words) == 2 else ():
+            o = norm[other].split()
+            nickname = len(o) == 2 and o[0] != words[0] and nickname_of(o[0], words[0])
+            middle = len(o) > 2 and o[0] == words[0]  # "paul d ryan", "paul ryan"
+            if (nickname and (e, other) not in found) or middle:
+                found.setdefault((other, e), "variant")
+    for e, n in names.items():
+        if ACRONYM.match(n.replace(" ", "")) and len(n.replace(".", "")) >= 3:
+            for other, full in names.items():
+                words = name_words(full)
+                if other != e and len(words) > 1 and n.replace(".", "") in initials(words):
+                    found.setdefault((other, e), "acronym")
+    related = {(a, b) for a, others in zip(entities["entity_id"], entities.get("related", pd.Series(dtype=object)))
+               for b in (others if others is not None else ())}
+    stats = ents.set_index("entity_id")
+    size = {e: (stats.at[e, "n_articles"], len(names[e])) for e in names}
+    pairs = {tuple(sorted((a, b), key=size.get, reverse=True)): r for (a, b), r in reversed(found.items())
+             if (a, b) not in related and (b, a) not in related}
+    if not pairs:
+        return pd.DataFrame(columns=cols)
+    arts = mentions.loc[mentions["entity_id"].isin(names), ["article_id", "entity_id"]].drop_duplicates()
+    by_entity = arts.groupby("entity_id")["article_id"].agg(set)
+    out = pd.DataFrame([{
+        "name_a": names[a], "label_a": stats.at[a, "label"], "n_articles_a": stats.at[a, "n_articles"],
+        "name_b": names[b], "label_b": stats.at[b, "label"], "n_articles_b": stats.at[b, "n_articles"],
+        "n_together": len(by_entity.get(a, set()) & by_entity.get(b, set())), "reason": r,
+    } for (a, b), r in pairs.items()], columns=cols)
+    out["rarer"] = out[["n_articles_a", "n_articles_b"]].min(axis=1)
+    out = out.sort_values(["n_together", "rarer", "name_a", "name_b"], ascending=[False, False, True, True],
+                          ignore_index=True)[cols]
     return out.head(top_n) if top_n else out
 
 

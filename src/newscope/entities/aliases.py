@@ -8,6 +8,8 @@ Format (YAML; every section optional)::
     ignore: [AI]      # names dropped from mentions and entities
     labels:           # force an entity's label
       Qusayr: GPE
+    related:          # name: [names of other entities related to it, never merged]
+      Syria: [Syrian]
 
 The built-in table (``newscope/data/aliases.yaml``: wire agencies and institutions) applies
 first; the user's (``params.yaml`` ``entities.aliases``) wins over it. Names are compared
@@ -29,12 +31,14 @@ from newscope.entities.names import normalize_name
 @dataclass
 class AliasTable:
     """Normalised alias rules: ``merge`` alias -> canonical name, ``split``, ``ignore``,
-    ``labels`` (normalised canonical name -> label)."""
+    ``labels`` (normalised canonical name -> label), ``related`` (pairs of normalised
+    names of related entities: a country and its demonym, a party and its members)."""
 
     merge: dict[str, str] = field(default_factory=dict)
     split: set[str] = field(default_factory=set)
     ignore: set[str] = field(default_factory=set)
     labels: dict[str, str] = field(default_factory=dict)
+    related: set[tuple[str, str]] = field(default_factory=set)
 
     def update(self, other: AliasTable) -> None:
         """Apply ``other`` on top of this table (its rules win)."""
@@ -44,6 +48,10 @@ class AliasTable:
         self.split |= other.split
         self.ignore |= other.ignore
         self.labels.update(other.labels)
+        self.related |= other.related
+
+
+_SECTIONS = ("merge", "split", "ignore", "labels", "related")
 
 
 def _names(value: object, where: str) -> list[str]:
@@ -66,10 +74,10 @@ def load_aliases(path: str | Path) -> AliasTable:
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with merge/split/ignore/labels")
-    unknown = sorted(set(data) - {"merge", "split", "ignore", "labels"})
+        raise ConfigError(f"{path}: expected a mapping with {'/'.join(_SECTIONS)}")
+    unknown = sorted(set(data) - set(_SECTIONS))
     if unknown:
-        raise ConfigError(f"{path}: unknown section(s) {', '.join(unknown)}; known: merge, split, ignore, labels")
+        raise ConfigError(f"{path}: unknown section(s) {', '.join(unknown)}; known: {', '.join(_SECTIONS)}")
     table = AliasTable()
     merge = data.get("merge") or {}
     if not isinstance(merge, dict):
@@ -88,6 +96,11 @@ def load_aliases(path: str | Path) -> AliasTable:
     if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
         raise ConfigError(f"{path}: 'labels' must map a name to a label such as GPE")
     table.labels = {normalize_name(k): v for k, v in labels.items()}
+    related = data.get("related") or {}
+    if not isinstance(related, dict):
+        raise ConfigError(f"{path}: 'related' must map a name to a list of related names")
+    table.related = {(normalize_name(name), normalize_name(other)) for name, others in related.items()
+                     for other in _names(others, f"{path}: related.{name}")}
     return table
 
 

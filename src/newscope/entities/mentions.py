@@ -1,6 +1,7 @@
 """The entity mentions of one article (per article, cached): :func:`article_mentions`.
 
-spaCy's entity spans are cleaned (:mod:`newscope.entities.spans`); acronyms the text
+spaCy's entity spans are cleaned (:mod:`newscope.entities.spans`), names the model split
+or tagged in part are made whole (``joined_names.tsv``); acronyms the text
 defines and untagged repeats of tagged names are added; the names are linked within the
 article (:mod:`newscope.entities.linking`); each linked group gets one name and one label
 by vote; mentions whose context shows they name someone else are unlinked again.
@@ -19,6 +20,7 @@ from spacy.tokens import Doc
 from newscope.entities.linking import Form, first_name_link, link_forms, root
 from newscope.entities.names import acronym_fits, is_title, name_words, normalize_name
 from newscope.entities.spans import clean_pieces
+from newscope.lexicon import rows as word_table
 from newscope.lexicon import words
 from newscope.records import Mention
 
@@ -28,6 +30,7 @@ _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][\w.]*)[ \t]+$")
 _COURTESY_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?[ \t]+$")
 _CASE_PARTY_BEFORE = re.compile(r"\bv\.[ \t]+$")  # "vs." is for races and games
 _CASE_PARTY_AFTER = re.compile(r"[ \t]+v\.[ \t]")
+_JOINED_NAMES = tuple((r["name"], r["label"]) for r in word_table("joined_names"))
 _KIN_AFTER = re.compile(rf"[ \t]+(?:{'|'.join(sorted(map(re.escape, words('kin_words'))))})\b", re.IGNORECASE)
 
 
@@ -67,9 +70,28 @@ def article_mentions(doc: Doc, labels: Sequence[str]) -> list[Mention]:
 def _tagged_spans(doc: Doc, wanted: set[str]) -> tuple[list[_Span], dict[str, Form]]:
     """The cleaned entity spans with a wanted label, and their forms by normalised name."""
     text = doc.text
-    pieces = [(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted for s, e in clean_pieces(ent, text)]
+    pieces = _joined([(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted
+                      for s, e in clean_pieces(ent, text)], text)
     forms: dict[str, Form] = {}
     return [_Span(s, e, label, _count(forms, text[s:e], label)) for s, e, label in pieces], forms
+
+
+def _joined(pieces: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """Pieces with each listed name the model split or tagged in part made whole again
+    ("Islamic" + "State", or "Islamic" alone, -> "Islamic State" ORG; ``joined_names.tsv``):
+    a piece that starts a listed name written out in the text covers it, with its label."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, label in sorted(pieces):
+        if out and s < out[-1][1]:
+            continue  # inside a name made whole
+        for name, name_label in _JOINED_NAMES:
+            end = s + len(name)
+            if (end > e and text[s:end].casefold() == name.casefold()
+                    and not text[end:end + 1].isalnum()):
+                e, label = end, name_label
+                break
+        out.append((s, e, label))
+    return out
 
 
 def _count(forms: dict[str, Form], surface: str, label: str) -> str:

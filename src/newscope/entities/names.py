@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 import gender_guesser.detector
+from nicknames import NickNamer
 
 from newscope.lexicon import rows, words
 
@@ -131,3 +132,15 @@ def named_like_person(name: str) -> bool:
     return (2 <= len(parts) <= 3 and parts[-1].lower() not in NAMED_AFTER | MEDIA_WORDS
             and first_name_gender(name) in ("male", "female"))
 
+
+
+@functools.cache
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def nickname_of(name: str, other: str) -> bool:
+    """Is one of two lower-case first names a nickname of the other ("bernie", "bernard"),
+    by the nicknames dataset?"""
+    nicknamer = _nicknamer()
+    return name in nicknamer.nicknames_of(other) or other in nicknamer.nicknames_of(name)

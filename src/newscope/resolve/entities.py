@@ -7,23 +7,25 @@ Pelosi") join the name they contain (the clearly commoner one when they hold two
 Hillary Clinton" -> "Hillary Clinton"; not two names run together); plural group names
 join their singular ("Republicans", "Republican"); person names differing only in
 particles are one ("Bashar Assad", "Bashar al-Assad"), and so are middle initials and names
-and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name known on its own across the
-corpus is not merged into a rare longer name an article linked it to ("the Fed" is not
-"Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
+and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name
+known on its own across the corpus is not merged into a rare longer name an article linked
+it to ("the Fed" is not "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
-tagger mislabelled, "Trump" as ORG, when it is mostly linked); the alias tables apply
-(:mod:`newscope.entities.aliases`). Each entity's label is the majority of its mentions';
-each mention's, the majority within its article.
+tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
+to one name in nearly all of many articles, "Hillary"); the alias tables apply
+(:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
+table says whatever expansion an article's initials suggested. Each entity has one label,
+the majority of its mentions' (PERSON for a name with a clear first name that enough
+mentions call a person), and each of its mentions has that label.
 
 New ways of merging names across the corpus (name variants) are steps of
-:func:`_merge_name_variants`; label rules belong to :func:`resolve_names` (entities) and
-:func:`apply_names` (mentions). Counts over articles come from
-:class:`~newscope.resolve.corpus.MentionCorpus`, so the steps run over any number of articles.
+:func:`_merge_name_variants`; label rules belong to :func:`_entity_labels`. Counts over
+articles come from :class:`~newscope.resolve.corpus.MentionCorpus`, so the steps run over
+any number of articles.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -31,10 +33,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from nameparser import HumanName
-from nicknames import NickNamer
 
 from newscope.entities.aliases import AliasTable, builtin_aliases, load_aliases
-from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id, normalize_name
+from newscope.entities.names import (ACRONYM, GENERATION_SUFFIXES, NAME_PARTICLES, NAMED_AFTER, entity_id,
+                                     first_name_gender, named_like_person, nickname_of, normalize_name)
 from newscope.config import NlpSettings
 from newscope.resolve.corpus import MentionCorpus, name_hashes
 from newscope.resolve.parts import Engine
@@ -44,9 +46,12 @@ log = logging.getLogger(__name__)
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
+_FIRST_NAME_MIN_ARTICLES = 10
+_FIRST_NAME_MIN_SHARE = 0.9
 _WELL_KNOWN_MIN_ARTICLES = 10
 _WELL_KNOWN_RATIO = 5
-_ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles"]
+_PERSON_MIN_SHARE = 0.2
+_ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles", "related"]
 
 
 def resolve_entities(
@@ -98,12 +103,12 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
         log.info("resolve_entities: %d mentions of ignored names dropped", names["n"][~keep].sum())
     work = pd.DataFrame({"g": key_norm, "surf": surface, "text": names["text"], "label": label,
                          "n": names["n"]})[keep]
-    entity_label = most_common(work, "g", "label", weight="n")
-    if table.labels:
-        entity_label = pd.Series(table.labels).reindex(entity_label.index).fillna(entity_label)
-    entities = _entity_table(work, entity_label, corpus.articles_per(key_norm.where(keep)))
-    decisions = pd.DataFrame({"keep": keep, "entity_id": key_norm.map(entities["entity_id"]), "label": label,
-                              "forced": key_norm.map(table.labels) if table.labels else None})
+    names = _canonical_names(work)
+    entity_label = _entity_labels(work, names, table)
+    entities = _entity_table(work, names, entity_label, corpus.articles_per(key_norm.where(keep)))
+    entities["related"] = _related(entities["entity_id"], table)
+    decisions = pd.DataFrame({"keep": keep, "entity_id": key_norm.map(entities["entity_id"]),
+                              "label": key_norm.map(entity_label)})
     decisions.index = corpus.hashes
     entities = entities.reset_index(drop=True)[_ENTITY_COLUMNS].sort_values(
         ["n_articles", "n_mentions", "entity_id"], ascending=[False, False, True], ignore_index=True
@@ -113,15 +118,11 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
 
 def apply_names(mentions: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """``mentions`` (whole articles) with the decisions of :func:`resolve_names`: rows of
-    ignored names dropped, ``entity_id`` added, each mention's ``label`` the majority of its
-    entity's mentions in its article (the alias table's label when it forces one)."""
+    ignored names dropped, ``entity_id`` added, each mention's ``label`` its entity's."""
     d = decisions.iloc[decisions.index.get_indexer(name_hashes(mentions))]
     keep = d["keep"].to_numpy(dtype=bool)
     m, d = mentions[keep].reset_index(drop=True), d[keep].reset_index(drop=True)
-    work = pd.DataFrame({"a": m["article_id"], "g": d["entity_id"], "label": d["label"]})
-    in_article = most_common(work, ["a", "g"], "label").rename("voted").reset_index()
-    voted = work[["a", "g"]].merge(in_article, on=["a", "g"], how="left")["voted"]
-    m["label"] = d["forced"].fillna(voted).to_numpy()
+    m["label"] = d["label"].to_numpy()
     m["entity_id"] = d["entity_id"].to_numpy()
     return m
 
@@ -141,12 +142,24 @@ def _apply_merges(table: AliasTable, norm: pd.Series, surface: pd.Series) -> tup
 
 def _article_keys(corpus: MentionCorpus, text_norm: pd.Series, table: AliasTable) -> tuple[pd.Series, pd.Series]:
     """Each name's key as its article linked it (normalised, and as spelled), except
-    split names and well-known heads, which stand for themselves; then the alias merges."""
+    split names, acronyms of the alias table and well-known heads, which stand for
+    themselves; then the alias merges."""
     m = corpus.names
     key_norm = _map_norms(m["key"], normalize_name)
     surface = m["key"].copy()
     if table.split:  # split names stand alone, even where the article linked them
         undo = text_norm.isin(table.split)
+        key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
+    # an acronym the alias table knows means what the table says, not another expansion
+    # its letters spell in one article ("CDC" is not "Committee for Daily Coffee")
+    canon = text_norm.map(table.merge)
+    known = canon.notna() & m["text"].str.fullmatch(ACRONYM.pattern).fillna(False).astype(bool)
+    if known.any():
+        own = _map_norms(canon[known], normalize_name)
+        key_canon = key_norm[known].map(table.merge)
+        linked = _map_norms(key_canon.fillna(key_norm[known]), normalize_name)
+        undo = pd.Series(False, index=text_norm.index)
+        undo[known] = (own != linked).to_numpy()
         key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
     heads = _well_known_heads(corpus, text_norm, key_norm)
     if heads.any():
@@ -221,7 +234,8 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
     others are inside it; else the one in twice as many articles as any other: "Crooked
     Hillary Clinton" -> "Hillary Clinton"), when that name is in at least twice as many
-    articles.
+    articles (as many, for the name after a first word that is no first name: "Which Jane
+    Roe" -> "Jane Roe").
     Left alone: two names run together ("Bernie Sanders Hillary Clinton"), a name followed
     by one more word, which is another person's surname ("Elizabeth Ann Seton"),
     generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
@@ -233,9 +247,13 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
         words = k.split()
         if len(words) < 3 or words[-1] in not_cut or k in table.split or k in table.merge:
             continue
+        # a first word that is no first name ("Which Jane Roe", "Podcast Jane Roe")
+        # leaves the rest of the name with less evidence needed
+        junk_first = words[0] not in NAME_PARTICLES and first_name_gender(words[0]) == "unknown"
         found = {  # contained name -> its word range
             " ".join(words[i:j]): (i, j) for i in range(len(words)) for j in range(i + 2, len(words) + 1)
-            if j - i < len(words) and known.get(" ".join(words[i:j]), 0) >= 2 * n
+            if j - i < len(words)
+            and known.get(" ".join(words[i:j]), 0) >= (1 if junk_first and (i, j) == (1, len(words)) else 2) * n
         }
         if any(a[1] <= b[0] for a in found.values() for b in found.values()):
             continue  # two names side by side
@@ -282,20 +300,23 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
     parsed with nameparser, nicknames from the nicknames dataset):
 
     - middle initials: "Donald J. Trump", "Paul D. Ryan" -> "Donald Trump", "Paul Ryan",
-      when the name without them is in at least three times as many articles and no other
-      middle initial goes with the same first and last name ("George W. Bush" and
-      "George H.W. Bush" both seen: neither is merged);
-    - middle names: "Hillary Rodham Clinton" -> "Hillary Clinton", when the name without
-      it is in ten times as many articles ("John Bel Edwards" is not "John Edwards");
+      when the name without them (or with the first name's nickname: "Joseph R. Biden" ->
+      "Joe Biden") is in at least three times as many articles and the middles seen with
+      the same first and last name in at least as many articles can be one person's
+      ("Donald J." and "Donald John" can; "George W. Bush" and "George H.W. Bush" cannot:
+      neither is merged; a stray "Donald Trump Trump" in one article blocks nothing);
+    - middle names: "Hillary Rodham Clinton" -> "Hillary Clinton", likewise when the name
+      without it is in ten times as many articles ("John Bel Edwards" is not "John Edwards");
     - nicknames: "Bernard Sanders" -> "Bernie Sanders", "Joseph Biden" -> "Joe Biden": of
       two first-and-last names with the same last name whose first names are a name and
       its nickname, the rarer joins one in at least three times as many articles.
 
-    Names with a generational suffix ("Donald Trump Jr.") or a title, and names in the
-    alias table, are left alone. ``n_art``: articles per person name."""
+    Names with a generational suffix ("Donald Trump Jr.") or a title, and names the alias
+    table merges or splits, are left alone (a canonical name of the table may gain
+    variants). ``n_art``: articles per person name."""
     parts = {}
     for k in n_art.index:
-        if len(k.split()) < 2 or k in table.split or k in table.merge:
+        if len(k.split()) < 2 or k in table.split:
             continue
         name = HumanName(k)
         if name.first and name.last and not name.suffix and not name.title:
@@ -305,19 +326,26 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
     for k, (first, middle, last) in parts.items():
         if middle:
             middles.setdefault((first, last), []).append(k)
-    for (first, last), fulls in middles.items():
-        short = f"{first} {last}"
-        initials = all(len(w) <= 2 for w in parts[fulls[0]][1].split())  # "J", "HW"
-        if len(fulls) == 1 and short in parts and n_art[short] >= (3 if initials else 10) * n_art[fulls[0]]:
-            out[fulls[0]] = short
     by_last: dict[str, list[str]] = {}
     for k, (first, middle, last) in parts.items():
         if not middle and len(k.split()) == 2:
             by_last.setdefault(last, []).append(k)
+    for (first, last), fulls in middles.items():
+        shorts = [s for s in by_last.get(last, ()) if parts[s][0] == first or nickname_of(parts[s][0], first)]
+        if not shorts:
+            continue
+        short = max(shorts, key=lambda s: (n_art[s], s))
+        for full in fulls:
+            # another middle in at least as many articles may be another person's
+            rivals = {parts[f][1] for f in fulls if f != full and n_art[f] >= n_art[full]}
+            initials = all(len(w) <= 2 for w in parts[full][1].split())  # "J", "HW"
+            if (_compatible_middles(rivals | {parts[full][1]}) and full not in table.merge
+                    and n_art[short] >= (3 if initials else 10) * n_art[full]):
+                out[full] = short
     for names in by_last.values():
         for k in names:
-            related = [o for o in names if o != k and _nickname_of(parts[o][0], parts[k][0])
-                       and n_art[o] >= 3 * n_art[k]]
+            related = [o for o in names if o != k and nickname_of(parts[o][0], parts[k][0])
+                       and n_art[o] >= 3 * n_art[k] and k not in table.merge]
             if related:
                 out[k] = max(related, key=lambda o: (n_art[o], o))
     if out:
@@ -325,15 +353,11 @@ def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
     return out
 
 
-@functools.cache
-def _nicknamer() -> NickNamer:
-    return NickNamer()
-
-
-def _nickname_of(name: str, other: str) -> bool:
-    """Is one of two first names a nickname of the other ("bernie", "bernard")?"""
-    nicknamer = _nicknamer()
-    return name in nicknamer.nicknames_of(other) or other in nicknamer.nicknames_of(name)
+def _compatible_middles(middles: set[str]) -> bool:
+    """Can these middle names be one person's: each the same as, or the initial of, each
+    other ("j", "john"; not "w", "hw": George W. and George H.W. Bush)?"""
+    return all(a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+               for a in middles for b in middles)
 
 
 def _follow_corpus_links(
@@ -343,7 +367,9 @@ def _follow_corpus_links(
     (normalised, and as spelled) and the labels (mislabelled surnames become PERSON)."""
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
-    # (Not first names, "Robert", nor heads, "Court": they name different ones elsewhere.)
+    # (Not heads, "Court", nor most first names, "Robert": they name different ones
+    # elsewhere; a first name does when at least 10 articles and 90% of its linking ones
+    # agree: "Hillary", "Bernie".)
     # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
     # too, as a person, when it is linked in at least as many articles as it stands alone
     # under another label.
@@ -365,8 +391,10 @@ def _follow_corpus_links(
     links.index = pd.MultiIndex.from_tuples(links.index, names=["s", "k"])
     links = links.reset_index()
     links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
+    first_name = (links["n"] >= _FIRST_NAME_MIN_ARTICLES) & (links["share"] >= _FIRST_NAME_MIN_SHARE) & (
+        links["person"] >= 0.5) & ~links["s"].str.contains(" ", regex=False)
     links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
-                  & (links["acr"] | _ends_with(links["k"], links["s"]))]
+                  & (links["acr"] | _ends_with(links["k"], links["s"]) | first_name)]
     links = links[~links["s"].isin(table.split)].set_index("s")
     n_alone = corpus.articles_per(text_norm.where(~linked & ~person))
     person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
@@ -382,11 +410,56 @@ def _follow_corpus_links(
     return key_norm, surface, label
 
 
-def _entity_table(work: pd.DataFrame, label: pd.Series, n_articles: pd.Series) -> pd.DataFrame:
-    """One row per entity, indexed by its normalised key ``g``: name (commonest spelling
-    of the key), label, aliases (other spellings, commonest first), counts and ``entity_id``.
-    ``work`` has a row per kept name (``g, surf, text, n`` mentions)."""
+def _canonical_names(work: pd.DataFrame) -> pd.Series:
+    """Each entity's name (``work``: a row per kept name, ``g, surf, n``): the commonest
+    spelling of its key or its plural ("Republicans"), else of any name merged into it
+    ("Jane Roe", not the "Which Jane Roe" it was found as)."""
     name = most_common(work, "g", "surf", weight="n")
+    norm = _map_norms(work["surf"], normalize_name)
+    exact = work[(norm.eq(work["g"]) | norm.eq(work["g"] + "s")).to_numpy()]
+    return most_common(exact, "g", "surf", weight="n").reindex(name.index).fillna(name)
+
+
+def _entity_labels(work: pd.DataFrame, names: pd.Series, table: AliasTable) -> pd.Series:
+    """One label per entity (``work``: a row per kept name, ``g, label, n``; ``names``: by key): the
+    majority of its mentions'; PERSON for a name with a clear first name ("Kathleen
+    Sebelius", :func:`~newscope.entities.names.named_like_person`) that at least
+    ``_PERSON_MIN_SHARE`` of its mentions call a person, whatever most say; the alias
+    table's label when it forces one."""
+    label = most_common(work, "g", "label", weight="n")
+    votes = work.assign(p=work["n"] * work["label"].eq("PERSON")).groupby("g")[["p", "n"]].sum()
+    share = (votes["p"] / votes["n"]).reindex(label.index)
+    names = names.reindex(label.index)
+    person = ((share >= _PERSON_MIN_SHARE) & label.ne("PERSON")).to_numpy(copy=True)
+    person[person] = [named_like_person(n) for n in names.to_numpy()[person]]
+    label = label.mask(person, "PERSON")
+    if table.labels:
+        label = pd.Series(table.labels).reindex(label.index).fillna(label)
+    return label
+
+
+def _related(ids: pd.Series, table: AliasTable) -> pd.Series:
+    """Per entity (``ids`` indexed by normalised key), the sorted ids of the entities the
+    alias table's ``related`` section relates it to, both ways ("Syria", "Syrian"). A
+    name is looked up as the alias table merges it, then as its plural ("American" ->
+    the "Americans" of a corpus that never has the singular)."""
+    def key(name: str) -> str | None:
+        name = normalize_name(table.merge.get(name, name))
+        return next((k for k in (name, f"{name}s") if k in ids.index), None)
+
+    out: dict[str, set[str]] = {}
+    for a, b in table.related:
+        ka, kb = key(a), key(b)
+        if ka and kb and ka != kb:
+            out.setdefault(ka, set()).add(ids[kb])
+            out.setdefault(kb, set()).add(ids[ka])
+    return pd.Series([sorted(out.get(k, ())) for k in ids.index], index=ids.index, dtype=object)
+
+
+def _entity_table(work: pd.DataFrame, name: pd.Series, label: pd.Series, n_articles: pd.Series) -> pd.DataFrame:
+    """One row per entity, indexed by its normalised key ``g``: name (:func:`_canonical_names`),
+    label, aliases (other spellings, commonest first), counts and ``entity_id``.
+    ``work`` has a row per kept name (``g, surf, text, n`` mentions)."""
     stats = pd.DataFrame({"n_mentions": work.groupby("g")["n"].sum(), "n_articles": n_articles})
     spellings = work.groupby(["g", "text"], sort=False)["n"].sum().reset_index(name="n")
     spellings = spellings.sort_values(["g", "n", "text"], ascending=[True, False, True])
