@@ -183,6 +183,12 @@ def test_nickname_span_goes_to_the_clearly_commoner_name_it_contains():
     assert e.set_index("entity_id").loc["person-hillary-clinton", "n_articles"] == 12
 
 
+def test_time_zones_are_no_entities():
+    data = pd.DataFrame(rows("a1", ("UTC", "UTC", "ORG"), ("GMT", "GMT", "ORG"), ("Reuters", "Reuters", "ORG")))
+    m, e = resolve_entities(data)
+    assert set(e["name"]) == {"Reuters"}
+
+
 def test_user_alias_table_merges_splits_ignores_and_relabels(tmp_path):
     table = tmp_path / "aliases.yaml"
     table.write_text("merge:\n  Donald Trump: [The Donald]\nsplit: [Assad, AFP]\nignore: [Rappler.com]\n"
