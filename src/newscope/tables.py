@@ -17,6 +17,11 @@ import pandas as pd
 from newscope.config import TABLES, ConfigError, resolve_path
 
 
+#: Python's white space (``str.isspace``) as the body of a regular-expression character class
+#: in RE2 syntax, DuckDB's: ``[^WHITESPACE]`` matches what ``str.strip`` keeps.
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+
+
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` to ``path`` as Parquet; readers never see a half-written file."""
     path = Path(path)
@@ -77,6 +82,19 @@ def to_frame(table: pd.DataFrame | duckdb.DuckDBPyRelation, columns: Iterable[st
     if isinstance(table, pd.DataFrame):
         return table[columns]
     return table.project(", ".join(f'"{c}"' for c in columns)).df()
+
+
+def article_rows(table: pd.DataFrame | duckdb.DuckDBPyRelation, article_id: str) -> pd.DataFrame:
+    """The rows of ``table`` (mentions, attributions, ...) of one article, as a DataFrame."""
+    rows = table
+    return duckdb.execute("SELECT * FROM rows WHERE article_id = ?", [article_id]).df()
+
+
+def count_rows(table: pd.DataFrame | duckdb.DuckDBPyRelation, distinct: str | None = None) -> int:
+    """The rows of ``table``, or the distinct non-missing values of its column ``distinct``."""
+    rows = table
+    what = f'DISTINCT "{distinct}"' if distinct else "*"
+    return int(duckdb.sql(f"SELECT COUNT({what}) FROM rows").fetchall()[0][0])
 
 
 def count_tokens(text: pd.Series) -> pd.Series:
