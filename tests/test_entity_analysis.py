@@ -226,3 +226,22 @@ def test_shared_corpus_analyses(shared_data, nlp):
     assert dist["outlet"].nunique() == articles["outlet"].nunique() and (dist.groupby("outlet")["z"].max() > 0).all()
     pairs = ea.cooccurrence(mentions, entities, articles)
     assert pairs["npmi"].between(-1, 1 + 1e-9).all() and (pairs["n_together"] >= 2).all()
+
+
+def test_duckdb_relations_over_parquet_give_the_same_tables(tmp_path: Path):
+    from newscope.tables import scan_tables, write_table
+
+    for name, df in (("articles", ARTICLES), ("mentions", MENTIONS), ("entities", ENTITIES)):
+        write_table(df, tmp_path / f"{name}.parquet")
+    tables = scan_tables(tmp_path, ("articles", "mentions"))
+    frames = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, outlets=["A", "B"])
+    scanned = ea.filter_corpus(tables["articles"], tables["mentions"], ENTITIES, outlets=["A", "B"])
+    assert not isinstance(scanned[1], pd.DataFrame)  # the mentions stay a query
+    pd.testing.assert_frame_equal(scanned[0], frames[0])
+    for analysis in (ea.entity_frequency, ea.distinctive_entities,
+                     lambda a, m, e: ea.by_outlet(a, m, e, n_boot=50, min_articles=1),
+                     lambda a, m, e: ea.over_time(a, m, e, min_articles=1, n_boot=50),
+                     lambda a, m, e: ea.cooccurrence(m, e, a, min_count=1),
+                     lambda a, m, e: ea.cooccurrence(m, e, a, level="sentence", min_count=1)):
+        pd.testing.assert_frame_equal(analysis(*scanned, ENTITIES), analysis(*frames, ENTITIES))
+    assert ea.mention_counts(scanned[1]) == (len(MENTIONS), 3)
