@@ -110,10 +110,11 @@ def _frame(articles: Table) -> pd.DataFrame:
     return article_frame(articles)
 
 
-def _first(mentions: Table) -> str:
-    """SQL for a mention's place in the table (article, offset): ordering groups by their first
-    mention keeps the order pandas' ``groupby(sort=False)`` gave them."""
-    return "(article_id, start)" if "start" in mentions.columns else "(article_id, NULL)"
+def _start(mentions: Table) -> str:
+    """SQL for a mention's offset in its article (NULL in tables without one). Groups are
+    ordered by their first mention (first article, then offset), the order pandas'
+    ``groupby(sort=False)`` gave them over the table, which is sorted that way."""
+    return "start" if "start" in mentions.columns else "CAST(NULL AS BIGINT)"
 
 
 def _counts(arts: pd.DataFrame, mentions: Table, by: str) -> pd.DataFrame:
@@ -123,10 +124,10 @@ def _counts(arts: pd.DataFrame, mentions: Table, by: str) -> pd.DataFrame:
     weights = arts[["article_id", "outlet", "weight"]]
     return duckdb.sql(f"""
         SELECT {by}, SUM(p.n * a.weight) AS n_mentions, SUM(a.weight) AS n_articles
-        FROM (SELECT article_id, entity_id, COUNT(*) AS n, MIN({_first(mentions)}) AS first
+        FROM (SELECT article_id, entity_id, COUNT(*) AS n, MIN({_start(mentions)}) AS s
               FROM mentions GROUP BY article_id, entity_id) AS p
         JOIN weights AS a USING (article_id)
-        GROUP BY {by} ORDER BY MIN(p.first), {by}""").df()
+        GROUP BY {by} ORDER BY MIN(p.article_id), arg_min(p.s, p.article_id), {by}""").df()
 
 
 def _hits(arts: pd.DataFrame, mentions: Table, entity_ids: list[str]) -> pd.DataFrame:
@@ -187,15 +188,15 @@ def _group_shares(
 ) -> pd.DataFrame:
     """Share of each group's articles mentioning each entity, with bootstrap intervals."""
     pres = _hits(arts, mentions, entity_ids)
-    rows = []
+    arts = arts.reset_index(drop=True)
+    row = pd.Series(np.arange(len(arts)), index=arts["article_id"])
     col = {e: j for j, e in enumerate(entity_ids)}
-    for key, part in arts.groupby(group, sort=True):
-        ids = part["article_id"].to_numpy()
-        pos = pd.Series(np.arange(len(ids)), index=ids)
-        hit = pres[pres["article_id"].isin(ids)]
-        x = np.zeros((len(ids), len(entity_ids)))
-        x[pos[hit["article_id"]].to_numpy(dtype=np.intp), hit["entity_id"].map(col).to_numpy(dtype=np.intp)] = 1.0
-        w = part["weight"].to_numpy()
+    hit = np.zeros((len(arts), len(entity_ids)), dtype=bool)
+    hit[row[pres["article_id"]].to_numpy(dtype=np.intp), pres["entity_id"].map(col).to_numpy(dtype=np.intp)] = True
+    weight = arts["weight"].to_numpy()
+    rows = []
+    for key, idx in arts.groupby(group, sort=True).indices.items():
+        x, w = hit[idx].astype(float), weight[idx]
         share = (w @ x) / w.sum()
         lo, hi = ratio_interval(x * w[:, None], w, n_boot=n_boot, ci=ci, seed=seed)
         rows.append(pd.DataFrame({group: key, "entity_id": pd.Series(entity_ids, dtype=object), "n_group": w.sum(),
@@ -318,21 +319,24 @@ def cooccurrence(
     weights = _frame(articles)[["article_id", "weight"]] if articles is not None else \
         pd.DataFrame({"article_id": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
     duckdb.sql(f"""CREATE OR REPLACE TEMP TABLE cooccurrence_units AS
-        SELECT {unit}, entity_id, COALESCE(ANY_VALUE(w.weight), 1.0) AS weight, MIN({_first(mentions)}) AS first
+        SELECT {unit}, entity_id, COALESCE(ANY_VALUE(w.weight), 1.0) AS weight, MIN({_start(mentions)}) AS s
         FROM mentions LEFT JOIN weights AS w USING (article_id) GROUP BY {unit}, entity_id""")
     n_units = duckdb.sql(f"SELECT SUM(weight) FROM (SELECT ANY_VALUE(weight) AS weight FROM cooccurrence_units "
                          f"GROUP BY {unit})").fetchall()[0][0] or 0.0
-    per_entity = duckdb.sql(f"""SELECT entity_id, SUM(weight) AS n FROM cooccurrence_units GROUP BY entity_id
-        HAVING SUM(weight) >= {float(min_count)} ORDER BY MIN(first), entity_id""").df()
+    per_entity = duckdb.sql(f"""
+        SELECT u.entity_id, SUM(u.weight) AS n FROM cooccurrence_units AS u
+        JOIN (SELECT entity_id, MIN(article_id) AS first FROM cooccurrence_units GROUP BY entity_id) USING (entity_id)
+        GROUP BY u.entity_id, first HAVING SUM(u.weight) >= {float(min_count)}
+        ORDER BY first, MIN(u.s) FILTER (WHERE u.article_id = first), u.entity_id""").df()[["entity_id", "n"]]
     if per_entity.empty:
         return pd.DataFrame(columns=cols)
     ent_index = pd.Index(per_entity["entity_id"])
     per_entity = per_entity.set_index("entity_id")["n"]
     codes = pd.DataFrame({"entity_id": ent_index, "code": np.arange(len(ent_index), dtype=np.int32)})
     x = duckdb.sql(f"""
-        SELECT DENSE_RANK() OVER (ORDER BY {unit}) - 1 AS unit, c.code, u.weight
-        FROM cooccurrence_units AS u JOIN codes AS c USING (entity_id)
-        QUALIFY COUNT(*) OVER (PARTITION BY {unit}) >= 2""").fetchnumpy()
+        WITH kept AS (SELECT u.*, c.code FROM cooccurrence_units AS u JOIN codes AS c USING (entity_id)),
+             pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM kept GROUP BY {unit} HAVING COUNT(*) >= 2)
+        SELECT pairs.unit, kept.code, kept.weight FROM kept JOIN pairs USING ({unit})""").fetchnumpy()
     duckdb.sql("DROP TABLE cooccurrence_units")
     n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
     unit_w = np.zeros(n_rows)

@@ -38,7 +38,10 @@ def ratio_interval(numerators: np.ndarray, denominators: np.ndarray, *, n_boot: 
     n = len(den)
     if n < 2 or n_boot < 1:
         return np.full(k, np.nan), np.full(k, np.nan)
-    rows, counts = np.unique(np.column_stack([num.reshape(n, -1), den]), axis=0, return_counts=True)
+    table = np.ascontiguousarray(np.column_stack([num.reshape(n, -1), den]))
+    keys = table.view(np.dtype((np.void, table.itemsize * table.shape[1]))).ravel()  # one key per row
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    rows = table[first]
     rng = np.random.default_rng(seed)
     batch = max(1, _MAX_CELLS // len(rows))
     stats = []
