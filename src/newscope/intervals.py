@@ -4,9 +4,10 @@ Every rate in the reports is a ratio of weighted sums over articles (the share o
 outlet's articles naming an entity; the share of a period's attributions that are
 anonymous). Its interval is a percentile bootstrap that resamples *articles*, so the
 attributions or mentions of one article move together. A resample of n articles is drawn as
-multinomial counts over the articles' distinct (numerator, denominator) rows, the same
-distribution as drawing n articles with replacement, at a cost that grows with the distinct
-rows rather than the articles (a million articles take seconds).
+counts over the articles' distinct (numerator, denominator) rows: multinomial counts when
+there are many articles per distinct row (a cost that grows with the distinct rows, not the
+articles: a million articles take seconds), else n articles drawn with replacement. Both
+are the same distribution.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import pandas as pd
 
 from newscope.config import PERIODS
 
-_MAX_CELLS = 4_000_000  # resamples x distinct rows drawn at once (32 MB)
+_MAX_CELLS = 4_000_000  # resamples x articles (or distinct rows) drawn at once (32 MB)
+_BINOMIAL_COST = 30  # one binomial draw costs about as much as drawing 30 article indexes
 PERIOD_NAMES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 #: How every interval in the reports is computed (shown once at the top of each report).
 METHOD = ("Intervals are 95% percentile bootstrap intervals ({n_boot:,} resamples of the articles, "
@@ -40,13 +42,19 @@ def ratio_interval(numerators: np.ndarray, denominators: np.ndarray, *, n_boot: 
         return np.full(k, np.nan), np.full(k, np.nan)
     table = np.ascontiguousarray(np.column_stack([num.reshape(n, -1), den]))
     keys = table.view(np.dtype((np.void, table.itemsize * table.shape[1]))).ravel()  # one key per row
-    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    rows = table[first]
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    rows, m = table[first], len(first)
     rng = np.random.default_rng(seed)
-    batch = max(1, _MAX_CELLS // len(rows))
+    by_article = n < _BINOMIAL_COST * m  # drawing n articles is cheaper than m binomials
+    batch = max(1, _MAX_CELLS // (n if by_article else m))
     stats = []
     for start in range(0, n_boot, batch):
-        draws = rng.multinomial(n, counts / n, size=min(batch, n_boot - start)).astype(float)
+        size = min(batch, n_boot - start)
+        if by_article:
+            picked = inverse.reshape(-1)[rng.integers(0, n, size=(size, n))] + m * np.arange(size)[:, None]
+            draws = np.bincount(picked.ravel(), minlength=size * m).reshape(size, m).astype(float)
+        else:
+            draws = rng.multinomial(n, counts / n, size=size).astype(float)
         totals = draws @ rows
         with np.errstate(invalid="ignore", divide="ignore"):
             stats.append(totals[:, :-1] / totals[:, -1:])

@@ -98,7 +98,7 @@ def prepare(articles: Table, attributions: Table) -> Table:
                COALESCE(a.speaker_type = '{ANONYMOUS}', FALSE) AS anonymous
         FROM rows AS a JOIN meta AS m USING (article_id)
         JOIN pairs AS p ON a.cue_lemma IS NOT DISTINCT FROM p.cue_lemma AND a.kind IS NOT DISTINCT FROM p.kind
-        ORDER BY {order or 'ALL'}""")
+        {'ORDER BY ' + order if order else ''}""")
     return _result(rel, attributions)
 
 
