@@ -14,7 +14,8 @@ measured for wall time and peak memory (PSS summed over the process tree, see
 ``--no-resolve`` times the reports alone: it replicates RUN's resolved tables
 (``RUN/mentions.parquet``, ``entities.parquet``, ``attributions.parquet``) the same way
 instead of resolving the replicated rows (the same tables but for the counts in
-``entities``), and writes no resolve figures.
+``entities``), and writes no resolve figures. ``--reuse`` times the reports again on the tables an
+earlier ``--no-resolve`` run left in the work folder.
 """
 
 from __future__ import annotations
@@ -100,11 +101,16 @@ def main() -> None:
     parser.add_argument("--reports", nargs="*", default=list(REPORTS), choices=REPORTS, help="reports to time")
     parser.add_argument("--no-resolve", dest="resolve", action="store_false",
                         help="replicate RUN's resolved tables and time the reports alone")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --no-resolve: time the reports on the tables already in the work folder")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
     work = args.work / f"n{args.articles}"
-    rows_dir, tables = synthesise(args.source, args.articles, work, articles_table=bool(args.reports),
-                                  resolved=not args.resolve)
+    if args.reuse and not args.resolve:
+        rows_dir, tables = work / "rows", work / "tables"
+    else:
+        rows_dir, tables = synthesise(args.source, args.articles, work, articles_table=bool(args.reports),
+                                      resolved=not args.resolve)
     result = {"articles": args.articles}
     if args.resolve:
         seconds, peak = run_measured(newscope("resolve", str(rows_dir), "--out", str(tables)))

@@ -40,6 +40,7 @@ from newscope.tables import article_meta, check_known, count_tokens, require_col
 log = logging.getLogger(__name__)
 
 Table = pd.DataFrame | duckdb.DuckDBPyRelation
+_FIRST_PAIRED = 2000  # co-occurrence: the most frequent entities paired first (see cooccurrence)
 
 
 def article_frame(articles: Table) -> pd.DataFrame:
@@ -332,21 +333,25 @@ def cooccurrence(
         return pd.DataFrame(columns=cols)
     ent_index = pd.Index(per_entity["entity_id"])
     per_entity = per_entity.set_index("entity_id")["n"]
-    codes = pd.DataFrame({"entity_id": ent_index, "code": np.arange(len(ent_index), dtype=np.int32)})
-    x = duckdb.sql(f"""
-        WITH kept AS (SELECT u.*, c.code FROM cooccurrence_units AS u JOIN codes AS c USING (entity_id)),
-             pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM kept GROUP BY {unit} HAVING COUNT(*) >= 2)
-        SELECT pairs.unit, kept.code, kept.weight FROM kept JOIN pairs USING ({unit})""").fetchnumpy()
+    counts = per_entity.to_numpy()
+    # Only the top pairs by lmi are asked for: pair the most frequent entities first. A pair
+    # with an entity named in at most c units has lmi <= c * log2(n_units / c) (n_together <= c),
+    # so once the top_n-th lmi exceeds that for the most frequent entity left out, the top is exact.
+    keep = np.ones(len(counts), dtype=bool)
+    if rank_by == "lmi" and top_n:
+        keep = counts >= np.sort(counts)[::-1][min(_FIRST_PAIRED, len(counts)) - 1]
+    while True:
+        a, b, n_ab = _joint(unit, ent_index, keep, min_count)
+        if keep.all():
+            break
+        c = counts[~keep].max()
+        bound = c * np.log2(n_units / c) if c <= n_units / np.e else n_units / (np.e * np.log(2))
+        lmi = np.sort(n_ab * np.log2(n_ab * n_units / (counts[a] * counts[b])))[::-1]
+        if len(lmi) >= top_n and lmi[top_n - 1] > bound:
+            break
+        keep = counts >= np.sort(counts)[::-1][min(4 * keep.sum(), len(counts)) - 1]
     duckdb.sql("DROP TABLE cooccurrence_units")
-    n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
-    unit_w = np.zeros(n_rows)
-    unit_w[x["unit"]] = x["weight"]
-    x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
-    joint = sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1).tocoo()
-    hit = joint.data >= min_count
-    a, b, n_ab = joint.row[hit], joint.col[hit], joint.data[hit]
-    n_a = per_entity.reindex(ent_index[a]).to_numpy()
-    n_b = per_entity.reindex(ent_index[b]).to_numpy()
+    n_a, n_b = counts[a], counts[b]
     pmi = np.log2(n_ab * n_units / (n_a * n_b))
     denom = -np.log2(n_ab / n_units)
     npmi = np.divide(pmi, denom, out=np.ones_like(pmi), where=denom > 0)
@@ -357,6 +362,23 @@ def cooccurrence(
     out = out[cols].sort_values([rank_by, "n_together", "entity_a", "entity_b"],
                                 ascending=[False, False, True, True], ignore_index=True)
     return out.head(top_n) if top_n else out
+
+
+def _joint(unit: str, ent_index: pd.Index, keep: np.ndarray, min_count: float) -> tuple[np.ndarray, ...]:
+    """The pairs (codes ``a < b`` in ``ent_index``) of the ``keep`` entities named together in
+    at least ``min_count`` (weighted) units of ``cooccurrence_units``, and their counts."""
+    codes = pd.DataFrame({"entity_id": ent_index[keep], "code": np.flatnonzero(keep).astype(np.int32)})
+    x = duckdb.sql(f"""
+        WITH kept AS (SELECT u.*, c.code FROM cooccurrence_units AS u JOIN codes AS c USING (entity_id)),
+             pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM kept GROUP BY {unit} HAVING COUNT(*) >= 2)
+        SELECT pairs.unit, kept.code, kept.weight FROM kept JOIN pairs USING ({unit})""").fetchnumpy()
+    n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
+    unit_w = np.zeros(n_rows)
+    unit_w[x["unit"]] = x["weight"]
+    x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
+    joint = sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1).tocoo()
+    hit = joint.data >= min_count
+    return joint.row[hit], joint.col[hit], joint.data[hit]
 
 
 # --------------------------------------------------------------------------- figures
