@@ -10,6 +10,12 @@ part; then ``newscope resolve`` and ``newscope report NAME`` run on them as comm
 measured for wall time and peak memory (PSS summed over the process tree, see
 ``run_all.run_measured``). ``--json FILE`` writes ``articles``, ``resolve_seconds``,
 ``resolve_peak_gb`` and per report ``seconds`` and ``peak_gb``.
+
+``--no-resolve`` times the reports alone: it replicates RUN's resolved tables
+(``RUN/mentions.parquet``, ``entities.parquet``, ``attributions.parquet``) the same way
+instead of resolving the replicated rows (the same tables but for the counts in
+``entities``), and writes no resolve figures. ``--reuse`` times the reports again on the tables an
+earlier ``--no-resolve`` run left in the work folder.
 """
 
 from __future__ import annotations
@@ -42,9 +48,11 @@ def _replica(table: pa.Table, r: int, keep: pa.Array | None) -> pa.Table:
     return table.set_column(table.schema.get_field_index("article_id"), "article_id", ids)
 
 
-def synthesise(source: Path, n: int, work: Path, articles_table: bool = True) -> tuple[Path, Path]:
+def synthesise(source: Path, n: int, work: Path, articles_table: bool = True,
+               resolved: bool = False) -> tuple[Path, Path]:
     """Rows folder and (with ``articles_table``) articles table of ``n`` articles made from
-    the run in ``source``; returns the rows folder and the tables folder."""
+    the run in ``source``; returns the rows folder and the tables folder. With ``resolved``
+    the source's resolved tables are replicated into the tables folder instead of the rows."""
     src_rows = Rows(source / "rows")
     articles = pq.read_table(source / "articles.parquet")
     n_src = len(articles)
@@ -54,10 +62,16 @@ def synthesise(source: Path, n: int, work: Path, articles_table: bool = True) ->
         d.mkdir(parents=True)
     n_replicas = math.ceil(n / n_src)
     writer = None
+    writers: dict[str, pq.ParquetWriter] = {}
+    source_tables = {table: pq.read_table(source / f"{table}.parquet") for table in TABLES} if resolved else {}
     for r in tqdm(range(n_replicas), desc="synthesise", unit="replica"):
         take = min(n_src, n - r * n_src)
         keep = articles["article_id"].slice(0, take) if take < n_src else None
-        for part in src_rows.parts():
+        for table, rows in source_tables.items():
+            part = _replica(rows, r, keep)
+            writers[table] = writers.get(table) or pq.ParquetWriter(tables / f"{table}.parquet", part.schema)
+            writers[table].write_table(part.cast(writers[table].schema))
+        for part in () if resolved else src_rows.parts():
             for table in TABLES:
                 out = rows_dir / table / f"r{r:04d}-{part}.parquet"
                 out.parent.mkdir(parents=True, exist_ok=True)
@@ -71,8 +85,11 @@ def synthesise(source: Path, n: int, work: Path, articles_table: bool = True) ->
         arts = pa.Table.from_pandas(arts, preserve_index=False)
         writer = writer or pq.ParquetWriter(tables / "articles.parquet", arts.schema)
         writer.write_table(arts.cast(writer.schema))
-    if writer:
-        writer.close()
+    for w in [writer, *writers.values()]:
+        if w:
+            w.close()
+    if resolved:
+        shutil.copy(source / "entities.parquet", tables / "entities.parquet")
     return rows_dir, tables
 
 
@@ -82,14 +99,23 @@ def main() -> None:
     parser.add_argument("--source", type=Path, required=True, help="a real run: articles.parquet and rows/")
     parser.add_argument("--work", type=Path, default=Path("/tmp/newscope-scale"), help="scratch folder")
     parser.add_argument("--reports", nargs="*", default=list(REPORTS), choices=REPORTS, help="reports to time")
+    parser.add_argument("--no-resolve", dest="resolve", action="store_false",
+                        help="replicate RUN's resolved tables and time the reports alone")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --no-resolve: time the reports on the tables already in the work folder")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
     work = args.work / f"n{args.articles}"
-    rows_dir, tables = synthesise(args.source, args.articles, work, articles_table=bool(args.reports))
+    if args.reuse and not args.resolve:
+        rows_dir, tables = work / "rows", work / "tables"
+    else:
+        rows_dir, tables = synthesise(args.source, args.articles, work, articles_table=bool(args.reports),
+                                      resolved=not args.resolve)
     result = {"articles": args.articles}
-    seconds, peak = run_measured(newscope("resolve", str(rows_dir), "--out", str(tables)))
-    result.update(resolve_seconds=round(seconds, 1), resolve_peak_gb=round(peak, 3))
-    print(f"resolve: {seconds:.1f} s, {peak:.2f} GB", file=sys.stderr)
+    if args.resolve:
+        seconds, peak = run_measured(newscope("resolve", str(rows_dir), "--out", str(tables)))
+        result.update(resolve_seconds=round(seconds, 1), resolve_peak_gb=round(peak, 3))
+        print(f"resolve: {seconds:.1f} s, {peak:.2f} GB", file=sys.stderr)
     for name in args.reports:
         seconds, peak = run_measured(newscope("report", name, "--tables", str(tables), "--out", str(work / "reports")))
         result[name] = {"seconds": round(seconds, 1), "peak_gb": round(peak, 3)}

@@ -37,20 +37,21 @@ from newscope.config import report_params
 from newscope.figures import bar_chart, save_figure, style
 from newscope.intervals import METHOD, PERIOD_NAMES, choose_period
 from newscope.display import safe_table
-from newscope.tables import load_tables
+from newscope.tables import scan_tables
 
 logging.basicConfig(level=logging.WARNING)
 style()
 params = {**report_params("entity_frequency", params), "tables_dir": tables_dir}
 settings = SimpleNamespace(**params)
-tables = load_tables(tables_dir, ("articles", "mentions", "entities"))
-entities = tables["entities"]
+tables = scan_tables(tables_dir, ("articles", "mentions", "entities"))  # queried, not loaded
+entities = tables["entities"].df()
 articles, mentions = ea.filter_corpus(tables["articles"], tables["mentions"], entities,
                                       labels=settings.labels, outlets=settings.outlets, start=settings.start, end=settings.end)
 filters = [f"{k} = {v}" for k, v in (("labels", settings.labels), ("outlets", settings.outlets), ("start", settings.start), ("end", settings.end)) if v]
+n_mentions, n_entities = ea.mention_counts(mentions)
 display(Markdown(
     f"**{len(articles):,}** articles from **{articles['outlet'].nunique():,}** outlet(s), "
-    f"**{len(mentions):,}** mentions of **{mentions['entity_id'].nunique():,}** entities, "
+    f"**{n_mentions:,}** mentions of **{n_entities:,}** entities, "
     f"~{articles['n_tokens'].sum():,} tokens"
     + (f" (filtered: {'; '.join(filters)})." if filters else ".")
     + " " + METHOD.format(n_boot=settings.n_boot)

@@ -44,22 +44,22 @@ from newscope.figures import bar_chart, save_figure, style
 from newscope.intervals import METHOD, PERIOD_NAMES, choose_period
 from newscope.display import article_view, safe_table
 from newscope.resolve.speakers import GENDER_METHOD
-from newscope.tables import load_tables
+from newscope.tables import article_rows, count_rows, scan_tables
 
 logging.basicConfig(level=logging.WARNING)
 style()
 params = {**report_params("source_attribution", params), "tables_dir": tables_dir}
 settings = SimpleNamespace(**params)
-tables = load_tables(tables_dir, ("articles", "mentions", "attributions"))
+tables = scan_tables(tables_dir, ("articles", "mentions", "attributions"))  # queried, not loaded
 articles = tables["articles"]
 every_act = sourcing.prepare(articles, tables["attributions"])
-atts = every_act if settings.stance else every_act[every_act["act"].eq("speech")].reset_index(drop=True)
-n_outlets = articles["outlet"].nunique()
+atts = every_act if settings.stance else sourcing.speech(every_act)
+n_atts, n_articles, n_outlets = count_rows(atts), count_rows(articles), count_rows(articles, "outlet")
 counted = ("speech and stances" if settings.stance else
-           f"speech: what someone said, wrote or posted ({len(every_act) - len(atts):,} stances, such as "
+           f"speech: what someone said, wrote or posted ({count_rows(every_act) - n_atts:,} stances, such as "
            "\"X believes\" or \"X wants\", are left out; `stance: true` counts them too)")
 display(Markdown(
-    f"**{len(atts):,}** attributions in **{len(articles):,}** articles from **{n_outlets:,}** outlet(s), "
+    f"**{n_atts:,}** attributions in **{n_articles:,}** articles from **{n_outlets:,}** outlet(s), "
     f"counting {counted}; {sourcing.channel_share(atts):.0%} name a channel. " + METHOD.format(n_boot=settings.n_boot)
 ))
 
@@ -117,8 +117,8 @@ for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
 
 # %%
 display(Markdown(GENDER_METHOD))
-people = atts[atts["speaker_type"].eq("person")] if "speaker_gender" in atts.columns else atts.iloc[:0]
-if people.empty:
+people = sourcing.people(atts)
+if not count_rows(people):
     display(Markdown("No attributions to named people (or tables annotated before speaker_gender existed): "
                      "no gender shares to show."))
 else:
@@ -156,8 +156,7 @@ else:
     if len(top_anon) < len(anon):
         display(Markdown(f"{len(anon) - len(top_anon)} outlet(s) with fewer than {settings.min_articles} articles "
                          "with attributions are not drawn (their rates would be noise); the table lists them."))
-period = choose_period(atts.drop_duplicates("article_id")["date"], min_articles=settings.min_articles,
-                       requested=settings.period)
+period = choose_period(sourcing.article_dates(atts), min_articles=settings.min_articles, requested=settings.period)
 over_time = sourcing.anonymous_over_time(atts, period, min_articles=settings.min_articles, n_boot=settings.n_boot)
 drawn = int(over_time["enough"].sum()) if len(over_time) else 0
 if drawn > 1:
@@ -249,7 +248,7 @@ else:
 # %%
 quotes = sourcing.quote_table(atts, settings.search)
 if settings.search:
-    display(Markdown(f"{len(quotes):,} of {len(atts):,} attributions match `{settings.search}`."))
+    display(Markdown(f"{count_rows(quotes):,} of {n_atts:,} attributions match `{settings.search}`."))
 display(safe_table(quotes, max_rows=30, name="quotes"))
 
 # %% [markdown]
@@ -261,7 +260,7 @@ display(safe_table(quotes, max_rows=30, name="quotes"))
 # cue lemma and kind.
 
 # %%
-if articles.empty:
+if not n_articles:
     display(Markdown("The articles table is empty (see the `rejected` table for why): no article to show."))
 else:
     article = sourcing.choose_article(articles, settings.article_id)
@@ -269,11 +268,10 @@ else:
     date = article["date"] if isinstance(article["date"], str) else "undated"
     outlet = article["outlet"] if isinstance(article["outlet"], str) else "unknown outlet"
     display(Markdown(f"**{html.escape(title)}** ({html.escape(outlet)}, {date}), `{article['article_id']}`"))
-    mentions = tables["mentions"]
     display(article_view(
         article["text"],
-        mentions.loc[mentions["article_id"].eq(article["article_id"])],
-        tables["attributions"].loc[tables["attributions"]["article_id"].eq(article["article_id"])],
+        article_rows(tables["mentions"], article["article_id"]),
+        article_rows(tables["attributions"], article["article_id"]),
     ))
 
 # %% [markdown]
@@ -305,18 +303,17 @@ else:
                      "`dvc repro` (or `newscope evaluate --gold FILE`)."))
 
 # %% tags=["remove-cell"]
-# Consistency checks, run by the test suite (nbval) and left out of the HTML report:
-# every quoted span is the text at its offsets, every share table sums to one per row,
-# and the quote table lists every attribution.
-texts = articles.set_index("article_id")["text"]
-raw = tables["attributions"]
-assert raw["article_id"].isin(texts.index).all()
+# Consistency checks, run by the test suite (nbval) and left out of the HTML report: every
+# quoted span of the first 1,000 articles (all of a small corpus) is the text at its offsets,
+# every share table sums to one per row, and the quote table lists every attribution.
+sample = sourcing.span_sample(articles, tables["attributions"], 1000)
+assert sample["known"].all()
 for role in ("source", "cue", "content"):
-    spans = raw.dropna(subset=[f"{role}_start"])
-    assert all(texts[a][int(s):int(e)] == t for a, s, e, t in
-               zip(spans["article_id"], spans[f"{role}_start"], spans[f"{role}_end"], spans[f"{role}_text"]))
+    spans = sample.dropna(subset=[f"{role}_start"])
+    assert all(text[int(s):int(e)] == t for text, s, e, t in
+               zip(spans["text"], spans[f"{role}_start"], spans[f"{role}_end"], spans[f"{role}_text"]))
 for column in ("kind", "speaker_type"):
     table = sourcing.shares(atts, column, by="outlet", total=True)
     share_columns = [c for c in table.columns if c not in ("outlet", "n")]
     assert ((table[share_columns].sum(axis=1) - 1).abs() < 1e-9).all()
-assert len(sourcing.quote_table(atts, None)) == len(atts)
+assert count_rows(sourcing.quote_table(atts, None)) == n_atts

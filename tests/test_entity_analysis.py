@@ -7,6 +7,7 @@ import math
 from itertools import islice
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -257,6 +258,7 @@ def test_candidate_splits_list_likely_unmerged_pairs_with_counts():
     assert pairs == {("Nelson Mandela", "Mandela"): ("part", 2), ("Bernie Sanders", "Bernard Sanders"): ("variant", 0),
                      ("Paul Ryan", "Paul D. Ryan"): ("variant", 0), ("Affordable Care Act", "ACA"): ("acronym", 1)}
     assert got.iloc[0]["name_b"] == "Mandela"  # most articles together first
+    pd.testing.assert_frame_equal(ea.candidate_splits(duckdb.from_df(ments), ents, top_n=None), got)  # a query
     assert ea.candidate_splits(ments.iloc[:0], ents.iloc[:0]).empty
 
 
@@ -266,3 +268,23 @@ def test_cooccurrence_of_related_entities_only_is_an_empty_table():
     ments = pd.DataFrame([mention(a, e) for a in ("a1", "a2") for e in ("syria", "syrian")])
     pairs = ea.cooccurrence(ments, ents, min_count=2)
     assert pairs.empty and "name_a" in pairs.columns
+
+
+def test_duckdb_relations_over_parquet_give_the_same_tables(tmp_path: Path):
+    from newscope.tables import scan_tables, write_table
+
+    for name, df in (("articles", ARTICLES), ("mentions", MENTIONS), ("entities", ENTITIES)):
+        write_table(df, tmp_path / f"{name}.parquet")
+    tables = scan_tables(tmp_path, ("articles", "mentions"))
+    frames = ea.filter_corpus(ARTICLES, MENTIONS, ENTITIES, outlets=["A", "B"])
+    scanned = ea.filter_corpus(tables["articles"], tables["mentions"], ENTITIES, outlets=["A", "B"])
+    assert not isinstance(scanned[1], pd.DataFrame)  # the mentions stay a query
+    pd.testing.assert_frame_equal(scanned[0], frames[0])
+    for analysis in (ea.entity_frequency, ea.distinctive_entities,
+                     lambda a, m, e: ea.by_outlet(a, m, e, n_boot=50, min_articles=1),
+                     lambda a, m, e: ea.over_time(a, m, e, min_articles=1, n_boot=50),
+                     lambda a, m, e: ea.cooccurrence(m, e, a, min_count=1),
+                     lambda a, m, e: ea.cooccurrence(m, e, a, level="sentence", min_count=1)):
+        pd.testing.assert_frame_equal(analysis(*scanned, ENTITIES), analysis(*frames, ENTITIES))
+    assert ea.mention_counts(scanned[1]) == (len(MENTIONS), 3)
+

@@ -223,3 +223,15 @@ def test_bar_chart_draws_intervals_when_given():
                             high=pd.Series([0.6, 0.3]))
     segments = fig.axes[0].collections[0].get_segments()
     assert sorted((s[0][0], s[1][0]) for s in segments) == [(0.1, 0.3), (0.4, 0.6)]
+
+
+def test_a_duckdb_relation_is_saved_batch_by_batch_with_the_same_bytes(tmp_path, monkeypatch):
+    import duckdb
+
+    frame = pd.DataFrame({"speaker": ["Assad", None, 'a "source"'], "content": ["We,\nwill", "", "x"],
+                          "n": [1, 2, 3]})
+    monkeypatch.setattr(figures, "_CSV_BATCH", 2)  # two batches
+    from_frame = figures.save_table(frame, "frame", tmp_path).read_bytes()
+    assert figures.save_table(duckdb.sql("SELECT * FROM frame"), "relation", tmp_path).read_bytes() == from_frame
+    empty = figures.save_table(duckdb.sql("SELECT * FROM frame WHERE n > 9"), "empty", tmp_path)
+    assert empty.read_text(encoding="utf-8") == "speaker,content,n\n"

@@ -277,3 +277,24 @@ def test_notebook_runs_on_small_tables_with_gold(tmp_path: Path, nlp):
     saved = {p.stem for p in figures.glob("*.csv")}
     assert {"attributions-per-outlet", "kind-share", "anonymous-by-outlet", "anonymous-over-time",
             "top-speakers", "cue-verbs", "attribution-evaluation"} <= saved
+
+
+def test_duckdb_relations_over_parquet_give_the_same_tables(tmp_path: Path, atts):
+    from newscope.tables import scan_tables, write_table
+
+    write_table(ARTICLES, tmp_path / "articles.parquet")
+    write_table(ATTRIBUTIONS, tmp_path / "attributions.parquet")
+    tables = scan_tables(tmp_path, ("articles", "attributions"))
+    scanned = sourcing.prepare(tables["articles"], tables["attributions"])
+    assert not isinstance(scanned, pd.DataFrame)  # the attributions stay a query
+    for analysis in (lambda a: sourcing.per_outlet(ARTICLES, a), lambda a: sourcing.shares(a, "kind", by="outlet"),
+                     lambda a: sourcing.share_intervals(a, "speaker_type", "outlet", n_boot=50),
+                     lambda a: sourcing.anonymous_rate(a, n_boot=50),
+                     lambda a: sourcing.anonymous_over_time(a, "M", min_articles=1, n_boot=50),
+                     sourcing.top_speakers, sourcing.cue_verbs, sourcing.channels,
+                     lambda a: sourcing.quote_table(a, "hezbollah")):  # one row (all rows here share their spans)
+        got = analysis(scanned)
+        pd.testing.assert_frame_equal(got if isinstance(got, pd.DataFrame) else got.df(), analysis(atts),
+                                      check_dtype=False)
+    assert sourcing.channel_share(scanned) == sourcing.channel_share(atts)
+    assert sourcing.choose_article(tables["articles"], "a3")["title"] == "Three"

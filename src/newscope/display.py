@@ -15,11 +15,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
 from newscope.figures import OKABE_ITO, TABLES_SUBDIR, default_figures_href, save_table
+from newscope.tables import count_rows
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ def _table_html(df: pd.DataFrame) -> str:
             f"<tbody>\n{rows}\n</tbody>\n</table>")
 
 
-def safe_table(df: pd.DataFrame, max_rows: int = 20, *, name: str | None = None,
+def safe_table(df: pd.DataFrame | duckdb.DuckDBPyRelation, max_rows: int = 20, *, name: str | None = None,
                out_dir: Path | None = None) -> HTML:
     """A readable HTML table of the first ``max_rows`` rows of ``df``.
 
@@ -124,11 +126,14 @@ def safe_table(df: pd.DataFrame, max_rows: int = 20, *, name: str | None = None,
     and linked under the table through ``$NEWSCOPE_FIGURES_HREF``, which ``run_report`` sets
     relative to the HTML page.
     """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"safe_table(df=...) must be a pandas DataFrame, got {type(df).__name__}")
     max_rows = max(0, int(max_rows))
-    table = _visible_index(df)
-    n = len(table)
+    if isinstance(df, duckdb.DuckDBPyRelation):  # a table too large to load: count, show the head, stream the CSV
+        table, n, head = df, count_rows(df), df.limit(max_rows).df()
+    elif isinstance(df, pd.DataFrame):
+        table = _visible_index(df)
+        n, head = len(table), table.head(max_rows)
+    else:
+        raise TypeError(f"safe_table(df=...) must be a pandas DataFrame, got {type(df).__name__}")
     link = ""
     if name is not None:
         path = save_table(table, name, out_dir)
@@ -142,7 +147,7 @@ def safe_table(df: pd.DataFrame, max_rows: int = 20, *, name: str | None = None,
     else:
         note = ""
     note = f'<p class="newscope-table-note">{note}</p>' if note else ""
-    return HTML(f'<div class="newscope-table-wrap">{_table_html(table.head(max_rows))}{note}</div>')
+    return HTML(f'<div class="newscope-table-wrap">{_table_html(head)}{note}</div>')
 
 
 def _int_or_none(value: Any) -> int | None:

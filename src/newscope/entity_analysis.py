@@ -1,17 +1,21 @@
 """Who and what is in the news: the analyses behind the ``entity_frequency`` notebook.
 
 Pure functions on the pipeline's ``articles``, ``mentions`` and ``entities`` tables
-(docs/DESIGN.md). Start by narrowing the corpus, then ask::
+(docs/DESIGN.md), each a pandas DataFrame or, for corpora larger than memory, a DuckDB
+relation over its Parquet file (``tables.scan_tables``): the mentions are only ever queried
+with DuckDB, so a million articles' mentions are never loaded. Start by narrowing the corpus,
+then ask::
 
-    tables = load_tables("data/processed")
-    arts, ments = filter_corpus(tables["articles"], tables["mentions"], tables["entities"],
+    tables = scan_tables("data/processed")
+    entities = tables["entities"].df()
+    arts, ments = filter_corpus(tables["articles"], tables["mentions"], entities,
                                 labels=["PERSON"], start="2016-01-01")
-    entity_frequency(arts, ments, tables["entities"]).head(20)
+    entity_frequency(arts, ments, entities).head(20)
 
 Counts are weighted by ``articles.weight`` (1 for every article unless near duplicates
 are down-weighted, ``corpus.duplicates.keep: weight``). Token counts are approximate:
-the number of whitespace-separated words of ``articles.text`` (spaCy's count is ~15%
-higher, since it splits punctuation off).
+``articles.n_tokens``, the number of whitespace-separated words of ``articles.text``
+(spaCy's count is ~15% higher, since it splits punctuation off).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import logging
 import textwrap
 from collections.abc import Sequence
 
+import duckdb
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -31,32 +36,45 @@ from newscope.config import ConfigError
 from newscope.entities.names import ACRONYM, initials, name_words, nickname_of, normalize_name
 from newscope.figures import bar_chart, date_axis
 from newscope.intervals import full_range, ratio_interval
-from newscope.tables import article_meta, check_known, require_columns
+from newscope.tables import article_meta, check_known, count_tokens, require_columns, to_frame
 
 log = logging.getLogger(__name__)
 
+Table = pd.DataFrame | duckdb.DuckDBPyRelation
+_FIRST_PAIRED = 2000  # co-occurrence: the most frequent entities paired first (see cooccurrence)
 
 
-def article_frame(articles: pd.DataFrame) -> pd.DataFrame:
-    """:func:`~newscope.tables.article_meta` and ``n_tokens`` (approximate) per article."""
-    require_columns(articles, ["text"], "articles")
-    return article_meta(articles).assign(
-        n_tokens=articles["text"].fillna("").str.count(r"\S+").astype(int).to_numpy())
+def article_frame(articles: Table) -> pd.DataFrame:
+    """:func:`~newscope.tables.article_meta` and ``n_tokens`` (approximate) per article:
+    ``articles.n_tokens``, counted from ``text`` for tables written before that column."""
+    require_columns(articles, ["article_id", "outlet", "date"], "articles")
+    tokens = "n_tokens" if "n_tokens" in articles.columns else "text"
+    require_columns(articles, [tokens], "articles")
+    wanted = ["article_id", "outlet", "date", "title", "weight", tokens]
+    frame = to_frame(articles, [c for c in wanted if c in articles.columns])
+    counts = frame["n_tokens"] if tokens == "n_tokens" else count_tokens(frame["text"])
+    return article_meta(frame).assign(n_tokens=counts.astype(int).to_numpy())
+
+
+def _result(rel: duckdb.DuckDBPyRelation, like: Table) -> Table:
+    """``rel`` as a DataFrame when ``like`` is one, else as the relation."""
+    return rel.df() if isinstance(like, pd.DataFrame) else rel
 
 
 def filter_corpus(
-    articles: pd.DataFrame,
-    mentions: pd.DataFrame,
+    articles: Table,
+    mentions: Table,
     entities: pd.DataFrame,
     *,
     labels: Sequence[str] | None = None,
     outlets: Sequence[str] | None = None,
     start: str | None = None,
     end: str | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, Table]:
     """Articles of the given ``outlets`` dated within ``[start, end]`` (ISO dates, both
-    inclusive; undated articles are left out when either is set), and their mentions of
-    entities whose (majority) label is in ``labels``. ``None`` means no filter."""
+    inclusive; undated articles are left out when either is set), as an :func:`article_frame`,
+    and their mentions of entities whose (majority) label is in ``labels`` (a DataFrame, or a
+    DuckDB relation when ``mentions`` is one). ``None`` means no filter."""
     require_columns(mentions, ["article_id", "entity_id"], "mentions")
     require_columns(entities, ["entity_id", "label"], "entities")
     arts = article_frame(articles)
@@ -72,36 +90,66 @@ def filter_corpus(
                 raise ConfigError(f"entity_frequency.{name}: {value!r} is not a date (use YYYY-MM-DD)") from None
             keep &= getattr(arts["date"], cmp)(bound)
     arts = arts[keep].reset_index(drop=True)
-    ments = mentions[mentions["article_id"].isin(arts["article_id"])]
+    kept = arts[["article_id"]]
+    ments = duckdb.sql("SELECT * FROM mentions WHERE article_id IN (SELECT article_id FROM kept)")
     if labels:
         check_known("entity_frequency.labels", labels, entities["label"], "entity labels", "entities")
-        wanted = entities.loc[entities["label"].isin(labels), "entity_id"]
-        ments = ments[ments["entity_id"].isin(wanted)]
-    log.info("filter_corpus: %d articles, %d mentions", len(arts), len(ments))
-    return arts, ments.reset_index(drop=True)
+        wanted = entities.loc[entities["label"].isin(labels), ["entity_id"]]
+        ments = duckdb.sql("SELECT * FROM ments WHERE entity_id IN (SELECT entity_id FROM wanted)")
+    log.info("filter_corpus: %d articles", len(arts))
+    return arts, _result(ments, mentions)
 
 
-def _frame(articles: pd.DataFrame) -> pd.DataFrame:
-    return articles if "n_tokens" in articles.columns else article_frame(articles)
+def mention_counts(mentions: Table) -> tuple[int, int]:
+    """The number of mentions and of distinct entities they name."""
+    n, n_entities = duckdb.sql("SELECT COUNT(*), COUNT(DISTINCT entity_id) FROM mentions").fetchall()[0]
+    return int(n), int(n_entities)
 
 
-def _presence(arts: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
-    """One row per (article, entity) mentioned: ``article_id, entity_id, n`` + article columns."""
-    pairs = mentions.groupby(["article_id", "entity_id"], sort=False).size().reset_index(name="n")
-    return pairs.merge(arts, on="article_id", how="inner")
+def _frame(articles: Table) -> pd.DataFrame:
+    if isinstance(articles, pd.DataFrame) and {"n_tokens", "weight"} <= set(articles.columns):
+        return articles
+    return article_frame(articles)
+
+
+def _start(mentions: Table) -> str:
+    """SQL for a mention's offset in its article (NULL in tables without one). Groups are
+    ordered by their first mention (first article, then offset), the order pandas'
+    ``groupby(sort=False)`` gave them over the table, which is sorted that way."""
+    return "start" if "start" in mentions.columns else "CAST(NULL AS BIGINT)"
+
+
+def _counts(arts: pd.DataFrame, mentions: Table, by: str) -> pd.DataFrame:
+    """Per ``by`` (``entity_id``, or ``outlet, entity_id``): ``n_mentions`` (weighted mentions)
+    and ``n_articles`` (weighted articles mentioning the entity), summed by DuckDB, in the
+    order of their first mention."""
+    weights = arts[["article_id", "outlet", "weight"]]
+    return duckdb.sql(f"""
+        SELECT {by}, SUM(p.n * a.weight) AS n_mentions, SUM(a.weight) AS n_articles
+        FROM (SELECT article_id, entity_id, COUNT(*) AS n, MIN({_start(mentions)}) AS s
+              FROM mentions GROUP BY article_id, entity_id) AS p
+        JOIN weights AS a USING (article_id)
+        GROUP BY {by} ORDER BY MIN(p.article_id), arg_min(p.s, p.article_id), {by}""").df()
+
+
+def _hits(arts: pd.DataFrame, mentions: Table, entity_ids: list[str]) -> pd.DataFrame:
+    """The (article, entity) pairs of ``arts``' articles that mention one of ``entity_ids``."""
+    ids = pd.DataFrame({"entity_id": pd.Series(entity_ids, dtype=object)})
+    kept = arts[["article_id"]]
+    return duckdb.sql("""
+        SELECT DISTINCT article_id, entity_id FROM mentions
+        WHERE entity_id IN (SELECT entity_id FROM ids) AND article_id IN (SELECT article_id FROM kept)""").df()
 
 
 def entity_frequency(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, top_n: int | None = None
+    articles: Table, mentions: Table, entities: pd.DataFrame, *, top_n: int | None = None
 ) -> pd.DataFrame:
     """How often each entity is in the news: ``entity_id, name, label, n_mentions,
     n_articles, share_articles, per_1k_articles, per_100k_tokens`` (weighted), most
     articles first. Rates are per 1,000 articles and per 100,000 (approximate) tokens
     of ``articles`` (see the module docstring)."""
     arts = _frame(articles)
-    pres = _presence(arts, mentions)
-    pres["wn"] = pres["n"] * pres["weight"]
-    freq = pres.groupby("entity_id").agg(n_mentions=("wn", "sum"), n_articles=("weight", "sum")).reset_index()
+    freq = _counts(arts, mentions, "entity_id")
     total_w = arts["weight"].sum()
     total_tokens = (arts["n_tokens"] * arts["weight"]).sum()
     freq["share_articles"] = freq["n_articles"] / total_w if total_w else np.nan
@@ -137,20 +185,20 @@ def resolve_tracked(entities: pd.DataFrame, track: Sequence[str]) -> list[str]:
 
 
 def _group_shares(
-    arts: pd.DataFrame, mentions: pd.DataFrame, entity_ids: list[str], group: str, *,
+    arts: pd.DataFrame, mentions: Table, entity_ids: list[str], group: str, *,
     n_boot: int, ci: float, seed: int,
 ) -> pd.DataFrame:
     """Share of each group's articles mentioning each entity, with bootstrap intervals."""
-    pres = mentions.loc[mentions["entity_id"].isin(entity_ids), ["article_id", "entity_id"]].drop_duplicates()
-    rows = []
+    pres = _hits(arts, mentions, entity_ids)
+    arts = arts.reset_index(drop=True)
+    row = pd.Series(np.arange(len(arts)), index=arts["article_id"])
     col = {e: j for j, e in enumerate(entity_ids)}
-    for key, part in arts.groupby(group, sort=True):
-        ids = part["article_id"].to_numpy()
-        pos = pd.Series(np.arange(len(ids)), index=ids)
-        hit = pres[pres["article_id"].isin(ids)]
-        x = np.zeros((len(ids), len(entity_ids)))
-        x[pos[hit["article_id"]].to_numpy(dtype=np.intp), hit["entity_id"].map(col).to_numpy(dtype=np.intp)] = 1.0
-        w = part["weight"].to_numpy()
+    hit = np.zeros((len(arts), len(entity_ids)), dtype=bool)
+    hit[row[pres["article_id"]].to_numpy(dtype=np.intp), pres["entity_id"].map(col).to_numpy(dtype=np.intp)] = True
+    weight = arts["weight"].to_numpy()
+    rows = []
+    for key, idx in arts.groupby(group, sort=True).indices.items():
+        x, w = hit[idx].astype(float), weight[idx]
         share = (w @ x) / w.sum()
         lo, hi = ratio_interval(x * w[:, None], w, n_boot=n_boot, ci=ci, seed=seed)
         rows.append(pd.DataFrame({group: key, "entity_id": pd.Series(entity_ids, dtype=object), "n_group": w.sum(),
@@ -160,7 +208,7 @@ def _group_shares(
 
 
 def by_outlet(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, top_n: int = 20,
+    articles: Table, mentions: Table, entities: pd.DataFrame, *, top_n: int = 20,
     n_outlets: int = 12, min_articles: float = 1, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
 ) -> pd.DataFrame:
     """Share of each outlet's articles that mention each of the ``top_n`` entities (of the
@@ -187,7 +235,7 @@ def outlet_matrix(table: pd.DataFrame, value: str = "share") -> pd.DataFrame:
 
 
 def over_time(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, period: str = "M",
+    articles: Table, mentions: Table, entities: pd.DataFrame, *, period: str = "M",
     track: Sequence[str] = (), top_n: int = 5, min_articles: float = 20, n_boot: int = 1000, ci: float = 0.95,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -218,7 +266,7 @@ def over_time(
 
 
 def distinctive_entities(
-    articles: pd.DataFrame, mentions: pd.DataFrame, entities: pd.DataFrame, *, unit: str = "mentions",
+    articles: Table, mentions: Table, entities: pd.DataFrame, *, unit: str = "mentions",
     prior_scale: float | None = None, top_n: int = 10, n_outlets: int = 12,
 ) -> pd.DataFrame:
     """Entities distinctive of each outlet against all other outlets: weighted log-odds
@@ -233,9 +281,7 @@ def distinctive_entities(
     if unit not in ("mentions", "articles"):
         raise ConfigError(f"distinctive_entities: unit must be 'mentions' or 'articles', got {unit!r}")
     arts = _frame(articles)
-    pres = _presence(arts, mentions)
-    pres["y"] = pres["weight"] * (pres["n"] if unit == "mentions" else 1)
-    counts = pres.groupby(["outlet", "entity_id"], sort=False)["y"].sum().reset_index()
+    counts = _counts(arts, mentions, "outlet, entity_id").rename(columns={f"n_{unit}": "y"})[["outlet", "entity_id", "y"]]
     cols = ["outlet", "entity_id", "name", "count", "count_rest", "log_odds", "z"]
     if counts["outlet"].nunique() < 2:
         return pd.DataFrame(columns=cols)
@@ -256,7 +302,7 @@ def distinctive_entities(
 
 
 def cooccurrence(
-    mentions: pd.DataFrame, entities: pd.DataFrame, articles: pd.DataFrame | None = None, *,
+    mentions: Table, entities: pd.DataFrame, articles: Table | None = None, *,
     level: str = "article", min_count: int = 2, top_n: int | None = None, rank_by: str = "lmi",
     keep_related: bool = False,
 ) -> pd.DataFrame:
@@ -274,25 +320,42 @@ def cooccurrence(
     cols = ["entity_a", "name_a", "entity_b", "name_b", "n_together", "n_a", "n_b", "pmi", "npmi", "lmi"]
     if rank_by not in cols[4:]:
         raise ConfigError(f"cooccurrence: rank_by must be one of {', '.join(cols[4:])}, got {rank_by!r}")
-    unit_cols = ["article_id"] + (["sentence"] if level == "sentence" else [])
-    pairs = mentions[unit_cols + ["entity_id"]].drop_duplicates()
-    unit_codes = pairs.groupby(unit_cols, sort=False).ngroup().to_numpy()
-    weights = _frame(articles).set_index("article_id")["weight"] if articles is not None else pd.Series(dtype=float)
-    pair_w = weights.reindex(pairs["article_id"]).fillna(1.0).to_numpy()
-    unit_w = np.zeros(unit_codes.max() + 1 if len(unit_codes) else 0)
-    unit_w[unit_codes] = pair_w
-    n_units = unit_w.sum()
-    per_entity = pd.Series(pair_w, index=pairs["entity_id"].to_numpy()).groupby(level=0).sum()
-    sel = pairs["entity_id"].isin(per_entity.index[per_entity >= min_count]).to_numpy()
-    if not sel.any():
+    unit = "article_id" + (", sentence" if level == "sentence" else "")
+    weights = _frame(articles)[["article_id", "weight"]] if articles is not None else \
+        pd.DataFrame({"article_id": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
+    duckdb.sql(f"""CREATE OR REPLACE TEMP TABLE cooccurrence_units AS
+        SELECT {unit}, entity_id, COALESCE(ANY_VALUE(w.weight), 1.0) AS weight, MIN({_start(mentions)}) AS s
+        FROM mentions LEFT JOIN weights AS w USING (article_id) GROUP BY {unit}, entity_id""")
+    n_units = duckdb.sql(f"SELECT SUM(weight) FROM (SELECT ANY_VALUE(weight) AS weight FROM cooccurrence_units "
+                         f"GROUP BY {unit})").fetchall()[0][0] or 0.0
+    per_entity = duckdb.sql(f"""
+        SELECT u.entity_id, SUM(u.weight) AS n FROM cooccurrence_units AS u
+        JOIN (SELECT entity_id, MIN(article_id) AS first FROM cooccurrence_units GROUP BY entity_id) USING (entity_id)
+        GROUP BY u.entity_id, first HAVING SUM(u.weight) >= {float(min_count)}
+        ORDER BY first, MIN(u.s) FILTER (WHERE u.article_id = first), u.entity_id""").df()[["entity_id", "n"]]
+    if per_entity.empty:
         return pd.DataFrame(columns=cols)
-    ent_codes, ent_index = pd.factorize(pairs["entity_id"][sel])
-    x = sparse.csr_matrix((np.ones(sel.sum()), (unit_codes[sel], ent_codes)), shape=(len(unit_w), len(ent_index)))
-    joint = sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1).tocoo()
-    hit = joint.data >= min_count
-    a, b, n_ab = joint.row[hit], joint.col[hit], joint.data[hit]
-    n_a = per_entity.reindex(ent_index[a]).to_numpy()
-    n_b = per_entity.reindex(ent_index[b]).to_numpy()
+    ent_index = pd.Index(per_entity["entity_id"])
+    per_entity = per_entity.set_index("entity_id")["n"]
+    counts = per_entity.to_numpy()
+    # Only the top pairs by lmi are asked for: pair the most frequent entities first. A pair
+    # with an entity named in at most c units has lmi <= c * log2(n_units / c) (n_together <= c),
+    # so once the top_n-th lmi exceeds that for the most frequent entity left out, the top is exact.
+    keep = np.ones(len(counts), dtype=bool)
+    if rank_by == "lmi" and top_n:
+        keep = counts >= np.sort(counts)[::-1][min(_FIRST_PAIRED, len(counts)) - 1]
+    while True:
+        a, b, n_ab = _joint(unit, ent_index, keep, min_count)
+        if keep.all():
+            break
+        c = counts[~keep].max()
+        bound = c * np.log2(n_units / c) if c <= n_units / np.e else n_units / (np.e * np.log(2))
+        lmi = np.sort(n_ab * np.log2(n_ab * n_units / (counts[a] * counts[b])))[::-1]
+        if len(lmi) >= top_n and lmi[top_n - 1] > bound:
+            break
+        keep = counts >= np.sort(counts)[::-1][min(4 * keep.sum(), len(counts)) - 1]
+    duckdb.sql("DROP TABLE cooccurrence_units")
+    n_a, n_b = counts[a], counts[b]
     pmi = np.log2(n_ab * n_units / (n_a * n_b))
     denom = -np.log2(n_ab / n_units)
     npmi = np.divide(pmi, denom, out=np.ones_like(pmi), where=denom > 0)
@@ -308,8 +371,25 @@ def cooccurrence(
     return out.head(top_n) if top_n else out
 
 
+def _joint(unit: str, ent_index: pd.Index, keep: np.ndarray, min_count: float) -> tuple[np.ndarray, ...]:
+    """The pairs (codes ``a < b`` in ``ent_index``) of the ``keep`` entities named together in
+    at least ``min_count`` (weighted) units of ``cooccurrence_units``, and their counts."""
+    codes = pd.DataFrame({"entity_id": ent_index[keep], "code": np.flatnonzero(keep).astype(np.int32)})
+    x = duckdb.sql(f"""
+        WITH kept AS (SELECT u.*, c.code FROM cooccurrence_units AS u JOIN codes AS c USING (entity_id)),
+             pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM kept GROUP BY {unit} HAVING COUNT(*) >= 2)
+        SELECT pairs.unit, kept.code, kept.weight FROM kept JOIN pairs USING ({unit})""").fetchnumpy()
+    n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
+    unit_w = np.zeros(n_rows)
+    unit_w[x["unit"]] = x["weight"]
+    x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
+    joint = sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1).tocoo()
+    hit = joint.data >= min_count
+    return joint.row[hit], joint.col[hit], joint.data[hit]
+
+
 def candidate_splits(
-    mentions: pd.DataFrame, entities: pd.DataFrame, *, top_n: int | None = 20, min_articles: int = 2,
+    mentions: Table, entities: pd.DataFrame, *, top_n: int | None = 20, min_articles: int = 2,
 ) -> pd.DataFrame:
     """Near misses: pairs of entities that were not merged but may be one (candidate
     splits for the user to confirm in the alias table): ``name_a, label_a, n_articles_a,
@@ -361,7 +441,8 @@ def candidate_splits(
              if (a, b) not in related and (b, a) not in related}
     if not pairs:
         return pd.DataFrame(columns=cols)
-    arts = mentions.loc[mentions["entity_id"].isin(names), ["article_id", "entity_id"]].drop_duplicates()
+    ids = pd.DataFrame({"entity_id": list({e for pair in pairs for e in pair})})
+    arts = duckdb.sql("SELECT DISTINCT article_id, entity_id FROM mentions JOIN ids USING (entity_id)").df()
     by_entity = arts.groupby("entity_id")["article_id"].agg(set)
     out = pd.DataFrame([{
         "name_a": names[a], "label_a": stats.at[a, "label"], "n_articles_a": stats.at[a, "n_articles"],

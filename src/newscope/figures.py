@@ -33,6 +33,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import filelock
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -45,6 +46,8 @@ from matplotlib.ticker import PercentFormatter
 
 from newscope import config
 from newscope.provenance import stamp
+
+_CSV_BATCH = 100_000  # rows of a DuckDB relation converted and written at a time
 
 log = logging.getLogger(__name__)
 
@@ -188,15 +191,30 @@ def table_path(name: str, out_dir: Path | None = None) -> Path:
     return out_dir / TABLES_SUBDIR / f"{name}.csv"
 
 
-def save_table(table: pd.DataFrame, name: str, out_dir: Path | None = None) -> Path:
+def save_table(table: pd.DataFrame | duckdb.DuckDBPyRelation, name: str, out_dir: Path | None = None) -> Path:
     """Write all rows of ``table`` to :func:`table_path` (UTF-8, full precision, no index,
-    ``\\n`` line ends; same frame, same bytes) and return the path. Not a figure: no manifest
-    entry; :func:`clear_figures` deletes it at the report's next run."""
-    if not isinstance(table, pd.DataFrame):
+    ``\\n`` line ends; same frame, same bytes) and return the path; a DuckDB relation is
+    written batch by batch, never loaded whole. Not a figure: no manifest entry;
+    :func:`clear_figures` deletes it at the report's next run."""
+    if isinstance(table, pd.DataFrame):
+        batches = [table]
+    elif isinstance(table, duckdb.DuckDBPyRelation):
+        batches = (batch.to_pandas() for batch in table.to_arrow_reader(_CSV_BATCH))
+    else:
         raise TypeError(f"save_table(table=...) must be a pandas DataFrame, got {type(table).__name__}")
     path = table_path(name, out_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8"))
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            header = True
+            for batch in batches:
+                batch.to_csv(fh, index=False, header=header, lineterminator="\n")
+                header = False
+            if header:  # a relation without rows
+                pd.DataFrame(columns=list(table.columns)).to_csv(fh, index=False, lineterminator="\n")
+
+    _atomic_write(path, write)
     return path
 
 

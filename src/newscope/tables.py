@@ -6,13 +6,20 @@ import difflib
 import gzip
 import json
 import os
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from newscope.config import TABLES, ConfigError, resolve_path
+
+
+#: Python's white space (``str.isspace``) as the body of a regular-expression character class
+#: in RE2 syntax, DuckDB's: ``[^WHITESPACE]`` matches what ``str.strip`` keeps.
+WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
@@ -50,7 +57,53 @@ def load_tables(tables_dir: str | Path = "data/processed", names: Iterable[str] 
     return {name: read_table(root / f"{name}.parquet") for name in names}
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+def scan_tables(tables_dir: str | Path = "data/processed", names: Iterable[str] = TABLES, *,
+                memory_limit: str = "1GB") -> dict[str, duckdb.DuckDBPyRelation]:
+    """The tables ``names`` of ``tables_dir`` as lazy DuckDB relations over their Parquet files:
+    a query reads only the columns and row groups it needs, so tables larger than memory can be
+    queried (DuckDB spills to a temporary folder beyond ``memory_limit``). The relations live on
+    DuckDB's default connection, where SQL can name them, or pandas DataFrames, by variable."""
+    root = resolve_path(tables_dir)
+    unknown = sorted(set(names) - set(TABLES))
+    if unknown:
+        raise ConfigError(f"unknown table(s) {unknown}; the tables are {list(TABLES)}")
+    duckdb.execute(f"SET memory_limit = '{memory_limit}'")
+    duckdb.execute(f"SET temp_directory = '{Path(tempfile.gettempdir()) / 'newscope-duckdb'}'")
+    paths = {name: root / f"{name}.parquet" for name in names}
+    for path in paths.values():
+        if not path.is_file():
+            read_table(path)  # raises naming the file and the fix
+    return {name: duckdb.read_parquet(str(path)) for name, path in paths.items()}
+
+
+def to_frame(table: pd.DataFrame | duckdb.DuckDBPyRelation, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """``table`` (a DataFrame or a DuckDB relation) as a DataFrame of ``columns`` (default: all)."""
+    columns = list(columns) if columns is not None else list(table.columns)
+    if isinstance(table, pd.DataFrame):
+        return table[columns]
+    return table.project(", ".join(f'"{c}"' for c in columns)).df()
+
+
+def article_rows(table: pd.DataFrame | duckdb.DuckDBPyRelation, article_id: str) -> pd.DataFrame:
+    """The rows of ``table`` (mentions, attributions, ...) of one article, as a DataFrame."""
+    rows = table
+    return duckdb.execute("SELECT * FROM rows WHERE article_id = ?", [article_id]).df()
+
+
+def count_rows(table: pd.DataFrame | duckdb.DuckDBPyRelation, distinct: str | None = None) -> int:
+    """The rows of ``table``, or the distinct non-missing values of its column ``distinct``."""
+    rows = table
+    what = f'DISTINCT "{distinct}"' if distinct else "*"
+    return int(duckdb.sql(f"SELECT COUNT({what}) FROM rows").fetchall()[0][0])
+
+
+def count_tokens(text: pd.Series) -> pd.Series:
+    """Whitespace-separated words of each text (0 for a missing one), as ingest counts
+    ``articles.n_tokens``."""
+    return text.fillna("").str.split().str.len().astype("int64")
+
+
+def require_columns(df: pd.DataFrame | duckdb.DuckDBPyRelation, columns: Iterable[str], table: str) -> None:
     """Raise naming the ``table``'s missing ``columns`` (tables from an older newscope)."""
     missing = [c for c in columns if c not in df.columns]
     if missing:

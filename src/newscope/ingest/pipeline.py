@@ -45,7 +45,7 @@ REJECT_REASONS: tuple[str, ...] = (
 )
 ARTICLE_COLUMNS = (
     "article_id", "outlet", "outlet_domain", "date", "title", "authors", "agency", "dateline", "url",
-    "text", "raw_ref", "content_hash", "n_chars", "n_boilerplate_lines", "duplicate_group",
+    "text", "raw_ref", "content_hash", "n_chars", "n_tokens", "n_boilerplate_lines", "duplicate_group",
     "duplicate_kind", "weight", "credit",
 )
 REJECTED_COLUMNS = ("raw_ref", "reason", "detail")
@@ -313,7 +313,7 @@ def _article_rows(cleaned: list[_Cleaned], learned: dict[str, dict[str, int]], s
             "date": _article_date(f["date"], min_date, max_date, counts.dates, c.ref),
             "title": as_line(f["title"]), "authors": as_line(f["authors"]) or art.authors,
             "agency": art.agency, "dateline": art.dateline, "url": as_line(f["url"]), "text": text,
-            "raw_ref": c.ref, "content_hash": content_hash, "n_chars": len(text),
+            "raw_ref": c.ref, "content_hash": content_hash, "n_chars": len(text), "n_tokens": len(text.split()),
             "n_boilerplate_lines": art.count("furniture", "learned"), "duplicate_group": None,
             "duplicate_kind": None, "weight": 1.0, "credit": credit,
         })
@@ -393,5 +393,6 @@ def _articles_table(rows: list[dict]) -> pd.DataFrame:
             articles[col] = articles[col].astype(text_dtype)
     articles["weight"] = articles["weight"].astype(float)
     articles["n_chars"] = articles["n_chars"].astype("int64")
+    articles["n_tokens"] = articles["n_tokens"].astype("int64")
     articles["n_boilerplate_lines"] = articles["n_boilerplate_lines"].astype("int64")
     return articles
