@@ -69,6 +69,15 @@ def test_transcript_label_in_capitals_is_a_speaker_a_heading_is_not(nlp) -> None
     assert [a["source_text"] for a in _run(nlp, text)] == ["AMY GOODMAN"]
 
 
+def test_transcript_initials_are_the_names_the_article_introduces_them_with(nlp) -> None:
+    text = ("Christian Purefoy (CP), a director in BattaBox, spoke to us.\n\n"
+            "Nwachukwu Egbunike (NE): What is BattaBox TV?\n\n"
+            "CP: BattaBox is a Nigerian conversation about music and film.\n\n"
+            "NE: Who runs it?\n\nCP: A team of five people in Lagos runs it.")
+    assert {(a["source_text"], a["speaker"]) for a in _run(nlp, text) if a["source_text"] in ("CP", "NE")} == {
+        ("CP", "Christian Purefoy"), ("NE", "Nwachukwu Egbunike")}
+
+
 def test_first_person_outside_quotes_is_the_author_named_from_the_byline(nlp) -> None:
     atts = _run(nlp, "I think the plan is a mistake. “I will fight it,” the mayor said.")
     assert [(a["speaker"], a["speaker_type"]) for a in atts if a["cue_lemma"] == "think"] == [(None, "author")]

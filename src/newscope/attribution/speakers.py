@@ -132,6 +132,10 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         return ante
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
+    if a.cue_lemma == ":" and re.fullmatch(r"[A-Z]{2,4}", src.strip()):
+        introduced = _introduced_as(a, src.strip(), mentions)
+        if introduced is not None:  # "CP:" after "Christian Purefoy (CP), a director ..."
+            return introduced
     m = _mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok) or _titled_name(a, mentions)
     if tok is not None and tok.lower_ in _PARTIES and tok.tag_ in ("NN", "NNP") and any(
             c.lower_ == "the" for c in tok.children):
@@ -178,6 +182,19 @@ def _mention_at(mentions: Sequence[Mention], head: Token | None) -> Mention | No
             if m.start <= head.idx < m.end and m.label in SPEAKER_LABELS:
                 return m
     return None
+
+
+def _introduced_as(a: Attribution, initials: str, mentions: Sequence[Mention]) -> Speaker | None:
+    """The name a transcript's initials stand for, as the article introduces them:
+    "Christian Purefoy (CP)" for "CP:"."""
+    intro = re.search(rf"([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){{0,3}})[ \t]*\({initials}\)", a.doc_text)
+    if intro is None:
+        return None
+    m = next((m for m in mentions if m.start < intro.end(1) and intro.start(1) < m.end
+              and m.label in SPEAKER_LABELS), None)
+    if m is not None:
+        return _mention_speaker(m, set(m.key.lower().split()))
+    return Speaker(intro.group(1), type="person")
 
 
 def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
