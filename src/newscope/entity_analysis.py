@@ -36,11 +36,10 @@ from newscope.config import ConfigError
 from newscope.entities.names import ACRONYM, initials, name_words, nickname_of, normalize_name
 from newscope.figures import bar_chart, date_axis
 from newscope.intervals import full_range, ratio_interval
-from newscope.tables import article_meta, check_known, count_tokens, require_columns, to_frame
+from newscope.tables import Table, article_meta, as_kind_of, check_known, count_tokens, require_columns, to_frame
 
 log = logging.getLogger(__name__)
 
-Table = pd.DataFrame | duckdb.DuckDBPyRelation
 _FIRST_PAIRED = 2000  # co-occurrence: the most frequent entities paired first (see cooccurrence)
 
 
@@ -54,11 +53,6 @@ def article_frame(articles: Table) -> pd.DataFrame:
     frame = to_frame(articles, [c for c in wanted if c in articles.columns])
     counts = frame["n_tokens"] if tokens == "n_tokens" else count_tokens(frame["text"])
     return article_meta(frame).assign(n_tokens=counts.astype(int).to_numpy())
-
-
-def _result(rel: duckdb.DuckDBPyRelation, like: Table) -> Table:
-    """``rel`` as a DataFrame when ``like`` is one, else as the relation."""
-    return rel.df() if isinstance(like, pd.DataFrame) else rel
 
 
 def filter_corpus(
@@ -97,7 +91,7 @@ def filter_corpus(
         wanted = entities.loc[entities["label"].isin(labels), ["entity_id"]]
         ments = duckdb.sql("SELECT * FROM ments WHERE entity_id IN (SELECT entity_id FROM wanted)")
     log.info("filter_corpus: %d articles", len(arts))
-    return arts, _result(ments, mentions)
+    return arts, as_kind_of(ments, mentions)
 
 
 def mention_counts(mentions: Table) -> tuple[int, int]:

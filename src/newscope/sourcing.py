@@ -32,11 +32,10 @@ from newscope.attribution.cues import cue_act, cue_class
 from newscope.config import ConfigError
 from newscope.figures import date_axis
 from newscope.intervals import full_range, ratio_interval
-from newscope.tables import WHITESPACE, article_meta, most_common, require_columns, to_frame
+from newscope.tables import WHITESPACE, Table, article_meta, as_kind_of, most_common, require_columns, to_frame
 
 log = logging.getLogger(__name__)
 
-Table = pd.DataFrame | duckdb.DuckDBPyRelation
 ANONYMOUS = "anonymous"
 QUOTE_COLUMNS = [  # what was said and by whom first: the columns a reader scans
     "speaker", "cue_text", "content_text", "kind", "speaker_type", "channel", "outlet", "date", "article_id",
@@ -52,11 +51,6 @@ def _named(column: str) -> str:
 def _value(column: str) -> str:
     """SQL: ``column`` as text, "unknown" when missing."""
     return f"COALESCE(CAST({column} AS VARCHAR), 'unknown')"
-
-
-def _result(rel: duckdb.DuckDBPyRelation, like: Table) -> Table:
-    """``rel`` as a DataFrame when ``like`` is one, else as the relation."""
-    return rel.df() if isinstance(like, pd.DataFrame) else rel
 
 
 def _ordered(table: Table) -> tuple[Table, str, str]:
@@ -99,7 +93,7 @@ def prepare(articles: Table, attributions: Table) -> Table:
         FROM rows AS a JOIN meta AS m USING (article_id)
         JOIN pairs AS p ON a.cue_lemma IS NOT DISTINCT FROM p.cue_lemma AND a.kind IS NOT DISTINCT FROM p.kind
         {'ORDER BY ' + order if order else ''}""")
-    return _result(rel, attributions)
+    return as_kind_of(rel, attributions)
 
 
 def per_article(articles: Table, atts: Table) -> pd.DataFrame:
@@ -311,12 +305,12 @@ def channel_share(atts: Table) -> float:
 
 def speech(atts: Table) -> Table:
     """The attributions whose cue ``act`` is speech (not stances)."""
-    return _result(_select(atts, "act = 'speech'"), atts)
+    return as_kind_of(_select(atts, "act = 'speech'"), atts)
 
 
 def people(atts: Table) -> Table:
     """The attributions to named people, none when the table predates ``speaker_gender``."""
-    return _result(_select(atts, "speaker_type = 'person'" if "speaker_gender" in atts.columns else "FALSE"), atts)
+    return as_kind_of(_select(atts, "speaker_type = 'person'" if "speaker_gender" in atts.columns else "FALSE"), atts)
 
 
 def article_dates(atts: Table) -> pd.Series:
@@ -354,7 +348,7 @@ def quote_table(atts: Table, query: str | None = None) -> Table:
     where = " OR ".join(f"contains(upper(CAST(a.{c} AS VARCHAR)), {_literal(str(query).upper())})" for c in hay) \
         if query else "TRUE"
     columns = ", ".join("strftime(a.date, '%Y-%m-%d') AS date" if c == "date" else f"a.{c}" for c in QUOTE_COLUMNS)
-    return _result(duckdb.sql(f"SELECT {columns} FROM rows AS a WHERE {where} ORDER BY {', '.join(order)}"), atts)
+    return as_kind_of(duckdb.sql(f"SELECT {columns} FROM rows AS a WHERE {where} ORDER BY {', '.join(order)}"), atts)
 
 
 def choose_article(articles: Table, article_id: str | None = None) -> pd.Series:

@@ -22,6 +22,16 @@ from newscope.config import TABLES, ConfigError, resolve_path
 WHITESPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 
 
+#: A table as a pandas DataFrame or a lazy DuckDB relation (:func:`scan_tables`): the
+#: analyses take either.
+Table = pd.DataFrame | duckdb.DuckDBPyRelation
+
+
+def as_kind_of(rel: duckdb.DuckDBPyRelation, table: Table) -> Table:
+    """``rel`` as a DataFrame when ``table`` is one, else as the relation."""
+    return rel.df() if isinstance(table, pd.DataFrame) else rel
+
+
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` to ``path`` as Parquet; readers never see a half-written file."""
     path = Path(path)
@@ -76,7 +86,7 @@ def scan_tables(tables_dir: str | Path = "data/processed", names: Iterable[str] 
     return {name: duckdb.read_parquet(str(path)) for name, path in paths.items()}
 
 
-def to_frame(table: pd.DataFrame | duckdb.DuckDBPyRelation, columns: Iterable[str] | None = None) -> pd.DataFrame:
+def to_frame(table: Table, columns: Iterable[str] | None = None) -> pd.DataFrame:
     """``table`` (a DataFrame or a DuckDB relation) as a DataFrame of ``columns`` (default: all)."""
     columns = list(columns) if columns is not None else list(table.columns)
     if isinstance(table, pd.DataFrame):
@@ -84,13 +94,13 @@ def to_frame(table: pd.DataFrame | duckdb.DuckDBPyRelation, columns: Iterable[st
     return table.project(", ".join(f'"{c}"' for c in columns)).df()
 
 
-def article_rows(table: pd.DataFrame | duckdb.DuckDBPyRelation, article_id: str) -> pd.DataFrame:
+def article_rows(table: Table, article_id: str) -> pd.DataFrame:
     """The rows of ``table`` (mentions, attributions, ...) of one article, as a DataFrame."""
     rows = table
     return duckdb.execute("SELECT * FROM rows WHERE article_id = ?", [article_id]).df()
 
 
-def count_rows(table: pd.DataFrame | duckdb.DuckDBPyRelation, distinct: str | None = None) -> int:
+def count_rows(table: Table, distinct: str | None = None) -> int:
     """The rows of ``table``, or the distinct non-missing values of its column ``distinct``."""
     rows = table
     what = f'DISTINCT "{distinct}"' if distinct else "*"
@@ -103,7 +113,7 @@ def count_tokens(text: pd.Series) -> pd.Series:
     return text.fillna("").str.split().str.len().astype("int64")
 
 
-def require_columns(df: pd.DataFrame | duckdb.DuckDBPyRelation, columns: Iterable[str], table: str) -> None:
+def require_columns(df: Table, columns: Iterable[str], table: str) -> None:
     """Raise naming the ``table``'s missing ``columns`` (tables from an older newscope)."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
