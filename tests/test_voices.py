@@ -324,3 +324,23 @@ def test_a_topic_cue_needs_a_statement(nlp) -> None:
 
 def test_no_speaker_is_a_bare_pronoun(nlp) -> None:
     assert _speakers(nlp, "Many were angry. Those said the plan would fail.") == [("Those", None, "anonymous")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a courtesy title decides between the two people of one surname
+    ("Hillary Clinton and Bill Clinton toured Ohio on Monday. Mr. Clinton said the trip had gone well.",
+     "Bill Clinton"),
+    # so does the pronoun that refers back to the surname
+    ("Bill Clinton and Hillary Clinton toured Ohio on Monday. Clinton spoke first. She said the trip had gone well.",
+     "Hillary Clinton"),
+    # the one the writer names most, when clearly so
+    ("Karen Monahan spoke to reporters on Monday. Karen Monahan has worked as an organizer. Her son, Austin "
+     "Monahan, was at home. Karen Monahan posted a statement. Monahan said she was relieved.", "Karen Monahan"),
+])
+def test_a_surname_two_people_share(nlp, text: str, speaker: str) -> None:
+    assert [a["speaker"] for a in _run(nlp, text)][-1] == speaker
+
+
+def test_a_surname_two_people_share_equally_stays_the_surname(nlp) -> None:
+    text = "Sarah Sanders met Bernie Sanders in Vermont on Monday. Sanders said the meeting was friendly."
+    assert [a["speaker"] for a in _run(nlp, text)] == ["Sanders"]

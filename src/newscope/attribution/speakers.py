@@ -80,7 +80,9 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Men
         if a.continues is not None:
             a.speaker = a.continues.speaker
         elif a.source is not None:
-            a.speaker = _resolve_source(a, mentions, history, quotes)
+            pronoun = _PRONOUN_GENDER.get(a.head.lower_) if a.head is not None else None
+            a.speaker = _surname_bearer(_resolve_source(a, mentions, history, quotes), mentions, a.doc_text, pronoun,
+                                        quotes)
             if a.speaker.name is not None and a.speaker.name.lower() in _BARE_PRONOUNS:
                 a.speaker = Speaker(type=a.speaker.type)  # a pronoun names no one ("those")
         else:
@@ -168,6 +170,35 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         if clause is not None:
             src = a.doc_text[tok.left_edge.idx : clause.right_edge.idx + len(clause.right_edge.text)]
     return Speaker(_last_line(src), type=_description_type(head_lemma, words, tok))
+
+
+def _surname_bearer(speaker: Speaker, mentions: Sequence[Mention], text: str, gender: str | None,
+                    quotes: Sequence[tuple[int, int]]) -> Speaker:
+    """A lone surname the article gives two people ("Clinton" after "Hillary Clinton" and
+    "Bill Clinton") is the one a courtesy title before it ("Mr. Clinton") or the pronoun
+    that referred to it (``gender``) fits; of those, the one the writer names most outside
+    quotes (full name or first name alone) if it has twice the mentions of any other."""
+    if speaker.start is None or speaker.type != "person" or " " in (speaker.name or " "):
+        return speaker
+    people = [m for m in mentions if m.label == "PERSON" and not any(qs < m.start < qe for qs, qe in quotes)]
+    bearers = {m.key for m in people if len(m.key.split()) > 1 and m.key.split()[-1] == speaker.name}
+    gender = _title_gender(text, speaker.start) or gender
+    fitting = [k for k in bearers if _gender_fit(gender, k, text, None) > 0]
+    if len(bearers) < 2 or not fitting:
+        return speaker
+    named = Counter(m.key for m in people)
+    counts = {k: named[k] + named[k.split()[0]] for k in fitting}
+    key = max(counts, key=counts.get)
+    if any(counts[key] < 2 * n for k, n in counts.items() if k != key):
+        return speaker  # no clear favourite: left to the corpus ("Clinton" is mostly Hillary Clinton)
+    m = next(m for m in people if m.key == key)
+    return Speaker(key, m.start, m.end, "person")
+
+
+def _title_gender(text: str, start: int) -> str | None:
+    """The gender of a courtesy title right before ``start`` ("Mrs. Clinton"), if any."""
+    title = re.search(r"\b([A-Za-z]+)\.?\s*$", text[max(0, start - 12) : start])
+    return TITLE_GENDER.get(title.group(1).lower()) if title else None
 
 
 def _last_line(text: str) -> str:
@@ -377,9 +408,9 @@ def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> 
     name); 1: it may be ("mostly" female, unknown); 0: it is clearly not."""
     if gender is None:
         return 1
-    title = re.search(r"\b([A-Za-z]+)\.?\s*$", text[max(0, start - 12) : start]) if start else None
-    if title is not None and title.group(1).lower() in TITLE_GENDER:
-        return 2 if TITLE_GENDER[title.group(1).lower()] == gender else 0
+    title = _title_gender(text, start) if start else None
+    if title is not None:
+        return 2 if title == gender else 0
     if not name[:1].isupper():
         return 1  # a description ("one soldier"), not a name
     guess = first_name_gender(name)
