@@ -46,6 +46,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Carly Fiorina knows she is riding high.",                                       # the writer's claim
     "The two countries agreed to a trade deal.",                                     # an act
     "The rule allows her to tell him that he is wrong.",                     # only allowed
+    "His hostility to Islam informed his view of Russia.",                   # informed no one
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
@@ -187,6 +188,9 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
     ("An aide to John Boehner said the talks had failed.", "An aide to John Boehner", "An aide to John Boehner",
      "anonymous"),
     ("Politico reported that the vote had been delayed.", "Politico", "Politico", "media"),
+    ("According to IRS data, the city has grown.", "IRS data", "IRS data", "document"),
+    ("An affidavit states that the police took the bag.", "An affidavit", "An affidavit", "document"),
+    ("One panelist said the rules were unfair.", "One panelist", "One panelist", "anonymous"),
 ])
 def test_speaker_types(nlp, text: str, source: str, speaker: str, speaker_type: str) -> None:
     assert _speakers(nlp, text) == [(source, speaker, speaker_type)]

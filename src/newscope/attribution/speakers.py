@@ -36,7 +36,7 @@ _PLURAL_HEADS = _PLURAL_PRONOUNS | {"those", "these", "both"}
 _PARTIES = {"democrat": r"\(D[-–,]|\bDemocrat", "republican": r"\(R[-–,]|\bRepublican"}
 _PLACE_BEFORE = re.compile(r"\b(?:in|near)\s+$")
 #: Small words inside a title in capitals ("Director of National Intelligence").
-_TITLE_LINKS = frozenset("of for to the on and former acting then".split())
+_TITLE_LINKS = frozenset("of for to the on in and former acting then".split())
 RELATIVE = frozenset("who which that whom".split())
 DEMONSTRATIVES = frozenset("this these".split())
 _BARE_PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | FIRST_PERSON | RELATIVE | DEMONSTRATIVES | frozenset(
@@ -230,13 +230,13 @@ def _introduced_as(a: Attribution, initials: str, mentions: Sequence[Mention]) -
 
 def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
     """The person whose name ends a source that is otherwise a title in capitals ("Director
-    of National Intelligence James Clapper", "U.N. Ambassador Nikki Haley"), parsed with the
+    of National Intelligence James Clapper", "Special Agent in Charge Renn Cannon"), parsed with the
     title as head; not "an aide to Boehner" or "Critics of Mr. Comey"."""
     for m in mentions:
         if m.label == "PERSON" and m.end == a.source[1] and a.source[0] < m.start:
             words = re.findall(r"[\w.'’-]+", a.doc_text[a.source[0] : m.start])
             if (all(w[0].isupper() or w in _TITLE_LINKS for w in words)
-                    and any(w.lower() in TITLES for w in words) and words[-1][0].isupper()):
+                    and any(w.lower() in TITLES | ANON_NOUNS | ROLE_NOUNS for w in words) and words[-1][0].isupper()):
                 return m
     return None
 
