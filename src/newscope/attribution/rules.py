@@ -59,7 +59,12 @@ def verb_cue(b: Builder, verb: Token, lemma: str) -> None:
 def _verb_cue(b: Builder, verb: Token, lemma: str) -> None:
     clause = _clause_content(verb, b.text)
     subj = subject(verb)
-    passive = is_passive(verb)
+    # "Asked whether ..., Westling said": a participle's inherited subject was asked, not
+    # asking; but "worried that ..." is its subject's worry
+    participle = verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and not (
+        cue_act(lemma, "indirect") == "stance" and any(c.dep_ == "ccomp" for c in verb.children))
+    passive = is_passive(verb) or participle
     if passive:
         by = agent(verb)
         patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
