@@ -348,3 +348,34 @@ def test_a_surname_two_people_share(nlp, text: str, speaker: str) -> None:
 def test_a_surname_two_people_share_equally_stays_the_surname(nlp) -> None:
     text = "Sarah Sanders met Bernie Sanders in Vermont on Monday. Sanders said the meeting was friendly."
     assert [a["speaker"] for a in _run(nlp, text)] == ["Sanders"]
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # the question was put to Westling: he asked nothing
+    ("Asked whether the deal included an agreement to cooperate, defense attorney Richard Westling said his "
+     "client would testify.", ["Richard Westling"]),
+    # a stance participle with its clause is its subject's
+    ("Senator Ted Cruz spoke on Monday, worried that the deal would fail.", ["Ted Cruz"]),
+])
+def test_a_participle_cue_was_asked_not_asking(nlp, text: str, speakers: list[str]) -> None:
+    assert [a["speaker"] for a in _run(nlp, text)] == speakers
+
+
+def test_a_description_its_possessor_names_repeats_no_earlier_one(nlp) -> None:
+    text = ("Attorneys said the case would fail. Legal analysts pointed out that this would not be a libel "
+            "suit. Trump's attorneys cite alleged violations of the Lanham Act.")
+    assert [a["speaker"] for a in _run(nlp, text)][-1] == "Trump's attorneys"
+
+
+def test_a_pronoun_skips_an_earlier_plural_quantifier(nlp) -> None:
+    text = ("Nina Turner, a surrogate for Sanders, said those conversations seem redundant. Many said the "
+            "senator was right.\n\n“There is no need to study,” she said.")
+    assert [a["speaker"] for a in _run(nlp, text)] == ["Nina Turner", "Many", "Nina Turner"]
+
+
+def test_a_titled_surname_is_the_person_named_in_full(nlp) -> None:
+    text = ("“That’s one way of looking at it,” says Yale Law School Professor William Eskridge.\n\nIn the "
+            "1960s, opponents of the Civil Rights Act used the Bible to justify discrimination, notes "
+            "Professor Eskridge, a leading scholar of gay rights.")
+    assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)] == [
+        ("William Eskridge", "person"), ("William Eskridge", "person")]

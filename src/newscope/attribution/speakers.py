@@ -31,10 +31,11 @@ FIRST_PERSON = frozenset("i me my".split())
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 PRONOUNS_GROUP = frozenset("it its they them their".split())
 _PLURAL_PRONOUNS = frozenset("they them their".split())
-_PLURAL_HEADS = _PLURAL_PRONOUNS | {"those", "these", "both"}
+_PLURAL_HEADS = _PLURAL_PRONOUNS | {"those", "these", "both", "many", "some", "others", "several", "few", "most", "all"}
 #: A party member's description -> how the article marks a person of that party.
 _PARTIES = {"democrat": r"\(D[-–,]|\bDemocrat", "republican": r"\(R[-–,]|\bRepublican"}
 _PLACE_BEFORE = re.compile(r"\b(?:in|near)\s+$")
+_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?[ \t]+$")
 #: Small words inside a title in capitals ("Director of National Intelligence").
 _TITLE_LINKS = frozenset("of for to the on in and former acting then".split())
 RELATIVE = frozenset("who which that whom".split())
@@ -92,18 +93,21 @@ def resolve_speakers(attributions: Sequence[Attribution], mentions: Sequence[Men
 
 def _people_as_people(mentions: Sequence[Mention], text: str) -> list[Mention]:
     """The mentions, with people the model tagged otherwise made PERSON: a name like a
-    person's ("John Myers" as ORG) and a surname of a person the article names in full
-    ("Kurtinitis" as GPE after "Joel Kurtinitis", then keyed to the full name)."""
-    people = {m.key for m in mentions if m.label == "PERSON" or named_like_person(m.key)}
+    person's ("John Myers" as ORG) or after a title ("Sen. Chris Coons"), and a surname,
+    titled or not, of a person the article names in full ("Kurtinitis" as GPE after "Joel
+    Kurtinitis", "Professor Eskridge" as ORG after "William Eskridge"), then keyed to the
+    full name."""
+    people = {m.key for m in mentions if m.label == "PERSON" or named_like_person(m.key)
+              or m.label in ("ORG", "GPE") and _titled(text, m)}
     people -= {m.key for m in mentions if m.label in ("GPE", "LOC", "FAC") and _PLACE_BEFORE.search(
         text[max(0, m.start - 6) : m.start])}  # "in Des Moines" is a place, whatever its first word
     surnames: dict[str, set[str]] = {}
     for key in people:
-        if len(key.split()) > 1:
+        if len(_untitled(key).split()) > 1:
             surnames.setdefault(key.split()[-1], set()).add(key)
     out = []
     for m in mentions:
-        full = surnames.get(m.key, set())
+        full = surnames.get(_untitled(m.key), set())
         if m.label != "PERSON" and len(full) == 1:
             m = dataclasses.replace(m, label="PERSON", key=next(iter(full)))
         elif m.label != "PERSON" and m.key in people:
@@ -170,6 +174,18 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         if clause is not None:
             src = a.doc_text[tok.left_edge.idx : clause.right_edge.idx + len(clause.right_edge.text)]
     return Speaker(_last_line(src), type=_description_type(head_lemma, words, tok))
+
+
+def _titled(text: str, m: Mention) -> bool:
+    """Does a capitalised title precede mention ``m`` ("Sen. Chris Coons" tagged ORG)?"""
+    word = _WORD_BEFORE.search(text[max(0, m.start - 16) : m.start])
+    return word is not None and word.group(1).lower() in TITLES | _PERSON_TITLES
+
+
+def _untitled(key: str) -> str:
+    """``key`` without a title that opens it ("Professor Eskridge" -> "Eskridge")."""
+    first, _, rest = key.partition(" ")
+    return rest if rest and first.rstrip(".").lower() in TITLES | _PERSON_TITLES else key
 
 
 def _surname_bearer(speaker: Speaker, mentions: Sequence[Mention], text: str, gender: str | None,
@@ -449,8 +465,9 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         if recent:  # a subject first, then the nearest
             m = max(recent, key=lambda m: (_is_subject(m, tok), m.start))
             return _mention_speaker(m, set(m.key.lower().split()))
-    for h in reversed(history):
-        # a description repeats an earlier unnamed one ("one soldier" ... "the soldier")
+    for h in reversed(history if not any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in tok.children) else ()):
+        # a description repeats an earlier unnamed one ("one soldier" ... "the soldier"), not
+        # one its possessor names ("Trump's attorneys" after "Attorneys said")
         source_text = h.text_of(h.source)
         if (source_text and head in source_text.lower().split() and h.source[0] < pos
                 and h.speaker is not None and h.speaker.start is None and h.speaker.type != AUTHOR):
