@@ -121,7 +121,7 @@ def test_role_nouns_resolve_to_the_holder_of_the_role(nlp) -> None:
 
 
 def test_a_role_with_no_holder_in_the_article_stays_a_description(nlp) -> None:
-    text = "Bashar al-Assad met the envoy on Monday. The senator said the talks failed."
+    text = "Syrian President Bashar al-Assad met the envoy on Monday. The senator said the talks failed."
     assert _speakers(nlp, text) == [("The senator", "The senator", "anonymous")]  # unnamed
 
 
@@ -379,3 +379,19 @@ def test_a_titled_surname_is_the_person_named_in_full(nlp) -> None:
             "Professor Eskridge, a leading scholar of gay rights.")
     assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)] == [
         ("William Eskridge", "person"), ("William Eskridge", "person")]
+
+
+@pytest.mark.parametrize("text, speaker, speaker_type", [
+    ('House Democratic leader Nancy Pelosi accused Republicans of obstruction.\n\n"It is time to work with '
+     'Democrats," said a statement by Pelosi, D-California.', "Nancy Pelosi", "person"),
+    ("A report by the Congressional Budget Office found that the bill would cost $1 trillion.",
+     "Congressional Budget Office", "official"),
+])
+def test_a_document_by_a_named_author_is_the_authors_voice(nlp, text: str, speaker: str, speaker_type: str) -> None:
+    assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)][-1] == (speaker, speaker_type)
+
+
+def test_a_role_with_no_holder_named_is_the_last_sentences_subject(nlp) -> None:
+    text = ("Mike Huckabee has taken heat this week for his remarks on religion.\n\nThe former governor "
+            "said he was not backing off.")
+    assert [a["speaker"] for a in _run(nlp, text)] == ["Mike Huckabee"]

@@ -142,7 +142,8 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         introduced = _introduced_as(a, src.strip(), mentions)
         if introduced is not None:  # "CP:" after "Christian Purefoy (CP), a director ..."
             return introduced
-    m = _mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok) or _titled_name(a, mentions)
+    m = (_mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok) or _titled_name(a, mentions)
+         or _document_author(tok, mentions))
     if tok is not None and tok.lower_ in _PARTIES and tok.tag_ in ("NN", "NNP") and any(
             c.lower_ == "the" for c in tok.children):
         # "the Nevada Democrat": a member named before, not the party
@@ -254,6 +255,20 @@ def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
             if (all(w[0].isupper() or w in _TITLE_LINKS for w in words)
                     and any(w.lower() in TITLES | ANON_NOUNS | ROLE_NOUNS for w in words) and words[-1][0].isupper()):
                 return m
+    return None
+
+
+def _document_author(head: Token | None, mentions: Sequence[Mention]) -> Mention | None:
+    """Who wrote or issued a document source, by name: "a statement by Pelosi", "Pelosi's
+    letter"."""
+    if head is None or head.lemma_.lower() not in SOURCE_DOCUMENTS:
+        return None
+    for child in head.children:
+        named = child if child.dep_ == "poss" else next(
+            (g for g in child.children if g.dep_ == "pobj"), None) if child.lower_ == "by" else None
+        m = _mention_at(mentions, named) if named is not None else None
+        if m is not None:
+            return m
     return None
 
 
@@ -481,7 +496,7 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         return None  # "officials", "a source", "Republican senators": not one person named before
     if role in ROLE_TITLES:
         vice = any(c.lower_ == "vice" for c in tok.children)  # "the former vice president"
-        holder = _role_holder(a.doc_text, role, mentions, pos, vice=vice)
+        holder = _role_holder(a.doc_text, role, mentions, pos, vice=vice) or _last_subject(tok, role, mentions, pos)
         return None if holder is None else Speaker(holder.key, holder.start, holder.end, "person")
     if role in ROLE_NOUNS:
         # "the embattled Syrian leader": the most recently named person
@@ -489,6 +504,22 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
             if m.end <= pos and m.label == "PERSON":
                 return Speaker(m.key, m.start, m.end, "person")
     return None
+
+
+def _last_subject(tok: Token, role: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
+    """The person who is the main subject of the sentence before a definite role ("Huckabee
+    has taken heat ... The former governor ... doubled down"), unless the article titles
+    them otherwise only ("Syrian President Bashar al-Assad ... The senator")."""
+    if not any(c.lower_ == "the" for c in tok.children):
+        return None
+    m = next((m for m in reversed(mentions) if m.end <= pos and m.label == "PERSON"
+              and _sentences_back(m, tok) == 1 and _is_subject(m, tok) == 2), None)
+    if m is None:
+        return None
+    text = tok.doc.text
+    titles = {w.lower().rstrip(".") for n in mentions if n.key == m.key
+              for w in text[max(0, n.start - 40) : n.start].split()[-3:]} & TITLES
+    return m if not titles or titles & (ROLE_TITLES[role] | {role}) else None
 
 
 def _party_member(a: Attribution, tok: Token, mentions: Sequence[Mention]) -> Speaker | None:
