@@ -63,6 +63,9 @@ MEDIA_NAMES = frozenset(r[k].lower().removeprefix("the ") for r in rows("agencie
                         for k in ("agency", "spelling")) | words("news_outlets")
 #: role noun -> the titles that show who holds it ("the senator" <- "Sen. Ted Cruz")
 ROLE_TITLES = {r["role"]: frozenset(r["titles"].split(",")) for r in rows("role_titles")}
+#: Roles that are no office, and the titles of offices ("Sen." is no mayor).
+_CANDIDACIES = frozenset({"candidate", "nominee"})
+_OFFICES = frozenset().union(*(t for r, t in ROLE_TITLES.items() if r not in _CANDIDACIES))
 #: The writer of the article: ``annotate`` names this speaker from the byline.
 AUTHOR = "author"
 QUESTION_LABELS = frozenset({"q", "question"})
@@ -508,17 +511,19 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
 
 def _last_subject(tok: Token, role: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
     """The person who is the main subject of the sentence before a definite role ("Huckabee
-    has taken heat ... The former governor ... doubled down"), unless the article titles
-    them otherwise only ("Syrian President Bashar al-Assad ... The senator")."""
+    has taken heat ... The former governor ... doubled down"), unless the article gives
+    them only another office ("Syrian President Bashar al-Assad ... The senator")."""
     if not any(c.lower_ == "the" for c in tok.children):
         return None
     m = next((m for m in reversed(mentions) if m.end <= pos and m.label == "PERSON"
               and _sentences_back(m, tok) == 1 and _is_subject(m, tok) == 2), None)
     if m is None:
         return None
+    if role in _CANDIDACIES:
+        return m  # a candidate holds any office besides
     text = tok.doc.text
     titles = {w.lower().rstrip(".") for n in mentions if n.key == m.key
-              for w in text[max(0, n.start - 40) : n.start].split()[-3:]} & TITLES
+              for w in text[max(0, n.start - 40) : n.start].split()[-3:]} & _OFFICES
     return m if not titles or titles & (ROLE_TITLES[role] | {role}) else None
 
 
