@@ -47,6 +47,10 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "The two countries agreed to a trade deal.",                                     # an act
     "The rule allows her to tell him that he is wrong.",                     # only allowed
     "His hostility to Islam informed his view of Russia.",                   # informed no one
+    "If you poll the students, half of them will tell you it is climate change.",  # a future on a condition
+    "People seek abortions after 20 weeks for many reasons.",                # an act, not a view
+    "The ministers were at a loss to explain the massacre.",                 # a topic, not a statement
+    "Kellyanne Conway shrugged off one participant's complaint about the calls.",  # an act
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []

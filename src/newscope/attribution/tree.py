@@ -215,12 +215,17 @@ _HEDGES = frozenset("possible likely unlikely unclear conceivable plausible prob
 
 def irrealis(verb: Token, speech: bool) -> bool:
     """Is what ``verb`` reports only possible or conditional, or (for a ``speech`` verb)
-    denied? A modal ("could ask", "might argue"), a negated speech verb ("did not say"; "does
+    denied? A modal ("could ask", "might argue"), a future under a condition ("if you ask,
+    they will tell you"), a negated speech verb ("did not say"; "does
     not believe" still states a stance), a hedge over it ("it's possible that he believed"),
     or a condition on it or on a verb above it in its clause ("unless he wants to leave",
     "whether they knew")."""
     if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS or speech and c.dep_ == "neg" for c in verb.children):
         return True
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in verb.children) and any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children)
+            for c in verb.children):
+        return True  # "if you poll them, they will tell you ..."
     if verb.dep_ in ("ccomp", "csubj") and any(
             c.dep_ == "acomp" and c.lemma_.lower() in _HEDGES for c in verb.head.children):
         return True  # "it's possible that Mueller believed ..."
