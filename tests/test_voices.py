@@ -399,3 +399,16 @@ def test_a_role_with_no_holder_named_is_the_last_sentences_subject(nlp) -> None:
     text = ("Mike Huckabee has taken heat this week for his remarks on religion.\n\nThe former governor "
             "said he was not backing off.")
     assert [a["speaker"] for a in _run(nlp, text)] == ["Mike Huckabee"]
+
+
+def test_a_description_repeats_only_one_of_its_own_head_noun(nlp) -> None:
+    text = ("Media reports said the plane had crashed. Earlier this month, the company was ordered to "
+            "suspend flights, according to state-run media.")
+    assert [a["speaker"] for a in _run(nlp, text)] == ["Media reports", "state-run media"]
+
+
+def test_a_name_the_model_missed_is_still_a_person(nlp) -> None:
+    text = ("“This is obstruction,” Representative Elijah Cummings, who chairs the House Oversight Committee, "
+            "said in a statement. “This is a massive pattern,” Cummings added.")
+    assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)] == [
+        ("Elijah Cummings", "person"), ("Elijah Cummings", "person")]

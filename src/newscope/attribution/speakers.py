@@ -177,7 +177,25 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         clause = next((c for c in tok.children if c.dep_ == "relcl"), None)
         if clause is not None:
             src = a.doc_text[tok.left_edge.idx : clause.right_edge.idx + len(clause.right_edge.text)]
+    name = _untagged_name(tok)
+    if name is not None:
+        return Speaker(name, type="person")
     return Speaker(_last_line(src), type=_description_type(head_lemma, words, tok))
+
+
+def _untagged_name(head: Token | None) -> str | None:
+    """A person's name the model did not tag, heading the source ("Representative Elijah
+    Cummings, who chairs ..."): capitalised proper nouns ending in the head, the first a
+    clear first name."""
+    if head is None or head.tag_ != "NNP" or not head.text[:1].isupper() or head.lower_ in (
+            SOURCE_DOCUMENTS | ANON_NOUNS | ROLE_NOUNS | ORGANIZATION_NOUNS | MEDIA_WORDS | OFFICIAL_WORDS):
+        return None  # "a May Iowa Poll"
+    parts = [c for c in head.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.text[:1].isupper()]
+    while parts and first_name_gender(parts[0].text) not in ("male", "female"):
+        parts = parts[1:]  # "Representative Elijah Cummings" -> "Elijah Cummings"
+    if not parts or any(b.i + 1 != a.i for b, a in zip(parts, [*parts[1:], head])):
+        return None
+    return " ".join(t.text for t in [*parts, head])
 
 
 def _titled(text: str, m: Mention) -> bool:
@@ -484,11 +502,14 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
             m = max(recent, key=lambda m: (_is_subject(m, tok), m.start))
             return _mention_speaker(m, set(m.key.lower().split()))
     for h in reversed(history if not any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in tok.children) else ()):
-        # a description repeats an earlier unnamed one ("one soldier" ... "the soldier"), not
-        # one its possessor names ("Trump's attorneys" after "Attorneys said")
-        source_text = h.text_of(h.source)
-        if (source_text and head in source_text.lower().split() and h.source[0] < pos
-                and h.speaker is not None and h.speaker.start is None and h.speaker.type != AUTHOR):
+        # a description repeats an earlier unnamed one of the same head noun ("one soldier" ...
+        # "the soldier"; "media reports" is no "state-run media"), not one its possessor names
+        # ("Trump's attorneys" after "Attorneys said")
+        if (h.source is not None and h.head is not None
+                and (h.head.lower_ == tok.lower_ or h.head.lemma_.lower() == tok.lemma_.lower()
+                     and h.head.tag_ == tok.tag_)
+                and h.source[0] < pos and h.speaker is not None and h.speaker.start is None
+                and h.speaker.type != AUTHOR):
             return h.speaker
     if bare and tok.lemma_.lower() in SOURCE_DOCUMENTS and tok.tag_ == "NN":
         issuer = _document_issuer(a.doc_text, tok.lemma_.lower(), mentions, pos)
