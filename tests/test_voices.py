@@ -51,6 +51,8 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "People seek abortions after 20 weeks for many reasons.",                # an act, not a view
     "The ministers were at a loss to explain the massacre.",                 # a topic, not a statement
     "Kellyanne Conway shrugged off one participant's complaint about the calls.",  # an act
+    "The group plans to march again in 2020.",                               # an intention
+    "Hillary Clinton is positioning herself for the 2016 election.",         # an act
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
