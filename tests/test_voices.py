@@ -414,3 +414,11 @@ def test_a_name_the_model_missed_is_still_a_person(nlp) -> None:
             "said in a statement. “This is a massive pattern,” Cummings added.")
     assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)] == [
         ("Elijah Cummings", "person"), ("Elijah Cummings", "person")]
+
+
+def test_with_no_byline_nor_bio_line_the_author_is_the_person_the_title_announces() -> None:
+    articles = pd.DataFrame({"article_id": ["speech", "court"], "authors": [None, None],
+                             "title": ["Bernie Sanders: Corporate Media is a Threat to Democracy",
+                                       "Supreme Court: The Justices Hear the Case"],
+                             "text": ["I suspect the city is no exception.", "I think the court will rule."]})
+    assert first_authors(articles).to_dict() == {"speech": "Bernie Sanders"}

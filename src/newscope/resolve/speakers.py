@@ -55,7 +55,8 @@ def link_speakers(attributions: pd.DataFrame, mentions: pd.DataFrame, entities: 
 def first_authors(articles: pd.DataFrame) -> pd.Series:
     """The first author of each article's byline (``articles.authors``), by article id; with
     no byline, the person the article's last line presents ("Patrick Caddell is a Fox News
-    contributor.", "— Jane Roe is a fellow at ...")."""
+    contributor.", "— Jane Roe is a fellow at ..."), else the person whose words the title
+    announces ("Bernie Sanders: Corporate Media is a Threat to Democracy")."""
     indexed = articles.set_index("article_id")
     bylines = indexed["authors"].dropna() if "authors" in indexed else pd.Series(dtype=object)
     first = bylines.str.split(r",|;|\band\b", n=1, regex=True).str[0].str.strip(" \"'“”")
@@ -65,9 +66,15 @@ def first_authors(articles: pd.DataFrame) -> pd.Series:
         bios = unsigned.str[-800:].str.extract(_BIO_LINE, expand=False).dropna()
         bios = bios[bios.map(first_name_gender).isin(["male", "female"])]  # a person: not "The White House"
         first = pd.concat([first, bios])
+    if "title" in indexed:
+        untitled = indexed.loc[~indexed.index.isin(first.index), "title"].dropna()
+        speakers = untitled.str.extract(_TITLE_SPEAKER, expand=False).dropna()
+        first = pd.concat([first, speakers[speakers.map(first_name_gender).ne("unknown")]])  # "Supreme Court: ..." is none
     return first
 
 
+#: A title opening with a person's name and a colon: the speech or interview that follows.
+_TITLE_SPEAKER = r"^((?:[A-Z][\w.'’-]*[ \t]+){1,3}[A-Z][\w'’-]+):[ \t]"
 #: A closing line presenting the writer: a name of two to five words, then "is" or "serves".
 _BIO_LINE = (r"(?m)^[ \t*—–-]*((?:[A-Z][\w.'’-]*\.?[ \t]+){1,4}(?:[A-Z][\w'’-]+|I{2,3}|Jr\.|Sr\.))"
              r"[ \t]+(?:is|serves)[ \t][^\n]*\Z")
