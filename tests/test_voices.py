@@ -422,3 +422,12 @@ def test_with_no_byline_nor_bio_line_the_author_is_the_person_the_title_announce
                                        "Supreme Court: The Justices Hear the Case"],
                              "text": ["I suspect the city is no exception.", "I think the court will rule."]})
     assert first_authors(articles).to_dict() == {"speech": "Bernie Sanders"}
+
+
+@pytest.mark.parametrize("text, speaker_type", [
+    ("Nancy Pelosi and other lawmakers said the bill would pass.", "anonymous"),
+    ("Hillary Clinton and her backers have said she did nothing wrong.", "anonymous"),
+    ("Nancy Pelosi and Chuck Schumer said the bill would pass.", "person"),
+])
+def test_a_person_with_an_unnamed_group_is_a_group(nlp, text: str, speaker_type: str) -> None:
+    assert [a["speaker_type"] for a in _run(nlp, text)] == [speaker_type]

@@ -160,8 +160,14 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         # "Some Democrats and Republicans", "Warren and others": the group, not one of it
         heads = [tok.head if tok.dep_ == "conj" else tok]
         heads += [c for c in heads[0].subtree if c.dep_ == "conj" and c.head in heads]
+        unnamed = [h for h in heads if _mention_at(mentions, h) is None and h.tag_ == "NNS"]
         if all((n := _mention_at(mentions, h)) is not None and n.label == "PERSON" for h in heads):
             kind = "person"
+        elif unnamed:  # "Pelosi and other lawmakers": typed by the unnamed part, people if unknown
+            kind = _description_type(unnamed[-1].lemma_.lower(), words)
+            if kind == "unknown" and any((n := _mention_at(mentions, h)) is not None and n.label == "PERSON"
+                                         for h in heads):
+                kind = "anonymous"  # "Mrs. Clinton and her backers"
         else:
             kind = _type_of(m.label, words, m.key) if m is not None else _description_type(tok.lemma_.lower(), words)
         return Speaker(_last_line(src), type=kind)
