@@ -53,6 +53,10 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Kellyanne Conway shrugged off one participant's complaint about the calls.",  # an act
     "The group plans to march again in 2020.",                               # an intention
     "Hillary Clinton is positioning herself for the 2016 election.",         # an act
+    'Appearing on ABC’s “Good Morning America,” Trump invoked an old proclamation.',  # a show's name in quotes
+    "At least four GOP senators would have to cross party lines to call witnesses.",  # hypothetical above it
+    "Cruz is the hottest candidate on the stage, rising in national polls.",  # no statement in the poll
+    "Kasich needs to find some way to articulate why he is different.",      # a way is no one
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
@@ -431,3 +435,8 @@ def test_with_no_byline_nor_bio_line_the_author_is_the_person_the_title_announce
 ])
 def test_a_person_with_an_unnamed_group_is_a_group(nlp, text: str, speaker_type: str) -> None:
     assert [a["speaker_type"] for a in _run(nlp, text)] == [speaker_type]
+
+
+def test_shares_of_people_are_anonymous(nlp) -> None:
+    text = "More than half of those questioned in a new survey say the coverage has been unfair."
+    assert [a["speaker_type"] for a in _run(nlp, text) if a["cue_lemma"] == "say"] == ["anonymous"]

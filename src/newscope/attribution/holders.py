@@ -46,14 +46,14 @@ def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
             if any(k is a.continues for k in kept):
                 kept.append(a)
         elif (gives_voice(a, transcript)
-              and (a.kind != "indirect" or a.cue_lemma in _LABEL_CUES or says_something(doc, a))
+              and (a.kind not in ("indirect", "according-to") or a.cue_lemma in _LABEL_CUES or says_something(doc, a))
               and (a.cue_lemma not in CLAUSE_CUES or a.kind == "direct" or _states_a_clause(doc, a))):
             kept.append(a)
     return kept
 
 
 def says_something(doc: Doc, a: Attribution) -> bool:
-    """Is an indirect attribution's content a statement, not a topic or a headline? It has
+    """Is an indirect or according-to attribution's content a statement, not a topic or a headline? It has
     three words or more, its cue is not on a heading ("AP Calls The Race"), and after a cue
     of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
     span = doc.char_span(*a.content, alignment_mode="expand")
@@ -89,9 +89,9 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     its article prints speakers as "NAME:" lines in capitals."""
     if a.irrealis or a.act == "none":
         return False
-    if a.kind in ("direct", "mixed") and cue_act(a.cue_lemma, "indirect") == "none" and \
-            len(re.findall(r"\w+", a.text_of(a.content))) < 4:
-        return False  # a name in quotes after a naming cue: 'someone named "Misha"', 'dubbed "the Squad"'
+    if a.kind in ("direct", "mixed") and (cue_act(a.cue_lemma, "indirect") == "none" or a.cue_lemma in CLAUSE_CUES) \
+            and len(re.findall(r"\w+", a.text_of(a.content))) < 4:
+        return False  # a name in quotes: 'someone named "Misha"', 'dubbed "the Squad"', 'appearing on "Today"'
     speaker = a.speaker
     if a.kind == "indirect" and speaker is not None and speaker.type == "unknown" and speaker.name is not None:
         return False  # a thing, not someone: "the discord suggests", "a world where ..."

@@ -332,13 +332,14 @@ def _mention_speaker(m: Mention, words: set[str]) -> Speaker:
 def _description_type(head_lemma: str, words: set[str], head: Token | None = None) -> str:
     """The type of an unnamed source, by its head noun first ("a statement by officials" is
     a document; an unresolved role, "one Democratic lawmaker", is anonymous), else by any of
-    its words; a lone surname the model did not tag ("Pelosi") is a person."""
+    its words (a quantifier only with a plural: "some shoppers", not "some way"); a lone surname the model did not tag ("Pelosi") is a person."""
     for kind, nouns in (("anonymous", ANON_NOUNS | ROLE_NOUNS), ("official", OFFICIAL_WORDS),
                         ("media", MEDIA_WORDS), ("document", SOURCE_DOCUMENTS),
                         ("organization", ORGANIZATION_NOUNS)):
         if head_lemma in nouns:
             return kind
-    kind = _type_of(None, words)
+    singular = head is not None and head.tag_ == "NN"  # "some way" is no "some shoppers"
+    kind = _type_of(None, words - _INDEFINITE - _QUANTIFIERS if singular else words)
     if kind == "unknown" and head is not None and head.tag_ == "NNP" and head.text[:1].isupper() \
             and all(c.dep_ == "compound" and c.tag_ == "NNP" or c.lower_.rstrip(".") in _PERSON_TITLES
                     for c in head.children):

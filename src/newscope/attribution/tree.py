@@ -218,8 +218,8 @@ def irrealis(verb: Token, speech: bool) -> bool:
     denied? A modal ("could ask", "might argue"), a future under a condition ("if you ask,
     they will tell you"), a negated speech verb ("did not say"; "does
     not believe" still states a stance), a hedge over it ("it's possible that he believed"),
-    or a condition on it or on a verb above it in its clause ("unless he wants to leave",
-    "whether they knew")."""
+    or a condition or modal on it or on a verb above it in its clause ("unless he wants to
+    leave", "whether they knew", "would have to cross party lines to call witnesses")."""
     if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS or speech and c.dep_ == "neg" for c in verb.children):
         return True
     if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in verb.children) and any(
@@ -229,9 +229,14 @@ def irrealis(verb: Token, speech: bool) -> bool:
     if verb.dep_ in ("ccomp", "csubj") and any(
             c.dep_ == "acomp" and c.lemma_.lower() in _HEDGES for c in verb.head.children):
         return True  # "it's possible that Mueller believed ..."
+    child = verb
     for tok in (verb, *verb.ancestors):
         if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in tok.children):
             return True
+        if tok is not verb and child.dep_ == "xcomp" and any(
+                c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS for c in tok.children):
+            return True  # "would have to cross party lines to call witnesses", not "would not comment but noted"
+        child = tok
         if tok.dep_ not in ("xcomp", "conj", "aux", "advcl"):
             break
     return False
