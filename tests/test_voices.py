@@ -440,3 +440,13 @@ def test_a_person_with_an_unnamed_group_is_a_group(nlp, text: str, speaker_type:
 def test_shares_of_people_are_anonymous(nlp) -> None:
     text = "More than half of those questioned in a new survey say the coverage has been unfair."
     assert [a["speaker_type"] for a in _run(nlp, text) if a["cue_lemma"] == "say"] == ["anonymous"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("CNN’s initial Tuesday tweet about the article implied the user had apologized.\n\n“CNN tracked down the "
+     "user behind the GIF. Now he’s apologizing,” the tweet said.", "CNN"),
+    ("AARP and other groups argue that the cuts would hit the oldest Americans hard. They might also burden "
+     "women, who tend to live longer than men, the groups warned.", "AARP and other groups"),
+])
+def test_a_definite_description_refers_back_to_its_document_or_group(nlp, text: str, speaker: str) -> None:
+    assert [a["speaker"] for a in _run(nlp, text)][-1] == speaker

@@ -512,9 +512,11 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         # a description repeats an earlier unnamed one of the same head noun ("one soldier" ...
         # "the soldier"; "media reports" is no "state-run media"), not one its possessor names
         # ("Trump's attorneys" after "Attorneys said")
-        if (h.source is not None and h.head is not None
-                and (h.head.lower_ == tok.lower_ or h.head.lemma_.lower() == tok.lemma_.lower()
-                     and h.head.tag_ == tok.tag_)
+        heads = [h.head] if h.head is not None else []
+        if heads and any(c.lower_ == "the" for c in tok.children):
+            heads += h.head.conjuncts  # "AARP and other groups ... the groups warned"
+        if (h.source is not None and any(t.lower_ == tok.lower_ or t.lemma_.lower() == tok.lemma_.lower()
+                                         and t.tag_ == tok.tag_ for t in heads)
                 and h.source[0] < pos and h.speaker is not None and h.speaker.start is None
                 and h.speaker.type != AUTHOR):
             return h.speaker
@@ -572,10 +574,11 @@ def _party_member(a: Attribution, tok: Token, mentions: Sequence[Mention]) -> Sp
 
 def _document_issuer(text: str, noun: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
     """Who issued the document "the statement" refers back to: the name right before the
-    last "issued/released/published/sent a ... statement" in the 1,500 characters before."""
+    last "issued/released/published/sent a ... statement" or "'s ... statement" ("CNN's initial
+    Tuesday tweet") in the 1,500 characters before."""
     lo = max(0, pos - 1500)
-    issued = list(re.finditer(rf"\b(?:issued|released|published|sent|put out)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}{noun}\b",
-                              text[lo:pos]))
+    issued = list(re.finditer(rf"(?:\b(?:issued|released|published|sent|put out)\s+(?:a|an)|['’]s)\s+"
+                              rf"(?:[\w-]+\s+){{0,2}}{noun}\b", text[lo:pos]))
     if not issued:
         return None
     verb = lo + issued[-1].start()
