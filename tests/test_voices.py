@@ -450,3 +450,14 @@ def test_shares_of_people_are_anonymous(nlp) -> None:
 ])
 def test_a_definite_description_refers_back_to_its_document_or_group(nlp, text: str, speaker: str) -> None:
     assert [a["speaker"] for a in _run(nlp, text)][-1] == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The couple, Melissa and Aaron Klein, cited religious beliefs as their reason for refusing the order.",
+     "Melissa and Aaron Klein"),
+    ("“Wisconsin law should not be erased,” Speaker of the Assembly Robin Vos and Senate Majority Leader Scott "
+     "Fitzgerald said in a joint statement.",
+     "Speaker of the Assembly Robin Vos and Senate Majority Leader Scott Fitzgerald"),
+])
+def test_two_people_speaking_together_are_both_the_speaker(nlp, text: str, speaker: str) -> None:
+    assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)] == [(speaker, "person")]

@@ -145,6 +145,9 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         introduced = _introduced_as(a, src.strip(), mentions)
         if introduced is not None:  # "CP:" after "Christian Purefoy (CP), a director ..."
             return introduced
+    couple = _people_in_apposition(tok, mentions) or _titled_pair(a, mentions)
+    if couple is not None:
+        return couple
     m = (_mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok) or _titled_name(a, mentions)
          or _document_author(tok, mentions))
     if tok is not None and tok.lower_ in _PARTIES and tok.tag_ in ("NN", "NNP") and any(
@@ -275,9 +278,11 @@ def _introduced_as(a: Attribution, initials: str, mentions: Sequence[Mention]) -
 def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
     """The person whose name ends a source that is otherwise a title in capitals ("Director
     of National Intelligence James Clapper", "Special Agent in Charge Renn Cannon"), parsed with the
-    title as head; not "an aide to Boehner" or "Critics of Mr. Comey"."""
+    title as head; not "an aide to Boehner", "Critics of Mr. Comey" nor two titled people
+    ("Speaker Robin Vos and Senate Majority Leader Scott Fitzgerald")."""
     for m in mentions:
-        if m.label == "PERSON" and m.end == a.source[1] and a.source[0] < m.start:
+        if m.label == "PERSON" and m.end == a.source[1] and a.source[0] < m.start and not any(
+                n.label == "PERSON" and a.source[0] <= n.start and n.end <= m.start for n in mentions):
             words = re.findall(r"[\w.'’-]+", a.doc_text[a.source[0] : m.start])
             if (all(w[0].isupper() or w in _TITLE_LINKS for w in words)
                     and any(w.lower() in TITLES | ANON_NOUNS | ROLE_NOUNS for w in words) and words[-1][0].isupper()):
@@ -296,6 +301,26 @@ def _document_author(head: Token | None, mentions: Sequence[Mention]) -> Mention
         m = _mention_at(mentions, named) if named is not None else None
         if m is not None:
             return m
+    return None
+
+
+def _people_in_apposition(head: Token | None, mentions: Sequence[Mention]) -> Speaker | None:
+    """People named together beside a description: "The couple, Melissa and Aaron Klein"."""
+    for child in head.children if head is not None and head.pos_ == "NOUN" else ():
+        named = [_mention_at(mentions, t) for t in (child, *child.conjuncts)] if child.dep_ == "appos" else []
+        if len(named) > 1 and all(m is not None and m.label == "PERSON" for m in named):
+            last = max(child.conjuncts, key=lambda t: t.i).right_edge
+            return Speaker(head.doc.text[min(m.start for m in named) : last.idx + len(last.text)], type="person")
+    return None
+
+
+def _titled_pair(a: Attribution, mentions: Sequence[Mention]) -> Speaker | None:
+    """Two titled people the parser did not coordinate: "Speaker of the Assembly Robin Vos and
+    Senate Majority Leader Scott Fitzgerald"."""
+    people = [m for m in mentions if m.label == "PERSON" and a.source[0] <= m.start and m.end <= a.source[1]]
+    if len(people) == 2 and people[1].end == a.source[1] and re.fullmatch(
+            r"[ \t]+and[ \t]+(?:[A-Z][\w.'’-]*[ \t]+)*", a.doc_text[people[0].end : people[1].start]):
+        return Speaker(_last_line(a.text_of(a.source)), type="person")
     return None
 
 
