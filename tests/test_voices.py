@@ -57,6 +57,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "At least four GOP senators would have to cross party lines to call witnesses.",  # hypothetical above it
     "Cruz is the hottest candidate on the stage, rising in national polls.",  # no statement in the poll
     "Kasich needs to find some way to articulate why he is different.",      # a way is no one
+    "The Fed's forecasts suggest that rates will stay low next year.",       # evidence, even with its author
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []

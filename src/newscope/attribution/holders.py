@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc
 
 from newscope.attribution.cues import cue_act
-from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR, NON_HOLDERS
+from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR, NON_HOLDERS, SOURCE_DOCUMENTS
 from newscope.lexicon import words
 from newscope.records import Attribution
 
@@ -95,8 +95,9 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     speaker = a.speaker
     if a.kind == "indirect" and speaker is not None and speaker.type == "unknown" and speaker.name is not None:
         return False  # a thing, not someone: "the discord suggests", "a world where ..."
-    if a.kind == "indirect" and speaker is not None and speaker.type == "document" and (
-            a.act == "stance" or a.cue_lemma in _EVIDENTIAL_CUES):
+    document = speaker is not None and speaker.type == "document" or (
+        a.head is not None and a.head.pos_ == "NOUN" and a.head.lemma_.lower() in SOURCE_DOCUMENTS)  # "the Fed's forecasts"
+    if a.kind == "indirect" and document and (a.act == "stance" or a.cue_lemma in _EVIDENTIAL_CUES):
         return False  # a report holds no view ("the data supported prices", "estimates suggest")
     if a.source is None:
         return a.kind in ("direct", "mixed")  # a quote with its speaker unknown is still speech
