@@ -58,6 +58,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Cruz is the hottest candidate on the stage, rising in national polls.",  # no statement in the poll
     "Kasich needs to find some way to articulate why he is different.",      # a way is no one
     "The Fed's forecasts suggest that rates will stay low next year.",       # evidence, even with its author
+    'She is the subject of a feature film, "On the Basis of Sex," which opens in theaters this week.',  # a title
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
-from newscope.attribution.cues import cue_act
+from newscope.attribution.cues import CUE_VERBS, cue_act
 from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR, NON_HOLDERS, SOURCE_DOCUMENTS
 from newscope.lexicon import words
 from newscope.records import Attribution
@@ -92,6 +92,9 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.kind in ("direct", "mixed") and (cue_act(a.cue_lemma, "indirect") == "none" or a.cue_lemma in CLAUSE_CUES) \
             and len(re.findall(r"\w+", a.text_of(a.content))) < 4:
         return False  # a name in quotes: 'someone named "Misha"', 'dubbed "the Squad"', 'appearing on "Today"'
+    if (a.kind in ("direct", "mixed") and a.cue_lemma is not None and a.cue_lemma.isalpha()
+            and a.cue_lemma not in CUE_VERBS and _is_title(a.text_of(a.content))):
+        return False  # a title in quotes framed by any verb: 'a feature film, "On the Basis of Sex," which opens'
     speaker = a.speaker
     if a.kind == "indirect" and speaker is not None and speaker.type == "unknown" and speaker.name is not None:
         return False  # a thing, not someone: "the discord suggests", "a world where ..."
@@ -114,6 +117,12 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.cue_lemma in _LABEL_CUES:
         return _is_speaker_label(a, transcript)
     return True
+
+
+def _is_title(quote: str) -> bool:
+    """Is a quote a title ("On the Basis of Sex"): two to eight words, every long one capitalised?"""
+    words = re.findall(r"[A-Za-z][\w'’-]*", quote)
+    return 2 <= len(words) <= 8 and "?" not in quote and all(w[0].isupper() for w in words if len(w) > 3)
 
 
 def _describes_its_noun(a: Attribution) -> bool:
