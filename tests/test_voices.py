@@ -463,3 +463,12 @@ def test_a_definite_description_refers_back_to_its_document_or_group(nlp, text: 
 ])
 def test_two_people_speaking_together_are_both_the_speaker(nlp, text: str, speaker: str) -> None:
     assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)] == [(speaker, "person")]
+
+
+def test_a_block_quote_after_a_colon_is_its_lead_ins_speakers(nlp) -> None:
+    text = ("Chief Justice John Roberts felt he had to comment, saying:\n\nI think it is appropriate at this point "
+            "for me to admonish both the House managers and the president’s counsel in equal terms.\n\n"
+            "Here are the overall findings, which the report lists:\n\nThe RAND report emphasizes that the "
+            "evidence on most of the policies is limited and often inconclusive.")
+    assert [(a["kind"], a["speaker"]) for a in _run(nlp, text)] == [
+        ("direct", "John Roberts"), ("indirect", "The RAND report")]

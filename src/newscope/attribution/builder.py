@@ -22,13 +22,34 @@ from newscope.records import Attribution
 GENERIC_SOURCES = frozenset({"you"})
 
 
+def block_quotes(doc: Doc) -> list[tuple[int, int]]:
+    """Paragraphs quoted without marks, as a block after a lead-in that ends in a cue verb and
+    a colon ("Roberts felt he had to comment, saying:\n\nI think it is appropriate ...",
+    "He continued:"): a paragraph of twelve words or more with no quote mark of its own."""
+    text = doc.text
+    spans = []
+    for lead in re.finditer(r":[ \t]*\n+", text):
+        start = lead.end()
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        para = text[start:end].rstrip()
+        before = doc.char_span(lead.start() - 1, lead.start(), alignment_mode="expand")
+        verb = doc[before.start - 1] if before is not None and before.start > 0 and before[0].text == ":" else (
+            before[0] if before is not None else None)
+        if (len(re.findall(r"\w+", para)) >= 12 and not re.search(r"[\"“”«»]", para) and para[:1].isalpha()
+                and not re.match(r"[\w.'’ -]{1,30}:", para)  # a transcript's "Brown: ..." line
+                and verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in CUE_VERBS):
+            spans.append((start, start + len(para)))
+    return spans
+
+
 class Builder:
     """Collects the :class:`~newscope.records.Attribution` candidates of one doc."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.text = doc.text
-        self.quotes = find_quotes(self.text)
+        self.quotes = sorted(find_quotes(self.text) + block_quotes(doc))
         self.inside = np.zeros(len(self.text) + 1, dtype=bool)  # is a character inside a quote?
         for qs, qe in self.quotes:
             self.inside[qs + 1 : qe] = True
