@@ -472,3 +472,10 @@ def test_a_block_quote_after_a_colon_is_its_lead_ins_speakers(nlp) -> None:
             "evidence on most of the policies is limited and often inconclusive.")
     assert [(a["kind"], a["speaker"]) for a in _run(nlp, text)] == [
         ("direct", "John Roberts"), ("indirect", "The RAND report")]
+
+
+def test_a_pronoun_after_a_long_quote_counts_sentences_from_the_quote(nlp) -> None:
+    text = ("Nina Turner, a chief surrogate for Sanders’s presidential campaign, said those conversations seem "
+            "redundant. The senator’s bid identified many of the policies activists want.\n\n“There are already "
+            "a list of things. There’s no need to study,” she said.")
+    assert [a["speaker"] for a in _run(nlp, text)][-1] == "Nina Turner"

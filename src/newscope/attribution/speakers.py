@@ -443,10 +443,13 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         and _agrees(gender, m.key, a.doc_text, m.start)
         and not any(qs < m.start < qe for qs, qe in quotes)
     ]
-    recent = [m for m in candidates if _sentences_back(m, tok) <= 2]
+    # sentences are counted back from where the attribution begins: '"... . ...," she said' from its quote
+    first = tok.doc.char_span(min(a.content[0], pos), min(a.content[0], pos) + 1, alignment_mode="expand")
+    anchor = first[0] if first is not None and len(first) else tok
+    recent = [m for m in candidates if _sentences_back(m, anchor) <= 2]
     if recent:  # the clearest gender match, then a subject, then the nearest
         best_m = max(recent, key=lambda m: (_gender_fit(gender, m.key, a.doc_text, m.start),
-                                            _is_subject(m, tok), m.start))
+                                            _is_subject(m, anchor), m.start))
     else:  # "they" is someone of the last sentences, else no one named ("they're calling Aleppo ...")
         best_m = next(iter(candidates), None) if low not in _PLURAL_PRONOUNS else None
     hist_pos = (best_hist.source[0] if best_hist.source else 0) if best_hist else -1
