@@ -479,3 +479,9 @@ def test_a_pronoun_after_a_long_quote_counts_sentences_from_the_quote(nlp) -> No
             "redundant. The senator’s bid identified many of the policies activists want.\n\n“There are already "
             "a list of things. There’s no need to study,” she said.")
     assert [a["speaker"] for a in _run(nlp, text)][-1] == "Nina Turner"
+
+
+def test_a_name_in_apposition_to_the_subject_is_the_subject(nlp) -> None:
+    text = ("Pat Cipollone spoke first. His fellow counsel, Jay Sekulow, followed, directly addressing Jerry "
+            "Nadler, with an argument in which he accused Nadler of hypocrisy.")
+    assert [a["speaker"] for a in _run(nlp, text) if a["cue_lemma"] == "accuse"] == ["Jay Sekulow"]

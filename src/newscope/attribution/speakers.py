@@ -483,11 +483,15 @@ def _sentences_back(m: Mention, pronoun: Token) -> int:
 
 
 def _is_subject(m: Mention, pronoun: Token) -> int:
-    """2: ``m`` is the subject of its sentence's main verb; 1: of another verb; 0: not a subject."""
+    """2: ``m`` (or the noun it is in apposition to) is the subject of its sentence's main
+    verb; 1: of another verb; 0: not a subject."""
     span = pronoun.doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None or span.root.dep_ not in ("nsubj", "nsubjpass"):
+    root = span.root if span is not None else None
+    if root is not None and root.dep_ == "appos":  # "His fellow counsel, Jay Sekulow, followed"
+        root = root.head
+    if root is None or root.dep_ not in ("nsubj", "nsubjpass"):
         return 0
-    return 2 if span.root.head.dep_ == "ROOT" else 1
+    return 2 if root.head.dep_ == "ROOT" else 1
 
 
 def _gender_fit(gender: str | None, name: str, text: str, start: int | None) -> int:
