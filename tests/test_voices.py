@@ -485,3 +485,10 @@ def test_a_name_in_apposition_to_the_subject_is_the_subject(nlp) -> None:
     text = ("Pat Cipollone spoke first. His fellow counsel, Jay Sekulow, followed, directly addressing Jerry "
             "Nadler, with an argument in which he accused Nadler of hypocrisy.")
     assert [a["speaker"] for a in _run(nlp, text) if a["cue_lemma"] == "accuse"] == ["Jay Sekulow"]
+
+
+def test_they_is_the_group_the_last_sentence_is_about(nlp) -> None:
+    text = ("Immigration analysts said the numbers were low. Only 1 percent of illegal immigrants were "
+            "deported.\n\nBeyond the deportation numbers, the Republicans’ list of breaches of trust is "
+            "extensive. They point to the administration’s lawsuits against states.")
+    assert [a["speaker"] for a in _run(nlp, text)][-1] == "Republicans"

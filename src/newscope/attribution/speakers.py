@@ -453,7 +453,11 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
     else:  # "they" is someone of the last sentences, else no one named ("they're calling Aleppo ...")
         best_m = next(iter(candidates), None) if low not in _PLURAL_PRONOUNS else None
     hist_pos = (best_hist.source[0] if best_hist.source else 0) if best_hist else -1
-    if best_hist is not None and (best_m is None or hist_pos >= best_m.start or not want_person):
+    # a group that is the subject, or owns it, of this or the last sentence comes before an older
+    # speaker ("the Republicans' list of breaches is extensive. They point to ...")
+    group_here = (not want_person and best_m is not None and _sentences_back(best_m, anchor) <= 1
+                  and _is_subject(best_m, anchor) == 2 and best_m.label != "GPE" and hist_pos < best_m.start)
+    if best_hist is not None and not group_here and (best_m is None or hist_pos >= best_m.start or not want_person):
         return best_hist.speaker
     if best_m is not None:
         return _mention_speaker(best_m, set(best_m.key.lower().split()))
@@ -483,12 +487,12 @@ def _sentences_back(m: Mention, pronoun: Token) -> int:
 
 
 def _is_subject(m: Mention, pronoun: Token) -> int:
-    """2: ``m`` (or the noun it is in apposition to) is the subject of its sentence's main
-    verb; 1: of another verb; 0: not a subject."""
+    """2: ``m`` (or the noun it is in apposition to or owns) is the subject of its sentence's
+    main verb; 1: of another verb; 0: not a subject."""
     span = pronoun.doc.char_span(m.start, m.end, alignment_mode="expand")
     root = span.root if span is not None else None
-    if root is not None and root.dep_ == "appos":  # "His fellow counsel, Jay Sekulow, followed"
-        root = root.head
+    if root is not None and root.dep_ in ("appos", "poss"):  # "His fellow counsel, Jay Sekulow, followed"
+        root = root.head  # "the Republicans' list ... is extensive"
     if root is None or root.dep_ not in ("nsubj", "nsubjpass"):
         return 0
     return 2 if root.head.dep_ == "ROOT" else 1
