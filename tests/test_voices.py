@@ -59,6 +59,7 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Kasich needs to find some way to articulate why he is different.",      # a way is no one
     "The Fed's forecasts suggest that rates will stay low next year.",       # evidence, even with its author
     'She is the subject of a feature film, "On the Basis of Sex," which opens in theaters this week.',  # a title
+    'The 60-second video shows a pickup truck driving toward children who are urging one another, "Run! RUN!"',
 ])
 def test_no_voice(nlp, text: str) -> None:
     assert _run(nlp, text) == []
@@ -216,7 +217,7 @@ def test_a_coordinated_source_is_the_whole_group(nlp) -> None:
     assert _speakers(nlp, "Donald Trump and Mike Pence said the election was stolen.") == [
         ("Donald Trump and Mike Pence", "Donald Trump and Mike Pence", "person")]
     assert _speakers(nlp, "President Donald Trump spoke on Monday. He and his aides said the deal was fair.") == [
-        ("He and his aides", "Donald Trump and his aides", "person")]
+        ("He and his aides", "Donald Trump and his aides", "anonymous")]  # a person with unnamed others
 
 
 def test_demonstratives_and_the_writers_we_are_nobody_a_later_pronoun_can_follow(nlp) -> None:
@@ -492,3 +493,9 @@ def test_they_is_the_group_the_last_sentence_is_about(nlp) -> None:
             "deported.\n\nBeyond the deportation numbers, the Republicans’ list of breaches of trust is "
             "extensive. They point to the administration’s lawsuits against states.")
     assert [a["speaker"] for a in _run(nlp, text)][-1] == "Republicans"
+
+
+def test_a_pronoun_with_an_unnamed_group_is_a_group(nlp) -> None:
+    text = "Alexis Tsipras called the referendum. He and other Greek officials want large-scale debt relief."
+    assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text) if a["cue_lemma"] == "want"] == [
+        ("Alexis Tsipras and other Greek officials", "anonymous")]

@@ -90,8 +90,8 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.irrealis or a.act == "none":
         return False
     if a.kind in ("direct", "mixed") and (cue_act(a.cue_lemma, "indirect") == "none" or a.cue_lemma in CLAUSE_CUES) \
-            and len(re.findall(r"\w+", a.text_of(a.content))) < 4:
-        return False  # a name in quotes: 'someone named "Misha"', 'dubbed "the Squad"', 'appearing on "Today"'
+            and len(re.findall(r"\w+", _quoted(a))) < 4:
+        return False  # few quoted words: 'named "Misha"', 'appearing on "Today"', 'the video shows ... "Run!"'
     if (a.kind in ("direct", "mixed") and a.cue_lemma is not None and a.cue_lemma.isalpha()
             and a.cue_lemma not in CUE_VERBS and _is_title(a.text_of(a.content))):
         return False  # a title in quotes framed by any verb: 'a feature film, "On the Basis of Sex," which opens'
@@ -117,6 +117,13 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.cue_lemma in _LABEL_CUES:
         return _is_speaker_label(a, transcript)
     return True
+
+
+def _quoted(a: Attribution) -> str:
+    """The quoted words of a direct or mixed attribution's content."""
+    text = a.text_of(a.content)
+    quotes = re.findall(r"[\"“”«»]([^\"“”«»]*)[\"“”«»]", text)
+    return " ".join(quotes) if quotes else text
 
 
 def _is_title(quote: str) -> bool:

@@ -136,8 +136,9 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     if tok is not None and (head in PRONOUNS_PERSON | PRONOUNS_GROUP or head in RELATIVE):
         ante = _antecedent(a, tok, mentions, history, quotes) or Speaker()
         if ante.name is not None and src.lower().startswith(head + " ") and any(c.dep_ == "conj" for c in tok.children):
-            # "he and his aides": the group, led by whom the pronoun refers to
-            return Speaker(_last_line(ante.name + src[len(head):]), type=ante.type)
+            # "he and his aides": the group, led by whom the pronoun refers to, unnamed if plural
+            plural = any(c.tag_ == "NNS" for c in tok.conjuncts)
+            return Speaker(_last_line(ante.name + src[len(head):]), type="anonymous" if plural else ante.type)
         return ante
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
