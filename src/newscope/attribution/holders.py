@@ -32,7 +32,7 @@ _LABEL_CUES = frozenset({":", "―"})
 #: A line opening with a name in capitals and a colon, as transcripts print speakers.
 _CAPS_LABEL = re.compile(r"^[ \t\"“]*[A-Z][A-Z.'’ -]{1,40}:", re.M)
 #: Cues that, with a document as holder, are evidence rather than a statement.
-_EVIDENTIAL_CUES = frozenset({"suggest", "indicate", "imply"})
+_EVIDENTIAL_CUES = frozenset({"suggest", "indicate", "imply", "show"})
 
 
 def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
@@ -90,8 +90,8 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.irrealis or a.act == "none":
         return False
     if a.kind in ("direct", "mixed") and (cue_act(a.cue_lemma, "indirect") == "none" or a.cue_lemma in CLAUSE_CUES) \
-            and len(re.findall(r"\w+", _quoted(a))) < 4:
-        return False  # few quoted words: 'named "Misha"', 'appearing on "Today"', 'the video shows ... "Run!"'
+            and len(re.findall(r"\w+", a.text_of(a.content))) < 4:
+        return False  # a name in quotes: 'someone named "Misha"', 'dubbed "the Squad"', 'appearing on "Today"'
     if (a.kind in ("direct", "mixed") and a.cue_lemma is not None and a.cue_lemma.isalpha()
             and a.cue_lemma not in CUE_VERBS and _is_title(a.text_of(a.content))):
         return False  # a title in quotes framed by any verb: 'a feature film, "On the Basis of Sex," which opens'
@@ -100,8 +100,8 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
         return False  # a thing, not someone: "the discord suggests", "a world where ..."
     document = speaker is not None and speaker.type == "document" or (
         a.head is not None and a.head.pos_ == "NOUN" and a.head.lemma_.lower() in SOURCE_DOCUMENTS)  # "the Fed's forecasts"
-    if a.kind == "indirect" and document and (a.act == "stance" or a.cue_lemma in _EVIDENTIAL_CUES):
-        return False  # a report holds no view ("the data supported prices", "estimates suggest")
+    if a.kind in ("indirect", "mixed") and document and (a.act == "stance" or a.cue_lemma in _EVIDENTIAL_CUES):
+        return False  # a report holds no view ("the data supported prices", "estimates suggest", "the video shows")
     if a.source is None:
         return a.kind in ("direct", "mixed")  # a quote with its speaker unknown is still speech
     if a.kind == "indirect" and a.cue is not None and _describes_its_noun(a):
@@ -117,13 +117,6 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.cue_lemma in _LABEL_CUES:
         return _is_speaker_label(a, transcript)
     return True
-
-
-def _quoted(a: Attribution) -> str:
-    """The quoted words of a direct or mixed attribution's content."""
-    text = a.text_of(a.content)
-    quotes = re.findall(r"[\"“”«»]([^\"“”«»]*)[\"“”«»]", text)
-    return " ".join(quotes) if quotes else text
 
 
 def _is_title(quote: str) -> bool:
