@@ -33,9 +33,8 @@ def block_quotes(doc: Doc) -> list[tuple[int, int]]:
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
         para = text[start:end].rstrip()
-        before = doc.char_span(lead.start() - 1, lead.start(), alignment_mode="expand")
-        verb = doc[before.start - 1] if before is not None and before.start > 0 and before[0].text == ":" else (
-            before[0] if before is not None else None)
+        colon = next((t for t in doc if t.idx == lead.start()), None)
+        verb = doc[colon.i - 1] if colon is not None and colon.i > 0 else None
         if (len(re.findall(r"\w+", para)) >= 12 and not re.search(r"[\"“”«»]", para) and para[:1].isalpha()
                 and not re.match(r"[\w.'’ -]{1,30}:", para)  # a transcript's "Brown: ..." line
                 and verb is not None and verb.pos_ == "VERB" and verb.lemma_.lower() in CUE_VERBS):
