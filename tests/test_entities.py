@@ -308,6 +308,68 @@ def test_all_caps_dateline_joins_the_place(nlp):
     assert keys(article_mentions(doc, LABELS))["DAMASCUS"] == "Damascus"
 
 
+def test_lone_word_links_as_first_name_or_surname_not_as_middle_name(nlp):
+    text = "Aaron David Miller spoke. He wore a Star of David; later Aaron and Miller left."
+    doc = make_doc(nlp, text, [("Aaron David Miller", "PERSON"), ("David", "PERSON"),
+                               ("Aaron", "PERSON"), ("Miller", "PERSON")])
+    k = keys(article_mentions(doc, LABELS))
+    assert k["David"] == "David"
+    assert k["Aaron"] == k["Miller"] == "Aaron David Miller"
+
+
+def test_surname_before_a_generation_suffix_links(nlp):
+    text = "Martin Luther King Jr. marched. King spoke."
+    doc = make_doc(nlp, text, [("Martin Luther King Jr.", "PERSON"), ("King", "PERSON")])
+    assert keys(article_mentions(doc, LABELS))["King"] == "Martin Luther King Jr."
+
+
+# --------------------------------------------------------------------------- glued words
+
+
+def test_leading_word_is_cut_before_a_name_the_article_names_alone(nlp):
+    text = "Maybe Delta Force went in. Delta Force denied it. Will Twitter ban him? Twitter said no."
+    doc = make_doc(nlp, text, [("Maybe Delta Force", "ORG"), ("Delta Force", "ORG"),
+                               ("Will Twitter", "ORG"), ("Twitter", "ORG")])
+    rows = article_mentions(doc, LABELS)
+    assert [r.text for r in rows] == ["Delta Force", "Delta Force", "Twitter", "Twitter"]
+    assert all(text[r.start:r.end] == r.text for r in rows)
+
+
+def test_leading_word_stays_when_the_rest_is_not_named_alone(nlp):
+    text = "Perhaps Delta Force went in."
+    doc = make_doc(nlp, text, [("Perhaps Delta Force", "ORG")])
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["Perhaps Delta Force"]
+
+
+def test_first_name_that_is_also_a_leading_word_stays_before_a_surname(nlp):
+    text = "Will Hurd said no. Hurd left. Will Donald Trump win? Donald Trump spoke."
+    doc = make_doc(nlp, text, [("Will Hurd", "PERSON"), ("Hurd", "PERSON"),
+                               ("Will Donald Trump", "PERSON"), ("Donald Trump", "PERSON")])
+    k = keys(article_mentions(doc, LABELS))
+    assert "Will Hurd" in k and "Hurd" in k
+    assert "Will Donald Trump" not in k
+
+
+def test_place_or_group_glued_before_a_person_is_cut(nlp):
+    text = ("Tory Phillip Lee quit. The Tory whip and Phillip Lee. Berkeley Trump rallies went on in "
+            "Berkeley, where Trump spoke. Ambassador to Kenya Scott Gration met leaders of Kenya.")
+    doc = make_doc(nlp, text, [("Tory Phillip Lee", "PERSON"), ("Tory", "NORP"), ("Phillip Lee", "PERSON", "whip"),
+                               ("Berkeley Trump", "ORG"), ("Berkeley", "GPE"), ("Trump", "PERSON", "where"),
+                               ("Kenya Scott Gration", "PERSON"), ("Kenya", "GPE", "leaders")])
+    texts = [r.text for r in article_mentions(doc, LABELS)]
+    assert "Phillip Lee" in texts and "Tory Phillip Lee" not in texts
+    assert "Berkeley Trump" not in texts and texts.count("Trump") == 2
+    assert "Scott Gration" in texts
+
+
+def test_a_group_or_first_name_before_a_name_that_is_no_person_stays(nlp):
+    text = "Chinese Americans voted. Americans and Chinese firms. Virginia Foxx spoke in Virginia. Foxx left."
+    doc = make_doc(nlp, text, [("Chinese Americans", "NORP"), ("Americans", "NORP"), ("Chinese", "NORP", " and "),
+                               ("Virginia Foxx", "PERSON"), ("Virginia", "GPE", "spoke in"), ("Foxx", "PERSON")])
+    texts = [r.text for r in article_mentions(doc, LABELS)]
+    assert "Chinese Americans" in texts and "Virginia Foxx" in texts
+
+
 # --------------------------------------------------------------------------- example article
 
 

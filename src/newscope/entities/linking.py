@@ -3,7 +3,8 @@
 An acronym links to the expansion the text defines ("Syrian National Council (SNC)") or
 whose initials it spells (three letters or more: "TP" may be anything); a partial person
 name ("Assad") to the one full name containing it ("Bashar al-Assad"), but not to a thing
-named after the person ("Rayshard Brooks Shooting"), nor to two names run together ("Roger
+named after the person ("Rayshard Brooks Shooting"), nor a lone middle name ("Star of
+David" is not "Aaron David Miller"), nor to two names run together ("Roger
 Penske Trump"), nor to a span that cannot be a person's name ("pro-Obama", "Bush-era"); a
 short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
 Human Rights"), except generic institutions that stand on their own (``standalone_heads``:
@@ -24,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from newscope.entities.names import ACRONYM, initials, looks_like_person_name
+from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, initials, looks_like_person_name
 from newscope.entities.spans import PLACE_LABELS, POSSESSIVE
 from newscope.lexicon import words
 
@@ -97,12 +98,14 @@ def _glued(words: tuple[str, ...], labels: dict[tuple[str, ...], str]) -> bool:
 
 
 def _add_person_parts(f: Form, person_parts: dict, surnames: dict) -> None:
-    """Index the parts of person name ``f``: every shorter run of its words, and its
-    surnames (the runs that end it)."""
+    """Index the parts of person name ``f``: every shorter run of its words, but a lone
+    word only as the first name or the surname (before a suffix: "King" of "Martin Luther
+    King Jr."; "David" is not "Aaron David Miller"), and its surnames (the runs that end it)."""
     low, n = f.low, len(f.words)
+    last = n - 2 if n > 2 and low[-1].rstrip(".") in GENERATION_SUFFIXES else n - 1
     for i in range(n):
         for j in range(i + 1, n + 1):
-            if j - i < n:
+            if j - i < n and (j - i > 1 or i in (0, last)):
                 person_parts.setdefault(low[i:j], set()).add(f.norm)
     for i in range(1, n):
         surnames.setdefault(low[i:], set()).add(f.norm)

@@ -4,7 +4,9 @@ Line breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a
 leading determiners, titles and honorifics, edge punctuation, a possessive "'s", an
 unclosed bracket ("World Health Organization (WHO") and, for people, anything before an
 inner possessive ("Fox's Megyn Kelly") and headline words glued on ("Will Obama") are
-dropped; the object of a title ("Secretary of State") is no entity.
+dropped; the object of a title ("Secretary of State") is no entity. Across the article's
+spans, a word glued before a name the article names on its own is cut ("Maybe Delta
+Force", "Tory Phillip Lee": :func:`cut_glued_words`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from newscope.entities.names import is_title
+from newscope.entities.names import first_name_gender, is_title, normalize_name
 from newscope.lexicon import words
 
 # Small grammatical sets, kept in code.
@@ -21,6 +23,8 @@ DETERMINERS = frozenset({"the", "a", "an"})
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Labels of places, never linked by a part ("Virginia" is not "West Virginia").
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+# Labels of places and groups, which headlines glue before a person ("Tory Phillip Lee").
+_GROUP_LABELS = PLACE_LABELS | {"NORP"}
 
 # Tokens that never belong inside a name: a span across them is two names or junk
 # ("Axios, Walmart", "Mandel Ngan/AFP", "✓ Andrew Yang").
@@ -29,6 +33,7 @@ _DASHES = frozenset({"-", "--", "–", "—"})
 # "Apple, Inc.", "Martin Luther King, Jr.": a comma before these is inside the name.
 _AFTER_COMMA = words("after_comma")
 _HEADLINE_WORDS = words("headline_words")
+_LEADING_WORDS = words("leading_words")
 # "Secretary of State Mike Pompeo": what follows is part of the title, not an entity.
 _TITLE_OF = frozenset({"secretary", "secretaries", "undersecretary"})
 
@@ -124,3 +129,49 @@ def clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
             continue
         out.append((start, end))
     return out
+
+
+def cut_glued_words(pieces: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """``pieces`` (start, end, label) with the first word cut while it is glued onto a
+    name the article names on its own: a word of ``leading_words`` ("Maybe Delta Force",
+    "Will Twitter"; not a first name before a one-word person name, "Will Hurd"), or a
+    place or group the article tags alone before a person's name ("Tory Phillip Lee",
+    "Berkeley Trump"; not a first name before one word, "Chelsea Clinton"). A person's
+    name is one the article tags as a person, the surname of another person it names, or
+    two words or more starting with a clear first name ("Kenya Scott Gration")."""
+    labels: dict[str, set[str]] = {}  # normalised name -> its labels in the article
+    surnames: dict[str, set[str]] = {}  # last word(s) of person names -> those names
+    for s, e, label in pieces:
+        norm = normalize_name(text[s:e])
+        labels.setdefault(norm, set()).add(label)
+        if label == "PERSON":
+            parts = norm.split()
+            for i in range(1, len(parts)):
+                surnames.setdefault(" ".join(parts[i:]), set()).add(norm)
+    out = []
+    for s, e, label in pieces:
+        while (m := re.match(r"([^\W\d_]+)\s+(?=\w)", text[s:e])) and _glued_before(
+                m.group(1), text[s + m.end():e], labels, surnames, normalize_name(text[s:e])):
+            s += m.end()
+        out.append((s, e, label))
+    return out
+
+
+def _glued_before(word: str, rest: str, labels: dict[str, set[str]], surnames: dict[str, set[str]],
+                  whole: str) -> bool:
+    """Is ``word`` glued before the name ``rest`` (:func:`cut_glued_words`)? ``whole``:
+    the normalised span, whose own words are no evidence."""
+    if not word[0].isupper():
+        return False
+    norm = normalize_name(rest)
+    rest_labels = labels.get(norm, set())
+    person = "PERSON" in rest_labels or bool(surnames.get(norm, set()) - {whole})
+    one_person_word = person and " " not in norm
+    gender = first_name_gender(word)
+    if word.lower() in _LEADING_WORDS:  # "Will" may be a first name
+        return bool(rest_labels or person) and not (gender != "unknown" and one_person_word)
+    if labels.get(normalize_name(word), set()) & _GROUP_LABELS:
+        if gender in ("male", "female"):  # "Virginia Foxx", "Jordan Peterson"
+            return person and not one_person_word
+        return person or (" " in norm and first_name_gender(rest) in ("male", "female"))
+    return False
