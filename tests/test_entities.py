@@ -323,6 +323,15 @@ def test_surname_before_a_generation_suffix_links(nlp):
     assert keys(article_mentions(doc, LABELS))["King"] == "Martin Luther King Jr."
 
 
+def test_two_nicknames_of_one_formal_name_are_two_people():
+    m, e = resolve_entities(pd.DataFrame(
+        [{"article_id": f"{name}{i}", "start": 0, "end": len(name), "text": name, "key": name, "label": "PERSON",
+          "sentence": 0, "paragraph": 0} for name, n in [("Bill Nelson", 6), ("Willie Nelson", 1),
+                                                          ("Bernie Sanders", 3), ("Bernard Sanders", 1)]
+         for i in range(n)]))
+    assert set(e["name"]) == {"Bill Nelson", "Willie Nelson", "Bernie Sanders"}
+
+
 # --------------------------------------------------------------------------- glued words
 
 
