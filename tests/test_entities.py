@@ -229,6 +229,19 @@ def test_heads_of_possessive_phrases_and_people_do_not_link(nlp):
     assert k["Electoral College"] == "Electoral College" and k["Jeb Bush"] == "Jeb Bush"
 
 
+def test_head_that_may_name_another_institution_of_the_article_does_not_link(nlp):
+    text = ("Alder Hey Children's Hospital sent him to Bambino Gesu Pediatric Hospital. The Hospital agreed. "
+            "The DNC and the Republican National Committee met; the National Committee chair spoke.")
+    doc = make_doc(nlp, text, [("Alder Hey Children's Hospital", "ORG"), ("Bambino Gesu Pediatric Hospital", "ORG"),
+                               ("Hospital", "ORG", "The Hospital"), ("DNC", "ORG"), ("Republican National Committee", "ORG"),
+                               ("National Committee", "ORG", "the National")])
+    k = keys(article_mentions(doc, LABELS))
+    assert k["Hospital"] == "Hospital" and k["National Committee"] == "National Committee"
+    text = "The Republican National Committee met; the National Committee chair spoke to the RNC."
+    doc = make_doc(nlp, text, [("Republican National Committee", "ORG"), ("National Committee", "ORG"), ("RNC", "ORG")])
+    assert keys(article_mentions(doc, LABELS))["National Committee"] == "Republican National Committee"
+
+
 def test_surname_does_not_link_to_two_names_run_together(nlp):
     text = "Roger Penske praised Roger Penske Trump on Monday. Trump thanked him."
     doc = make_doc(nlp, text, [("Roger Penske", "PERSON"), ("Roger Penske Trump", "PERSON"), ("Trump", "PERSON")])

@@ -2,17 +2,19 @@
 
 An acronym links to the expansion the text defines ("Syrian National Council (SNC)") or
 whose initials it spells (three letters or more: "TP" may be anything); a partial person
-name ("Assad") to the one full name containing it ("Bashar al-Assad"), but not to a thing
-named after the person ("Rayshard Brooks Shooting"), nor a lone middle name ("Star of
-David" is not "Aaron David Miller"), nor to two names run together ("Roger
-Penske Trump"), nor to a span that cannot be a person's name ("pro-Obama", "Bush-era"); a
-short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
-Human Rights"), except generic institutions that stand on their own (``standalone_heads``:
-"the Senate", "the Supreme Court"), heads of a possessive phrase ("Lessig's Electoral
-College"), a plural word before a connector ("Veterans" is not "Concerned Veterans for
-America"), parts of two names joined by "and", and never from a person's full name ("Jeb
-Bush" is not "Jeb Bush & Associates"); place names never by a part ("Virginia" is not
-"West Virginia"). A form links only when its candidates end at one name.
+name ("Assad") to the one full name containing it ("Bashar al-Assad"), a lone word only as
+its first name or surname ("Star of David" is not "Aaron David Miller"), but not to a
+thing named after the person ("Rayshard Brooks Shooting"), nor to two names run together
+("Roger Penske Trump"), nor to a span that cannot be a person's name ("pro-Obama",
+"Bush-era"); a short head ("the Observatory") to the one organisation it ends ("Syrian
+Observatory for Human Rights"), except generic institutions that stand on their own
+(``standalone_heads``: "the Senate", "the Supreme Court"), heads of a possessive phrase
+("Lessig's Electoral College"), heads that may name another institution of the article
+(:func:`_rival_heads`: "Hospital" beside "Alder Hey Children's Hospital"), a plural word
+before a connector ("Veterans" is not "Concerned Veterans for America"), parts of two
+names joined by "and", and never from a person's full name ("Jeb Bush" is not "Jeb Bush &
+Associates"); place names never by a part ("Virginia" is not "West Virginia"). A form
+links only when its candidates end at one name.
 
 New ways a short form may name a longer one (middle names, nicknames) are added in
 :func:`link_forms`, as candidates of the person-name parts.
@@ -129,6 +131,27 @@ def _add_heads(f: Form, heads: dict) -> None:
             heads.setdefault(part, set()).add(f.norm)
 
 
+def _rival_heads(forms: dict[str, Form], heads: dict) -> set[tuple[str, ...]]:
+    """Heads that may as well stand for another institution of the article, so link to
+    none: the end of a possessive name ("Hospital" of "Alder Hey Children's Hospital"
+    beside "Bambino Gesu Hospital"), or two words or more whose initials end an acronym of
+    the article that is not the candidate's ("National Committee" with "DNC" beside
+    "Republican National Committee")."""
+    rivals = set()
+    acronyms = {"".join(f.words).replace(".", "") for f in forms.values() if ACRONYM.match("".join(f.words))}
+    for f in forms.values():
+        if f.label in _HEAD_LABELS and len(f.spaced) > 1:
+            owner = max((i for i, w in enumerate(f.spaced[:-1]) if w.endswith(tuple(POSSESSIVE))), default=None)
+            if owner is not None:
+                rivals.update(tuple(w.lower() for w in f.spaced[i:]) for i in range(owner + 1, len(f.spaced)))
+    for head, names in heads.items():
+        letters = "".join(w[0] for w in head).upper()
+        if len(head) > 1 and any(a.endswith(letters) and len(a) > len(letters)
+                                 and not any(a in initials(forms[n].words) for n in names) for a in acronyms):
+            rivals.add(head)
+    return rivals
+
+
 def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
     """Set ``form.target`` (the normalised name a form stands for) by the linking rules.
     ``definitions``: acronym -> the name the text defines it for."""
@@ -144,6 +167,7 @@ def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
         elif f.label in _HEAD_LABELS and len(f.spaced) > 1 and not any(w.endswith(tuple(POSSESSIVE))
                                                                      for w in f.spaced):
             _add_heads(f, heads)
+    rivals = _rival_heads(forms, heads)
 
     for f in sorted(forms.values(), key=lambda f: -len(f.words)):
         low = f.low
@@ -161,7 +185,7 @@ def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
         elif f.label not in PLACE_LABELS and low in surnames:
             candidates = surnames[low]
         elif (f.label not in PLACE_LABELS | {"NORP"} and not (f.label == "PERSON" and len(f.words) > 1)
-              and (head := tuple(w.lower() for w in f.spaced)) in heads):
+              and (head := tuple(w.lower() for w in f.spaced)) in heads and head not in rivals):
             candidates = heads[head]
         else:
             continue
