@@ -133,12 +133,7 @@ def clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
 
 def cut_glued_words(pieces: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
     """``pieces`` (start, end, label) with the first word cut while it is glued onto a
-    name the article names on its own: a word of ``leading_words`` ("Maybe Delta Force",
-    "Will Twitter"; not a first name before a one-word person name, "Will Hurd"), or a
-    place or group the article tags alone before a person's name ("Tory Phillip Lee",
-    "Berkeley Trump"; not a first name before one word, "Chelsea Clinton"). A person's
-    name is one the article tags as a person, the surname of another person it names, or
-    two words or more starting with a clear first name ("Kenya Scott Gration")."""
+    name the article names on its own (:func:`_glued_before`)."""
     labels: dict[str, set[str]] = {}  # normalised name -> its labels in the article
     surnames: dict[str, set[str]] = {}  # last word(s) of person names -> those names
     for s, e, label in pieces:
@@ -151,27 +146,44 @@ def cut_glued_words(pieces: list[tuple[int, int, str]], text: str) -> list[tuple
     out = []
     for s, e, label in pieces:
         while (m := re.match(r"([^\W\d_]+)\s+(?=\w)", text[s:e])) and _glued_before(
-                m.group(1), text[s + m.end():e], labels, surnames, normalize_name(text[s:e])):
+                m.group(1), text[s + m.end():e], label, labels, surnames, normalize_name(text[s:e])):
             s += m.end()
         out.append((s, e, label))
     return out
 
 
-def _glued_before(word: str, rest: str, labels: dict[str, set[str]], surnames: dict[str, set[str]],
+def _glued_before(word: str, rest: str, label: str, labels: dict[str, set[str]], surnames: dict[str, set[str]],
                   whole: str) -> bool:
-    """Is ``word`` glued before the name ``rest`` (:func:`cut_glued_words`)? ``whole``:
-    the normalised span, whose own words are no evidence."""
-    if not word[0].isupper():
+    """Is ``word`` glued before the name ``rest`` in a span labelled ``label``?
+
+    - A word of ``leading_words`` in lower case ("this White House") always is; capitalised
+      ("Maybe Delta Force", "Will Twitter"), when the article names ``rest`` on its own, but
+      a first name before a one-word person name only when that is the surname of another
+      person of the article ("Will Trump" beside "Donald Trump"; "Will Hurd" stays).
+    - A place or group the article tags on its own (GPE, LOC, NORP) is, before a person's
+      full name the article tags as a person ("Tory Phillip Lee", "Ukraine Kurt Volker"),
+      or that starts with a clear first name in a person span ("Kenya Scott Gration"), and
+      before one word that is the surname of a person named in full ("Berkeley Trump"),
+      unless the place is a first name too ("Cory Booker", "Virginia Foxx").
+
+    ``labels``: the article's names and their labels; ``surnames``: the last words of its
+    person names and the names they end; ``whole``: the normalised span, no evidence for itself.
+    """
+    if word.lower() in _LEADING_WORDS and word.islower():
+        return True
+    if not word[0].isupper() or (word.isupper() and len(word) > 1):  # "OUR Walmart"
         return False
     norm = normalize_name(rest)
     rest_labels = labels.get(norm, set())
-    person = "PERSON" in rest_labels or bool(surnames.get(norm, set()) - {whole})
-    one_person_word = person and " " not in norm
-    gender = first_name_gender(word)
-    if word.lower() in _LEADING_WORDS:  # "Will" may be a first name
-        return bool(rest_labels or person) and not (gender != "unknown" and one_person_word)
+    other_surname = bool(surnames.get(norm, set()) - {whole})  # "Trump" of "Donald Trump"
+    one_word = len(rest.split()) == 1
+    first_name = first_name_gender(word) != "unknown"
+    if word.lower() in _LEADING_WORDS:
+        if first_name and one_word and ("PERSON" in rest_labels or other_surname):
+            return other_surname
+        return bool(rest_labels) or other_surname
     if labels.get(normalize_name(word), set()) & _GROUP_LABELS:
-        if gender in ("male", "female"):  # "Virginia Foxx", "Jordan Peterson"
-            return person and not one_person_word
-        return person or (" " in norm and first_name_gender(rest) in ("male", "female"))
+        if one_word:
+            return other_surname and not first_name
+        return "PERSON" in rest_labels or (label == "PERSON" and first_name_gender(rest) in ("male", "female"))
     return False
