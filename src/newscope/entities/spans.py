@@ -135,11 +135,11 @@ def cut_glued_words(pieces: list[tuple[int, int, str]], text: str) -> list[tuple
     """``pieces`` (start, end, label) with the first word cut while it is glued onto a
     name the article names on its own (:func:`_glued_before`)."""
     labels: dict[str, set[str]] = {}  # normalised name -> its labels in the article
-    surnames: dict[str, set[str]] = {}  # last word(s) of person names -> those names
+    surnames: dict[str, set[str]] = {}  # last word(s) of full person names -> those names
     for s, e, label in pieces:
         norm = normalize_name(text[s:e])
         labels.setdefault(norm, set()).add(label)
-        if label == "PERSON":
+        if label == "PERSON" and first_name_gender(norm) != "unknown":
             parts = norm.split()
             for i in range(1, len(parts)):
                 surnames.setdefault(" ".join(parts[i:]), set()).add(norm)
@@ -160,14 +160,16 @@ def _glued_before(word: str, rest: str, label: str, labels: dict[str, set[str]],
       ("Maybe Delta Force", "Will Twitter"), when the article names ``rest`` on its own, but
       a first name before a one-word person name only when that is the surname of another
       person of the article ("Will Trump" beside "Donald Trump"; "Will Hurd" stays).
-    - A place or group the article tags on its own (GPE, LOC, NORP) is, before a person's
-      full name the article tags as a person ("Tory Phillip Lee", "Ukraine Kurt Volker"),
-      or that starts with a clear first name in a person span ("Kenya Scott Gration"), and
-      before one word that is the surname of a person named in full ("Berkeley Trump"),
-      unless the place is a first name too ("Cory Booker", "Virginia Foxx").
+    - A place or group the article tags on its own (GPE, LOC, NORP) is, before a full
+      name that starts with a first name, in a person span or tagged as a person in the
+      article ("Tory Phillip Lee", "Ukraine Kurt Volker", "Kenya Scott Gration"; not
+      "Swedish Postcode Lottery"), and before one word that is the surname of a person
+      named in full ("Berkeley Trump"; not "London Bridge"), unless the place is a first
+      name too ("Cory Booker", "Virginia Foxx").
 
     ``labels``: the article's names and their labels; ``surnames``: the last words of its
-    person names and the names they end; ``whole``: the normalised span, no evidence for itself.
+    person names that start with a first name, and the names they end; ``whole``: the
+    normalised span, no evidence for itself.
     """
     if word.lower() in _LEADING_WORDS and word.islower():
         return True
@@ -185,5 +187,5 @@ def _glued_before(word: str, rest: str, label: str, labels: dict[str, set[str]],
     if labels.get(normalize_name(word), set()) & _GROUP_LABELS:
         if one_word:
             return other_surname and not first_name
-        return "PERSON" in rest_labels or (label == "PERSON" and first_name_gender(rest) in ("male", "female"))
+        return first_name_gender(rest) != "unknown" and ("PERSON" in rest_labels or label == "PERSON")
     return False
