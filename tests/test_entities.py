@@ -278,6 +278,12 @@ def test_surname_does_not_link_to_an_event_or_firm_named_after_the_person(nlp):
     assert k["Bush"] == k["Jeb Bush"] == "Jeb Bush"
 
 
+def test_a_name_of_one_hyphenated_word_is_no_full_name(nlp):
+    text = "The Obama-Clinton policy failed. Obama said so."
+    doc = make_doc(nlp, text, [("Obama-Clinton", "PERSON"), ("Obama", "PERSON")])
+    assert keys(article_mentions(doc, LABELS))["Obama"] == "Obama"
+
+
 def test_hyphenated_names_link_but_english_compounds_do_not(nlp):
     text = ("Kim Jong-un met Moon Jae-in. Kim smiled and Moon agreed. The George W. Bush-era policy ended; "
             "Bush said so. The Clinton vs. Trump matchup pitted Hillary Clinton against Donald Trump.")

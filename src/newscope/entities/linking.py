@@ -5,8 +5,8 @@ whose initials it spells (three letters or more: "TP" may be anything); a partia
 name ("Assad") to the one full name containing it ("Bashar al-Assad"), a lone word only as
 its first name or surname ("Star of David" is not "Aaron David Miller"), but not to a
 thing named after the person ("Rayshard Brooks Shooting"), nor to two names run together
-("Roger Penske Trump"), nor to a span that cannot be a person's name ("pro-Obama",
-"Bush-era"); a short head ("the Observatory") to the one organisation it ends ("Syrian
+("Roger Penske Trump", "Obama-Clinton"), nor to a span that cannot be a person's name
+("pro-Obama", "Bush-era"); a short head ("the Observatory") to the one organisation it ends ("Syrian
 Observatory for Human Rights"), except generic institutions that stand on their own
 (``standalone_heads``: "the Senate", "the Supreme Court"), heads of a possessive phrase
 ("Lessig's Electoral College"), heads that may name another institution of the article
@@ -162,7 +162,8 @@ def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
     for f in forms.values():
         if len(f.words) < 2:
             continue
-        if f.label == "PERSON" and looks_like_person_name(f.low, f.spaced) and not _glued(f.low, labels):
+        if (f.label == "PERSON" and len(f.spaced) > 1  # "Obama-Clinton" is two names, not one person's
+                and looks_like_person_name(f.low, f.spaced) and not _glued(f.low, labels)):
             _add_person_parts(f, person_parts, surnames)
         elif f.label in _HEAD_LABELS and len(f.spaced) > 1 and not any(w.endswith(tuple(POSSESSIVE))
                                                                      for w in f.spaced):
