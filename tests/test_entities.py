@@ -351,6 +351,16 @@ def test_two_nicknames_of_one_formal_name_are_two_people():
     assert set(e["name"]) == {"Bill Nelson", "Willie Nelson", "Bernie Sanders"}
 
 
+def test_a_person_does_not_follow_a_corpus_link_to_a_place():
+    rows = [("a1", "Hill", "Capitol Hill", "ORG"), ("a1", "Capitol Hill", "Capitol Hill", "ORG"),
+            ("a2", "Hill", "Capitol Hill", "ORG"), ("a2", "Capitol Hill", "Capitol Hill", "ORG"),
+            ("a3", "Hill", "Hill", "PERSON"), ("a4", "Hill", "Hill", "PERSON")]
+    m, e = resolve_entities(pd.DataFrame(
+        [{"article_id": a, "start": 0, "end": len(t), "text": t, "key": k, "label": lab, "sentence": 0, "paragraph": 0}
+         for a, t, k, lab in rows]))
+    assert m.loc[m["article_id"] == "a3", "entity_id"].item() != m.loc[m["article_id"] == "a1", "entity_id"].iloc[0]
+
+
 # --------------------------------------------------------------------------- glued words
 
 

@@ -399,7 +399,10 @@ def _follow_corpus_links(
     n_alone = corpus.articles_per(text_norm.where(~linked & ~person))
     person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
     mislabelled = key_norm.map(person_link).eq(True) & ~person
-    alone = ~linked & (person | acronym | mislabelled) & key_norm.isin(links.index)
+    # a person follows only a link most of whose mentions are people ("Hill", Anita Hill,
+    # does not follow the "Hill" of "Capitol Hill")
+    to_person = key_norm.map(links["person"] >= 0.5).eq(True)
+    alone = ~linked & ((person & to_person) | acronym | mislabelled) & key_norm.isin(links.index)
     if alone.any():
         log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link",
                  m["n"][alone].sum())
