@@ -12,7 +12,8 @@ known on its own across the corpus is not merged into a rare longer name an arti
 it to ("the Fed" is not "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
-to one name in nearly all of many articles, "Hillary"); the alias tables apply
+to one name in nearly all of many articles, "Hillary"; a person follows only a link to a
+person: Anita "Hill" is not "Capitol Hill"); the alias tables apply
 (:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
 table says whatever expansion an article's initials suggested. Each entity has one label,
 the majority of its mentions' (PERSON for a name with a clear first name that enough
