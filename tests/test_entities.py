@@ -284,6 +284,13 @@ def test_a_name_of_one_hyphenated_word_is_no_full_name(nlp):
     assert keys(article_mentions(doc, LABELS))["Obama"] == "Obama"
 
 
+def test_a_hyphenated_first_name_tagged_alone_is_no_other_name(nlp):
+    text = "Soon-Yi Previn spoke. Andre Previn was away. Soon-Yi said Previn's view differs."
+    doc = make_doc(nlp, text, [("Soon-Yi Previn", "PERSON"), ("Andre Previn", "PERSON"), ("Soon-Yi", "PERSON", "away"),
+                               ("Previn", "PERSON", "said")])
+    assert keys(article_mentions(doc, LABELS))["Previn"] == "Previn"  # two Previns: ambiguous
+
+
 def test_hyphenated_names_link_but_english_compounds_do_not(nlp):
     text = ("Kim Jong-un met Moon Jae-in. Kim smiled and Moon agreed. The George W. Bush-era policy ended; "
             "Bush said so. The Clinton vs. Trump matchup pitted Hillary Clinton against Donald Trump.")
@@ -365,18 +372,21 @@ def test_a_person_does_not_follow_a_corpus_link_to_a_place():
 
 
 def test_leading_word_is_cut_before_a_name_the_article_names_alone(nlp):
-    text = "Maybe Delta Force went in. Delta Force denied it. Will Twitter ban him? Twitter said no."
+    text = ("Maybe Delta Force went in. Delta Force denied it. Will Twitter ban him? Twitter said no. "
+            "By Joey Garrison. Reach Joey Garrison at his desk.")
     doc = make_doc(nlp, text, [("Maybe Delta Force", "ORG"), ("Delta Force", "ORG"),
-                               ("Will Twitter", "ORG"), ("Twitter", "ORG")])
+                               ("Will Twitter", "ORG"), ("Twitter", "ORG"), ("Joey Garrison", "PERSON"),
+                               ("Reach Joey Garrison", "PERSON")])
     rows = article_mentions(doc, LABELS)
-    assert [r.text for r in rows] == ["Delta Force", "Delta Force", "Twitter", "Twitter"]
+    assert [r.text for r in rows] == ["Delta Force", "Delta Force", "Twitter", "Twitter", "Joey Garrison",
+                                      "Joey Garrison"]
     assert all(text[r.start:r.end] == r.text for r in rows)
 
 
 def test_leading_word_stays_when_the_rest_is_not_named_alone(nlp):
-    text = "Perhaps Delta Force went in."
-    doc = make_doc(nlp, text, [("Perhaps Delta Force", "ORG")])
-    assert [r.text for r in article_mentions(doc, LABELS)] == ["Perhaps Delta Force"]
+    text = "Perhaps Delta Force went in. Contact Us in the US."
+    doc = make_doc(nlp, text, [("Perhaps Delta Force", "ORG"), ("Contact Us", "ORG"), ("US", "GPE")])
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["Perhaps Delta Force", "Contact Us", "US"]
 
 
 def test_first_name_that_is_also_a_leading_word_stays_before_a_surname(nlp):

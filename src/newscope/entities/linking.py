@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, initials, looks_like_person_name
+from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, initials, looks_like_person_name, name_words
 from newscope.entities.spans import PLACE_LABELS, POSSESSIVE
 from newscope.lexicon import words
 
@@ -86,14 +86,17 @@ def first_name_link(forms: dict[str, Form], f: Form) -> bool:
     return full[: len(own)] == own and full[-len(own) :] != own
 
 
-def _glued(words: tuple[str, ...], labels: dict[tuple[str, ...], str]) -> bool:
+def _glued(f: Form, labels: dict[tuple[str, ...], str]) -> bool:
     """Two names run together, not a name to link to: a person name with words after
     another person name of the article ("Roger Penske Trump", "Ilhan Omar Ilhan
-    OmarHarris"), or a person name followed by an organisation or group the article names
-    on its own ("Trump Twitter", "Reagan Conservative"). ``labels``: the article's forms
-    (lower-case words -> label)."""
-    n = len(words)
-    person_inside = any(labels.get(words[i:j]) == "PERSON" for i in range(n - 1) for j in range(i + 2, n))
+    OmarHarris"; a hyphenated first name is no other name: "Soon-Yi Previn"), or a person
+    name followed by an organisation or group the article names on its own ("Trump
+    Twitter", "Reagan Conservative"). ``labels``: the article's forms (lower-case words ->
+    label)."""
+    words, n = f.low, len(f.low)
+    first = len(name_words(f.spaced[0]))  # "Soon-Yi" is two words
+    person_inside = any(labels.get(words[i:j]) == "PERSON" for i in range(n - 1) for j in range(i + 2, n)
+                        if (i, j) != (0, first))
     return person_inside or any(
         labels.get(words[:i]) == "PERSON" and labels.get(words[i:]) in ("ORG", "NORP") for i in range(1, n)
     )
@@ -163,7 +166,7 @@ def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
         if len(f.words) < 2:
             continue
         if (f.label == "PERSON" and len(f.spaced) > 1  # "Obama-Clinton" is two names, not one person's
-                and looks_like_person_name(f.low, f.spaced) and not _glued(f.low, labels)):
+                and looks_like_person_name(f.low, f.spaced) and not _glued(f, labels)):
             _add_person_parts(f, person_parts, surnames)
         elif f.label in _HEAD_LABELS and len(f.spaced) > 1 and not any(w.endswith(tuple(POSSESSIVE))
                                                                      for w in f.spaced):

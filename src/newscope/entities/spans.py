@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span, Token
 
 from newscope.entities.names import first_name_gender, is_title, normalize_name
@@ -171,6 +172,8 @@ def _glued_before(word: str, rest: str, label: str, labels: dict[str, set[str]],
     person names that start with a first name, and the names they end; ``whole``: the
     normalised span, no evidence for itself.
     """
+    if rest.lower() in STOP_WORDS:  # "Contact Us" is not "US"
+        return False
     if word.lower() in _LEADING_WORDS and word.islower():
         return True
     if not word[0].isupper() or (word.isupper() and len(word) > 1):  # "OUR Walmart"
