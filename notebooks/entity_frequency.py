@@ -185,10 +185,12 @@ else:
 # no more often than chance. Both favour rare pairs, so pairs are ranked by local mutual
 # information (`lmi` = times together x pmi), which needs association *and* frequency.
 # Sentence-level pairs are tighter relations (who is named with whom); article-level
-# pairs show shared stories.
+# pairs show shared stories. Related entities (a country and its demonym, a party and its
+# members) meet trivially and are left out unless `keep_related` is set.
 
 # %%
-pairs = ea.cooccurrence(mentions, entities, articles, level="article", min_count=settings.min_cooccurrence, top_n=settings.top_n)
+pairs = ea.cooccurrence(mentions, entities, articles, level="article", min_count=settings.min_cooccurrence, top_n=settings.top_n,
+                        keep_related=settings.keep_related)
 if len(pairs):
     fig = ea.plot_pairs(pairs)
     save_figure(fig, "entity-cooccurrence", title="Entities named in the same articles",
@@ -200,7 +202,7 @@ if len(pairs):
 else:
     display(Markdown(f"No pair of entities shares at least {settings.min_cooccurrence} articles in this selection."))
 sentence_pairs = ea.cooccurrence(mentions, entities, articles, level="sentence", min_count=settings.min_cooccurrence,
-                                 top_n=settings.top_n)
+                                 top_n=settings.top_n, keep_related=settings.keep_related)
 display(Markdown("Pairs named in the same sentence:"))
 display(safe_table(sentence_pairs, max_rows=settings.top_n, name="cooccurrence-sentences") if len(sentence_pairs) else
         Markdown(f"No pair of entities shares at least {settings.min_cooccurrence} sentences."))

@@ -229,6 +229,19 @@ def test_heads_of_possessive_phrases_and_people_do_not_link(nlp):
     assert k["Electoral College"] == "Electoral College" and k["Jeb Bush"] == "Jeb Bush"
 
 
+def test_head_that_may_name_another_institution_of_the_article_does_not_link(nlp):
+    text = ("Alder Hey Children's Hospital sent him to Bambino Gesu Pediatric Hospital. The Hospital agreed. "
+            "The DNC and the Republican National Committee met; the National Committee chair spoke.")
+    doc = make_doc(nlp, text, [("Alder Hey Children's Hospital", "ORG"), ("Bambino Gesu Pediatric Hospital", "ORG"),
+                               ("Hospital", "ORG", "The Hospital"), ("DNC", "ORG"), ("Republican National Committee", "ORG"),
+                               ("National Committee", "ORG", "the National")])
+    k = keys(article_mentions(doc, LABELS))
+    assert k["Hospital"] == "Hospital" and k["National Committee"] == "National Committee"
+    text = "The Republican National Committee met; the National Committee chair spoke to the RNC."
+    doc = make_doc(nlp, text, [("Republican National Committee", "ORG"), ("National Committee", "ORG"), ("RNC", "ORG")])
+    assert keys(article_mentions(doc, LABELS))["National Committee"] == "Republican National Committee"
+
+
 def test_surname_does_not_link_to_two_names_run_together(nlp):
     text = "Roger Penske praised Roger Penske Trump on Monday. Trump thanked him."
     doc = make_doc(nlp, text, [("Roger Penske", "PERSON"), ("Roger Penske Trump", "PERSON"), ("Trump", "PERSON")])
@@ -263,6 +276,19 @@ def test_surname_does_not_link_to_an_event_or_firm_named_after_the_person(nlp):
     assert k["Brooks"] == k["Rayshard Brooks"] == "Rayshard Brooks"
     assert k["Rayshard Brooks Shooting"] == "Rayshard Brooks Shooting"
     assert k["Bush"] == k["Jeb Bush"] == "Jeb Bush"
+
+
+def test_a_name_of_one_hyphenated_word_is_no_full_name(nlp):
+    text = "The Obama-Clinton policy failed. Obama said so."
+    doc = make_doc(nlp, text, [("Obama-Clinton", "PERSON"), ("Obama", "PERSON")])
+    assert keys(article_mentions(doc, LABELS))["Obama"] == "Obama"
+
+
+def test_a_hyphenated_first_name_tagged_alone_is_no_other_name(nlp):
+    text = "Soon-Yi Previn spoke. Andre Previn was away. Soon-Yi said Previn's view differs."
+    doc = make_doc(nlp, text, [("Soon-Yi Previn", "PERSON"), ("Andre Previn", "PERSON"), ("Soon-Yi", "PERSON", "away"),
+                               ("Previn", "PERSON", "said")])
+    assert keys(article_mentions(doc, LABELS))["Previn"] == "Previn"  # two Previns: ambiguous
 
 
 def test_hyphenated_names_link_but_english_compounds_do_not(nlp):
@@ -306,6 +332,106 @@ def test_all_caps_dateline_joins_the_place(nlp):
     text = "DAMASCUS, Syria - Troops left Damascus."
     doc = make_doc(nlp, text, [("DAMASCUS", "GPE"), ("Syria", "GPE"), ("Damascus", "GPE")])
     assert keys(article_mentions(doc, LABELS))["DAMASCUS"] == "Damascus"
+
+
+def test_lone_word_links_as_first_name_or_surname_not_as_middle_name(nlp):
+    text = "Aaron David Miller spoke. He wore a Star of David; later Aaron and Miller left."
+    doc = make_doc(nlp, text, [("Aaron David Miller", "PERSON"), ("David", "PERSON"),
+                               ("Aaron", "PERSON"), ("Miller", "PERSON")])
+    k = keys(article_mentions(doc, LABELS))
+    assert k["David"] == "David"
+    assert k["Aaron"] == k["Miller"] == "Aaron David Miller"
+
+
+def test_surname_before_a_generation_suffix_links(nlp):
+    text = "Martin Luther King Jr. marched. King spoke."
+    doc = make_doc(nlp, text, [("Martin Luther King Jr.", "PERSON"), ("King", "PERSON")])
+    assert keys(article_mentions(doc, LABELS))["King"] == "Martin Luther King Jr."
+
+
+def test_two_nicknames_of_one_formal_name_are_two_people():
+    m, e = resolve_entities(pd.DataFrame(
+        [{"article_id": f"{name}{i}", "start": 0, "end": len(name), "text": name, "key": name, "label": "PERSON",
+          "sentence": 0, "paragraph": 0} for name, n in [("Bill Nelson", 6), ("Willie Nelson", 1),
+                                                          ("Bernie Sanders", 3), ("Bernard Sanders", 1)]
+         for i in range(n)]))
+    assert set(e["name"]) == {"Bill Nelson", "Willie Nelson", "Bernie Sanders"}
+
+
+def test_a_person_does_not_follow_a_corpus_link_to_a_place():
+    rows = [("a1", "Hill", "Capitol Hill", "ORG"), ("a1", "Capitol Hill", "Capitol Hill", "ORG"),
+            ("a2", "Hill", "Capitol Hill", "ORG"), ("a2", "Capitol Hill", "Capitol Hill", "ORG"),
+            ("a3", "Hill", "Hill", "PERSON"), ("a4", "Hill", "Hill", "PERSON")]
+    m, e = resolve_entities(pd.DataFrame(
+        [{"article_id": a, "start": 0, "end": len(t), "text": t, "key": k, "label": lab, "sentence": 0, "paragraph": 0}
+         for a, t, k, lab in rows]))
+    assert m.loc[m["article_id"] == "a3", "entity_id"].item() != m.loc[m["article_id"] == "a1", "entity_id"].iloc[0]
+
+
+# --------------------------------------------------------------------------- glued words
+
+
+def test_leading_word_is_cut_before_a_name_the_article_names_alone(nlp):
+    text = ("Maybe Delta Force went in. Delta Force denied it. Will Twitter ban him? Twitter said no. "
+            "By Joey Garrison. Reach Joey Garrison at his desk.")
+    doc = make_doc(nlp, text, [("Maybe Delta Force", "ORG"), ("Delta Force", "ORG"),
+                               ("Will Twitter", "ORG"), ("Twitter", "ORG"), ("Joey Garrison", "PERSON"),
+                               ("Reach Joey Garrison", "PERSON")])
+    rows = article_mentions(doc, LABELS)
+    assert [r.text for r in rows] == ["Delta Force", "Delta Force", "Twitter", "Twitter", "Joey Garrison",
+                                      "Joey Garrison"]
+    assert all(text[r.start:r.end] == r.text for r in rows)
+
+
+def test_leading_word_stays_when_the_rest_is_not_named_alone(nlp):
+    text = "Perhaps Delta Force went in. Contact Us in the US."
+    doc = make_doc(nlp, text, [("Perhaps Delta Force", "ORG"), ("Contact Us", "ORG"), ("US", "GPE")])
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["Perhaps Delta Force", "Contact Us", "US"]
+
+
+def test_first_name_that_is_also_a_leading_word_stays_before_a_surname(nlp):
+    text = "Will Hurd said no. Hurd left. Will Donald Trump win? Donald Trump spoke. Will Trump win? I doubt it."
+    doc = make_doc(nlp, text, [("Will Hurd", "PERSON"), ("Hurd", "PERSON"),
+                               ("Will Donald Trump", "PERSON"), ("Donald Trump", "PERSON"), ("Will Trump", "PERSON")])
+    k = keys(article_mentions(doc, LABELS))
+    assert "Will Hurd" in k and "Hurd" in k
+    assert "Will Donald Trump" not in k and "Will Trump" not in k
+
+
+def test_leading_word_in_lower_case_is_cut(nlp):
+    text = "It was this White House that spoke."
+    doc = make_doc(nlp, text, [("this White House", "ORG")])
+    assert [r.text for r in article_mentions(doc, LABELS)] == ["White House"]
+
+
+def test_place_or_group_glued_before_a_person_is_cut(nlp):
+    text = ("Tory Phillip Lee quit. The Tory whip and Phillip Lee. Berkeley Trump rallies went on in "
+            "Berkeley, where Donald Trump spoke. Ambassador to Kenya Scott Gration met leaders of Kenya.")
+    doc = make_doc(nlp, text, [("Tory Phillip Lee", "PERSON"), ("Tory", "NORP"), ("Phillip Lee", "PERSON", "whip"),
+                               ("Berkeley Trump", "ORG"), ("Berkeley", "GPE"), ("Donald Trump", "PERSON"),
+                               ("Kenya Scott Gration", "PERSON"), ("Kenya", "GPE", "leaders")])
+    k = keys(article_mentions(doc, LABELS))
+    assert "Tory Phillip Lee" not in k and k["Phillip Lee"] == "Phillip Lee"
+    assert "Berkeley Trump" not in k and k["Trump"] == "Donald Trump"
+    assert "Scott Gration" in k
+
+
+def test_a_place_before_a_word_it_names_is_kept(nlp):
+    text = ("Cory Booker left London Bridge for the Florida Keys. Booker, Bridge and Keys met in London; "
+            "later Florida; then Cory.")
+    doc = make_doc(nlp, text, [("Cory Booker", "PERSON"), ("London Bridge", "FAC"), ("Florida Keys", "LOC"),
+                               ("Booker", "PERSON"), ("Bridge", "PERSON"), ("Keys", "PERSON"), ("London", "GPE"),
+                               ("Florida", "GPE", "later"), ("Cory", "GPE", "then")])
+    texts = [r.text for r in article_mentions(doc, LABELS)]
+    assert {"Cory Booker", "London Bridge", "Florida Keys"} <= set(texts)
+
+
+def test_a_group_or_first_name_before_a_name_that_is_no_person_stays(nlp):
+    text = "Chinese Americans voted. Americans and Chinese firms. Virginia Foxx spoke in Virginia. Foxx left."
+    doc = make_doc(nlp, text, [("Chinese Americans", "NORP"), ("Americans", "NORP"), ("Chinese", "NORP", " and "),
+                               ("Virginia Foxx", "PERSON"), ("Virginia", "GPE", "spoke in"), ("Foxx", "PERSON")])
+    texts = [r.text for r in article_mentions(doc, LABELS)]
+    assert "Chinese Americans" in texts and "Virginia Foxx" in texts
 
 
 # --------------------------------------------------------------------------- example article

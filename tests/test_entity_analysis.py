@@ -247,10 +247,11 @@ def test_candidate_splits_list_likely_unmerged_pairs_with_counts():
              "pr": ("Paul Ryan", "PERSON", 6), "pdr": ("Paul D. Ryan", "PERSON", 2),
              "aca": ("ACA", "ORG", 3), "afc": ("Affordable Care Act", "LAW", 5),
              "sy": ("Syria", "GPE", 4), "syn": ("Syrian", "NORP", 4),
-             "jb": ("Jeb Bush", "PERSON", 3), "gb": ("George Bush", "PERSON", 3), "x": ("Mandela", "PERSON", 1)}
+             "jb": ("Jeb Bush", "PERSON", 3), "gb": ("George Bush", "PERSON", 3), "x": ("Mandela", "PERSON", 1),
+             "z": ("Zambian", "NORP", 3), "zw": ("Zambian Watchdog", "PERSON", 2)}  # a mislabelled outlet
     ents = pd.DataFrame({"entity_id": list(names), "name": [v[0] for v in names.values()],
                          "label": [v[1] for v in names.values()], "n_articles": [v[2] for v in names.values()],
-                         "related": [[], [], [], [], [], [], [], [], ["syn"], ["sy"], [], [], []]})
+                         "related": [[], [], [], [], [], [], [], [], ["syn"], ["sy"], [], [], [], [], []]})
     ments = pd.DataFrame([mention(a, e) for a, e in [("a1", "m"), ("a1", "nm"), ("a2", "m"), ("a2", "nm"),
                                                      ("a3", "bs"), ("a4", "bd"), ("a5", "aca"), ("a5", "afc")]])
     got = ea.candidate_splits(ments, ents, top_n=None)

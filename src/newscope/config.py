@@ -119,6 +119,7 @@ class EntityFrequencySettings:
     n_outlets: int = _checked(12, minimum=1)
     n_boot: int = _checked(1000, minimum=1)
     min_cooccurrence: int = _checked(2, minimum=1)
+    keep_related: bool = False  # co-occurrence keeps related pairs (a country and its demonym)
 
 
 @dataclass

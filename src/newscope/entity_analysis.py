@@ -389,8 +389,8 @@ def candidate_splits(
     splits for the user to confirm in the alias table): ``name_a, label_a, n_articles_a,
     name_b, label_b, n_articles_b, n_together`` (articles naming both), ``reason``:
 
-    - ``part``: one name is the first or last word of a person's ("Mandela", "Nelson
-      Mandela"; "Hillary", "Hillary Clinton");
+    - ``part``: a one-word person name is the first or last word of a person's
+      ("Mandela", "Nelson Mandela"; "Hillary", "Hillary Clinton");
     - ``variant``: of two person names, same surname, first names a name and its nickname ("Bill Clinton",
       "William Clinton"), or one with a middle name or initial the other lacks;
     - ``acronym``: one name spells the initials of the other ("ACA", "Affordable Care Act").
@@ -412,7 +412,7 @@ def candidate_splits(
             by_edge.setdefault(f"{words[-1]}$", set()).add(e)
     for e, n in norm.items():
         words = n.split()
-        if len(words) == 1:  # "mandela" in "nelson mandela", "hillary" in "hillary clinton"
+        if len(words) == 1 and labels[e] == "PERSON":  # "mandela" in "nelson mandela"; not "Zambian"
             for other in by_edge.get(f"^{n}", set()) | by_edge.get(f"{n}$", set()):
                 found[(other, e)] = "part"
         for other in by_edge.get(f"{words[-1]}$", ()) if len(words) == 2 else ():

@@ -2,16 +2,19 @@
 
 An acronym links to the expansion the text defines ("Syrian National Council (SNC)") or
 whose initials it spells (three letters or more: "TP" may be anything); a partial person
-name ("Assad") to the one full name containing it ("Bashar al-Assad"), but not to a thing
-named after the person ("Rayshard Brooks Shooting"), nor to two names run together ("Roger
-Penske Trump"), nor to a span that cannot be a person's name ("pro-Obama", "Bush-era"); a
-short head ("the Observatory") to the one organisation it ends ("Syrian Observatory for
-Human Rights"), except generic institutions that stand on their own (``standalone_heads``:
-"the Senate", "the Supreme Court"), heads of a possessive phrase ("Lessig's Electoral
-College"), a plural word before a connector ("Veterans" is not "Concerned Veterans for
-America"), parts of two names joined by "and", and never from a person's full name ("Jeb
-Bush" is not "Jeb Bush & Associates"); place names never by a part ("Virginia" is not
-"West Virginia"). A form links only when its candidates end at one name.
+name ("Assad") to the one full name containing it ("Bashar al-Assad"), a lone word only as
+its first name or surname ("Star of David" is not "Aaron David Miller"), but not to a
+thing named after the person ("Rayshard Brooks Shooting"), nor to two names run together
+("Roger Penske Trump", "Obama-Clinton"), nor to a span that cannot be a person's name
+("pro-Obama", "Bush-era"); a short head ("the Observatory") to the one organisation it ends ("Syrian
+Observatory for Human Rights"), except generic institutions that stand on their own
+(``standalone_heads``: "the Senate", "the Supreme Court"), heads of a possessive phrase
+("Lessig's Electoral College"), heads that may name another institution of the article
+(:func:`_rival_heads`: "Hospital" beside "Alder Hey Children's Hospital"), a plural word
+before a connector ("Veterans" is not "Concerned Veterans for America"), parts of two
+names joined by "and", and never from a person's full name ("Jeb Bush" is not "Jeb Bush &
+Associates"); place names never by a part ("Virginia" is not "West Virginia"). A form
+links only when its candidates end at one name.
 
 New ways a short form may name a longer one (middle names, nicknames) are added in
 :func:`link_forms`, as candidates of the person-name parts.
@@ -24,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from newscope.entities.names import ACRONYM, initials, looks_like_person_name
+from newscope.entities.names import ACRONYM, GENERATION_SUFFIXES, initials, looks_like_person_name, name_words
 from newscope.entities.spans import PLACE_LABELS, POSSESSIVE
 from newscope.lexicon import words
 
@@ -83,26 +86,31 @@ def first_name_link(forms: dict[str, Form], f: Form) -> bool:
     return full[: len(own)] == own and full[-len(own) :] != own
 
 
-def _glued(words: tuple[str, ...], labels: dict[tuple[str, ...], str]) -> bool:
+def _glued(f: Form, labels: dict[tuple[str, ...], str]) -> bool:
     """Two names run together, not a name to link to: a person name with words after
     another person name of the article ("Roger Penske Trump", "Ilhan Omar Ilhan
-    OmarHarris"), or a person name followed by an organisation or group the article names
-    on its own ("Trump Twitter", "Reagan Conservative"). ``labels``: the article's forms
-    (lower-case words -> label)."""
-    n = len(words)
-    person_inside = any(labels.get(words[i:j]) == "PERSON" for i in range(n - 1) for j in range(i + 2, n))
+    OmarHarris"; a hyphenated first name is no other name: "Soon-Yi Previn"), or a person
+    name followed by an organisation or group the article names on its own ("Trump
+    Twitter", "Reagan Conservative"). ``labels``: the article's forms (lower-case words ->
+    label)."""
+    words, n = f.low, len(f.low)
+    first = len(name_words(f.spaced[0]))  # "Soon-Yi" is two words
+    person_inside = any(labels.get(words[i:j]) == "PERSON" for i in range(n - 1) for j in range(i + 2, n)
+                        if (i, j) != (0, first))
     return person_inside or any(
         labels.get(words[:i]) == "PERSON" and labels.get(words[i:]) in ("ORG", "NORP") for i in range(1, n)
     )
 
 
 def _add_person_parts(f: Form, person_parts: dict, surnames: dict) -> None:
-    """Index the parts of person name ``f``: every shorter run of its words, and its
-    surnames (the runs that end it)."""
+    """Index the parts of person name ``f``: every shorter run of its words, but a lone
+    word only as the first name or the surname (before a suffix: "King" of "Martin Luther
+    King Jr."; "David" is not "Aaron David Miller"), and its surnames (the runs that end it)."""
     low, n = f.low, len(f.words)
+    last = n - 2 if n > 2 and low[-1].rstrip(".") in GENERATION_SUFFIXES else n - 1
     for i in range(n):
         for j in range(i + 1, n + 1):
-            if j - i < n:
+            if j - i < n and (j - i > 1 or i in (0, last)):
                 person_parts.setdefault(low[i:j], set()).add(f.norm)
     for i in range(1, n):
         surnames.setdefault(low[i:], set()).add(f.norm)
@@ -126,6 +134,27 @@ def _add_heads(f: Form, heads: dict) -> None:
             heads.setdefault(part, set()).add(f.norm)
 
 
+def _rival_heads(forms: dict[str, Form], heads: dict) -> set[tuple[str, ...]]:
+    """Heads that may as well stand for another institution of the article, so link to
+    none: the end of a possessive name ("Hospital" of "Alder Hey Children's Hospital"
+    beside "Bambino Gesu Hospital"), or two words or more whose initials end an acronym of
+    the article that is not the candidate's ("National Committee" with "DNC" beside
+    "Republican National Committee")."""
+    rivals = set()
+    acronyms = {"".join(f.words).replace(".", "") for f in forms.values() if ACRONYM.match("".join(f.words))}
+    for f in forms.values():
+        if f.label in _HEAD_LABELS and len(f.spaced) > 1:
+            owner = max((i for i, w in enumerate(f.spaced[:-1]) if w.endswith(tuple(POSSESSIVE))), default=None)
+            if owner is not None:
+                rivals.update(tuple(w.lower() for w in f.spaced[i:]) for i in range(owner + 1, len(f.spaced)))
+    for head, names in heads.items():
+        letters = "".join(w[0] for w in head).upper()
+        if len(head) > 1 and any(a.endswith(letters) and len(a) > len(letters)
+                                 and not any(a in initials(forms[n].words) for n in names) for a in acronyms):
+            rivals.add(head)
+    return rivals
+
+
 def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
     """Set ``form.target`` (the normalised name a form stands for) by the linking rules.
     ``definitions``: acronym -> the name the text defines it for."""
@@ -136,11 +165,13 @@ def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
     for f in forms.values():
         if len(f.words) < 2:
             continue
-        if f.label == "PERSON" and looks_like_person_name(f.low, f.spaced) and not _glued(f.low, labels):
+        if (f.label == "PERSON" and len(f.spaced) > 1  # "Obama-Clinton" is two names, not one person's
+                and looks_like_person_name(f.low, f.spaced) and not _glued(f, labels)):
             _add_person_parts(f, person_parts, surnames)
         elif f.label in _HEAD_LABELS and len(f.spaced) > 1 and not any(w.endswith(tuple(POSSESSIVE))
                                                                      for w in f.spaced):
             _add_heads(f, heads)
+    rivals = _rival_heads(forms, heads)
 
     for f in sorted(forms.values(), key=lambda f: -len(f.words)):
         low = f.low
@@ -158,7 +189,7 @@ def link_forms(forms: dict[str, Form], definitions: dict[str, str]) -> None:
         elif f.label not in PLACE_LABELS and low in surnames:
             candidates = surnames[low]
         elif (f.label not in PLACE_LABELS | {"NORP"} and not (f.label == "PERSON" and len(f.words) > 1)
-              and (head := tuple(w.lower() for w in f.spaced)) in heads):
+              and (head := tuple(w.lower() for w in f.spaced)) in heads and head not in rivals):
             candidates = heads[head]
         else:
             continue

@@ -1,7 +1,8 @@
 """The entity mentions of one article (per article, cached): :func:`article_mentions`.
 
 spaCy's entity spans are cleaned (:mod:`newscope.entities.spans`), names the model split
-or tagged in part are made whole (``joined_names.tsv``); acronyms the text
+or tagged in part are made whole (``joined_names.tsv``), words glued before a name the
+article names on its own are cut ("Maybe Delta Force"); acronyms the text
 defines and untagged repeats of tagged names are added; the names are linked within the
 article (:mod:`newscope.entities.linking`); each linked group gets one name and one label
 by vote; mentions whose context shows they name someone else are unlinked again.
@@ -19,7 +20,7 @@ from spacy.tokens import Doc
 
 from newscope.entities.linking import Form, first_name_link, link_forms, root
 from newscope.entities.names import acronym_fits, is_title, name_words, normalize_name
-from newscope.entities.spans import clean_pieces
+from newscope.entities.spans import clean_pieces, cut_glued_words
 from newscope.lexicon import rows as word_table
 from newscope.lexicon import words
 from newscope.records import Mention
@@ -70,8 +71,8 @@ def article_mentions(doc: Doc, labels: Sequence[str]) -> list[Mention]:
 def _tagged_spans(doc: Doc, wanted: set[str]) -> tuple[list[_Span], dict[str, Form]]:
     """The cleaned entity spans with a wanted label, and their forms by normalised name."""
     text = doc.text
-    pieces = _joined([(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted
-                      for s, e in clean_pieces(ent, text)], text)
+    pieces = cut_glued_words(_joined([(s, e, ent.label_) for ent in doc.ents if ent.label_ in wanted
+                                      for s, e in clean_pieces(ent, text)], text), text)
     forms: dict[str, Form] = {}
     return [_Span(s, e, label, _count(forms, text[s:e], label)) for s, e, label in pieces], forms
 

@@ -140,7 +140,15 @@ def _nicknamer() -> NickNamer:
 
 
 def nickname_of(name: str, other: str) -> bool:
-    """Is one of two lower-case first names a nickname of the other ("bernie", "bernard"),
-    by the nicknames dataset?"""
+    """Is one of two lower-case first names a nickname of the other, a formal name
+    ("bernie", "bernard"), by the nicknames dataset? Two nicknames of one formal name are
+    two people ("willie", "bill": Willie Nelson is not Bill Nelson)."""
     nicknamer = _nicknamer()
-    return name in nicknamer.nicknames_of(other) or other in nicknamer.nicknames_of(name)
+    return ((name in nicknamer.nicknames_of(other) and _formal(other))
+            or (other in nicknamer.nicknames_of(name) and _formal(name)))
+
+
+def _formal(name: str) -> bool:
+    """Is a first name formal: the dataset gives it as a nickname of no longer name
+    ("william"; not "bill", a nickname of "william")?"""
+    return all(len(c) <= len(name) for c in _nicknamer().canonicals_of(name))

@@ -4,16 +4,19 @@ Line breaks, list commas, spaced dashes and symbols such as "/" or "✓" split a
 leading determiners, titles and honorifics, edge punctuation, a possessive "'s", an
 unclosed bracket ("World Health Organization (WHO") and, for people, anything before an
 inner possessive ("Fox's Megyn Kelly") and headline words glued on ("Will Obama") are
-dropped; the object of a title ("Secretary of State") is no entity.
+dropped; the object of a title ("Secretary of State") is no entity. Across the article's
+spans, a word glued before a name the article names on its own is cut ("Maybe Delta
+Force", "Tory Phillip Lee": :func:`cut_glued_words`).
 """
 
 from __future__ import annotations
 
 import re
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span, Token
 
-from newscope.entities.names import is_title
+from newscope.entities.names import first_name_gender, is_title, normalize_name
 from newscope.lexicon import words
 
 # Small grammatical sets, kept in code.
@@ -21,6 +24,8 @@ DETERMINERS = frozenset({"the", "a", "an"})
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Labels of places, never linked by a part ("Virginia" is not "West Virginia").
 PLACE_LABELS = frozenset({"GPE", "LOC"})
+# Labels of places and groups, which headlines glue before a person ("Tory Phillip Lee").
+_GROUP_LABELS = PLACE_LABELS | {"NORP"}
 
 # Tokens that never belong inside a name: a span across them is two names or junk
 # ("Axios, Walmart", "Mandel Ngan/AFP", "✓ Andrew Yang").
@@ -29,6 +34,7 @@ _DASHES = frozenset({"-", "--", "–", "—"})
 # "Apple, Inc.", "Martin Luther King, Jr.": a comma before these is inside the name.
 _AFTER_COMMA = words("after_comma")
 _HEADLINE_WORDS = words("headline_words")
+_LEADING_WORDS = words("leading_words")
 # "Secretary of State Mike Pompeo": what follows is part of the title, not an entity.
 _TITLE_OF = frozenset({"secretary", "secretaries", "undersecretary"})
 
@@ -124,3 +130,65 @@ def clean_pieces(ent: Span, text: str) -> list[tuple[int, int]]:
             continue
         out.append((start, end))
     return out
+
+
+def cut_glued_words(pieces: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """``pieces`` (start, end, label) with the first word cut while it is glued onto a
+    name the article names on its own (:func:`_glued_before`)."""
+    labels: dict[str, set[str]] = {}  # normalised name -> its labels in the article
+    surnames: dict[str, set[str]] = {}  # last word(s) of full person names -> those names
+    for s, e, label in pieces:
+        norm = normalize_name(text[s:e])
+        labels.setdefault(norm, set()).add(label)
+        if label == "PERSON" and first_name_gender(norm) != "unknown":
+            parts = norm.split()
+            for i in range(1, len(parts)):
+                surnames.setdefault(" ".join(parts[i:]), set()).add(norm)
+    out = []
+    for s, e, label in pieces:
+        while (m := re.match(r"([^\W\d_]+)\s+(?=\w)", text[s:e])) and _glued_before(
+                m.group(1), text[s + m.end():e], label, labels, surnames, normalize_name(text[s:e])):
+            s += m.end()
+        out.append((s, e, label))
+    return out
+
+
+def _glued_before(word: str, rest: str, label: str, labels: dict[str, set[str]], surnames: dict[str, set[str]],
+                  whole: str) -> bool:
+    """Is ``word`` glued before the name ``rest`` in a span labelled ``label``?
+
+    - A word of ``leading_words`` in lower case ("this White House") always is; capitalised
+      ("Maybe Delta Force", "Will Twitter"), when the article names ``rest`` on its own, but
+      a first name before a one-word person name only when that is the surname of another
+      person of the article ("Will Trump" beside "Donald Trump"; "Will Hurd" stays).
+    - A place or group the article tags on its own (GPE, LOC, NORP) is, before a full
+      name that starts with a first name, in a person span or tagged as a person in the
+      article ("Tory Phillip Lee", "Ukraine Kurt Volker", "Kenya Scott Gration"; not
+      "Swedish Postcode Lottery"), and before one word that is the surname of a person
+      named in full ("Berkeley Trump"; not "London Bridge"), unless the place is a first
+      name too ("Cory Booker", "Virginia Foxx").
+
+    ``labels``: the article's names and their labels; ``surnames``: the last words of its
+    person names that start with a first name, and the names they end; ``whole``: the
+    normalised span, no evidence for itself.
+    """
+    if rest.lower() in STOP_WORDS:  # "Contact Us" is not "US"
+        return False
+    if word.lower() in _LEADING_WORDS and word.islower():
+        return True
+    if not word[0].isupper() or (word.isupper() and len(word) > 1):  # "OUR Walmart"
+        return False
+    norm = normalize_name(rest)
+    rest_labels = labels.get(norm, set())
+    other_surname = bool(surnames.get(norm, set()) - {whole})  # "Trump" of "Donald Trump"
+    one_word = len(rest.split()) == 1
+    first_name = first_name_gender(word) != "unknown"
+    if word.lower() in _LEADING_WORDS:
+        if first_name and one_word and ("PERSON" in rest_labels or other_surname):
+            return other_surname
+        return bool(rest_labels) or other_surname
+    if labels.get(normalize_name(word), set()) & _GROUP_LABELS:
+        if one_word:
+            return other_surname and not first_name
+        return first_name_gender(rest) != "unknown" and ("PERSON" in rest_labels or label == "PERSON")
+    return False

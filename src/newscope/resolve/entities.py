@@ -12,7 +12,8 @@ known on its own across the corpus is not merged into a rare longer name an arti
 it to ("the Fed" is not "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
-to one name in nearly all of many articles, "Hillary"); the alias tables apply
+to one name in nearly all of many articles, "Hillary"; a person follows only a link to a
+person: Anita "Hill" is not "Capitol Hill"); the alias tables apply
 (:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
 table says whatever expansion an article's initials suggested. Each entity has one label,
 the majority of its mentions' (PERSON for a name with a clear first name that enough
@@ -399,7 +400,10 @@ def _follow_corpus_links(
     n_alone = corpus.articles_per(text_norm.where(~linked & ~person))
     person_link = (links["person"] >= 0.5) & (links["n"] >= n_alone.reindex(links.index).fillna(0))
     mislabelled = key_norm.map(person_link).eq(True) & ~person
-    alone = ~linked & (person | acronym | mislabelled) & key_norm.isin(links.index)
+    # a person follows only a link most of whose mentions are people ("Hill", Anita Hill,
+    # does not follow the "Hill" of "Capitol Hill")
+    to_person = key_norm.map(links["person"] >= 0.5).eq(True)
+    alone = ~linked & ((person & to_person) | acronym | mislabelled) & key_norm.isin(links.index)
     if alone.any():
         log.info("resolve_entities: %d unlinked short-form mentions follow their corpus-wide link",
                  m["n"][alone].sum())
