@@ -102,10 +102,15 @@ def speaker_type_votes(attributions: pd.DataFrame) -> pd.DataFrame:
             .rename("n").reset_index())
 
 
+#: The share of an entity's typed attributions that make it a person speaker.
+PERSON_SHARE = 1 / 3
+
+
 def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame,
                         votes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity or one named
-    like a person ("Roger Ailes" tagged ORG), else its
+    """One ``speaker_type`` per speaker entity: ``person`` for a PERSON entity, one named
+    like a person ("Roger Ailes" tagged ORG) or one typed person in at least
+    :data:`PERSON_SHARE` of its attributions, else its
     most frequent type among its attributions other than ``unknown`` (ties: alphabetically
     first; ``unknown`` when it has no other). Unlinked speakers keep their own type.
 
@@ -119,7 +124,11 @@ def unify_speaker_types(attributions: pd.DataFrame, entities: pd.DataFrame,
     typed = speaker_type_votes(out) if votes is None else votes
     voted = (most_common(typed, "speaker_entity_id", "speaker_type", weight="n") if len(typed)
              else pd.Series(dtype=object))
-    people = entities.loc[entities["label"].eq("PERSON") | entities["name"].map(named_like_person), "entity_id"]
+    share = typed["n"].where(typed["speaker_type"].eq("person"), 0).groupby(typed["speaker_entity_id"]).sum() \
+        / typed.groupby("speaker_entity_id")["n"].sum() if len(typed) else pd.Series(dtype=float)
+    people = pd.concat([  # an entity its articles often type as a person is one ("Kellyanne Conway" tagged ORG)
+        entities.loc[entities["label"].eq("PERSON") | entities["name"].map(named_like_person), "entity_id"],
+        pd.Series(share.index[share >= PERSON_SHARE])]).drop_duplicates()
     types = pd.concat([voted.drop(people, errors="ignore"), pd.Series("person", index=people)])
     out.loc[linked, "speaker_type"] = out.loc[linked, "speaker_entity_id"].map(types).fillna("unknown")
     return out
