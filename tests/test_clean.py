@@ -81,7 +81,8 @@ def test_fix_mojibake_repairs_double_encoding_only():
                                   "Advertisement Advertisement", "Read or Share this story: http://usat.ly/2ayhSfN",
                                   "SEE ALSO: Sky News says cameraman shot dead in Egypt",
                                   "Check out: What Iran's missile attack means for markets",
-                                  "https://www.youtube.com/watch?v=8llFHHAkGcw"])
+                                  "https://www.youtube.com/watch?v=8llFHHAkGcw",
+                                  "Mike Pence: five things to know about the governor… Read more"])
 def test_furniture_lines(line):
     assert is_furniture(line)
 
@@ -92,6 +93,7 @@ def test_furniture_lines(line):
                                   "Supporters were asked to sign up with their email addresses, the campaign said.",
                                   "Advertisement spending rose 4 percent last year.",
                                   "Read the full statement at the link below, the agency said.",
+                                  "Voters who read more news were better informed, the study found.",
                                   "See also the chart, which shows a steep fall since https://example.org was launched."])
 def test_content_lines_are_not_furniture(line):
     assert not is_furniture(line)
