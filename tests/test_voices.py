@@ -499,3 +499,9 @@ def test_a_pronoun_with_an_unnamed_group_is_a_group(nlp) -> None:
     text = "Alexis Tsipras called the referendum. He and other Greek officials want large-scale debt relief."
     assert [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text) if a["cue_lemma"] == "want"] == [
         ("Alexis Tsipras and other Greek officials", "anonymous")]
+
+
+def test_a_place_heading_a_list_is_no_speaker(nlp) -> None:
+    text = ("The candidates were set.\n\nNevada: Hillary Clinton, Bernie Sanders, Martin O'Malley.\n\n"
+            "Iowa: Ted Cruz, Marco Rubio.")
+    assert _run(nlp, text) == []

@@ -136,13 +136,17 @@ def _describes_its_noun(a: Attribution) -> bool:
 
 
 def _is_speaker_label(a: Attribution, transcript: bool) -> bool:
-    """A label is a speaker when it is a name the article mentions, Q or A, or, in a
+    """A label is a speaker when it is a name the article mentions (a group's line saying
+    something), Q or A, or, in a
     ``transcript``, a name in capitals ("BLITZER:", "AMY GOODMAN:") that holds no page-label
     word ("PHOTOS:", "THE FACTS:")."""
     speaker = a.speaker
     if speaker is not None and (speaker.type == AUTHOR or speaker.start is not None
                                 and speaker.start < a.source[1] and a.source[0] < speaker.end):
-        return True
+        # a place or group heading a list says nothing ("Nevada: Hillary Clinton, Bernie Sanders.")
+        span = a.head.doc.char_span(*a.content, alignment_mode="expand") if a.head is not None else None
+        return (speaker.type != "organization" or transcript and a.text_of(a.source).isupper() or span is None
+                or any(t.pos_ in ("VERB", "AUX") for t in span))
     label = a.text_of(a.source)
     if label.strip(" .").lower() in ANSWER_LABELS:
         return True  # the interviewee, resolved elsewhere in the article
