@@ -450,6 +450,8 @@ def test_shares_of_people_are_anonymous(nlp) -> None:
      "user behind the GIF. Now he’s apologizing,” the tweet said.", "CNN"),
     ("AARP and other groups argue that the cuts would hit the oldest Americans hard. They might also burden "
      "women, who tend to live longer than men, the groups warned.", "AARP and other groups"),
+    ("Gallup released this analysis on Monday. “Americans are more divided than ever,” this analysis says.",
+     "Gallup"),
 ])
 def test_a_definite_description_refers_back_to_its_document_or_group(nlp, text: str, speaker: str) -> None:
     assert [a["speaker"] for a in _run(nlp, text)][-1] == speaker

@@ -614,7 +614,7 @@ def _document_issuer(text: str, noun: str, mentions: Sequence[Mention], pos: int
     last "issued/released/published/sent a ... statement" or "'s ... statement" ("CNN's initial
     Tuesday tweet") in the 1,500 characters before."""
     lo = max(0, pos - 1500)
-    issued = list(re.finditer(rf"(?:\b(?:issued|released|published|sent|put out)\s+(?:a|an)|['’]s)\s+"
+    issued = list(re.finditer(rf"(?:\b(?:issued|released|published|sent|put out)\s+(?:a|an|this|its|their)|['’]s)\s+"
                               rf"(?:[\w-]+\s+){{0,2}}{noun}\b", text[lo:pos]))
     if not issued:
         return None
