@@ -504,3 +504,12 @@ def test_a_place_heading_a_list_is_no_speaker(nlp) -> None:
     text = ("The candidates were set.\n\nNevada: Hillary Clinton, Bernie Sanders, Martin O'Malley.\n\n"
             "Iowa: Ted Cruz, Marco Rubio.")
     assert _run(nlp, text) == []
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("House Democrats had hoped to pick up as many as 15 or 20 seats.", "House Democrats"),
+    ("Democrats on the committee said the memo was misleading.", "Democrats on the committee"),
+    ("The Democrats said the memo was misleading.", "Democrats"),
+])
+def test_part_of_a_group_is_not_the_whole_group(nlp, text: str, speaker: str) -> None:
+    assert [a["speaker"] for a in _run(nlp, text)] == [speaker]

@@ -175,6 +175,11 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         else:
             kind = _type_of(m.label, words, m.key) if m is not None else _description_type(tok.lemma_.lower(), words)
         return Speaker(_last_line(src), type=kind)
+    extra = re.findall(r"[A-Za-z][\w'’-]*", re.sub(r"^(?:the|The)\s+", "", a.doc_text[a.source[0] : m.start])
+                       + " " + a.doc_text[m.end : a.source[1]]) if m is not None else []
+    if m is not None and m.label == "NORP" and tok is not None and tok.tag_ in ("NNS", "NNPS") and 0 < len(extra) <= 6:
+        # part of the group: "House Democrats", "Democrats on the committee", not all Democrats
+        return Speaker(_last_line(src), type=_type_of(m.label, words, m.key))
     if m is not None:
         return _mention_speaker(m, {w.lower() for w in re.findall(r"[\w-]+", m.key)} | words)
     head_lemma = tok.lemma_.lower() if tok is not None else src.split()[-1].lower()
