@@ -286,5 +286,9 @@ def test_duckdb_relations_over_parquet_give_the_same_tables(tmp_path: Path):
                      lambda a, m, e: ea.cooccurrence(m, e, a, min_count=1),
                      lambda a, m, e: ea.cooccurrence(m, e, a, level="sentence", min_count=1)):
         pd.testing.assert_frame_equal(analysis(*scanned, ENTITIES), analysis(*frames, ENTITIES))
-    assert ea.mention_counts(scanned[1]) == (len(MENTIONS), 3)
+        # the mentions read once into (article, entity) units serve every analysis alike
+        units = ea.mention_units(scanned[1], ENTITIES, scanned[0])
+        pd.testing.assert_frame_equal(analysis(scanned[0], units, ENTITIES), analysis(*frames, ENTITIES))
+    assert ea.mention_counts(scanned[1]) == ea.mention_counts(units) == (len(MENTIONS), 3)
+    pd.testing.assert_frame_equal(ea.candidate_splits(units, ENTITIES), ea.candidate_splits(MENTIONS, ENTITIES))
 
