@@ -494,11 +494,15 @@ def candidate_splits(
             middle = len(o) > 2 and o[0] == words[0]  # "paul d ryan", "paul ryan"
             if (nickname and (e, other) not in found) or middle:
                 found.setdefault((other, e), "variant")
+    by_initials: dict[str, list[str]] = {}  # acronym -> the names of several words it spells
+    for other, full in names.items():
+        words = name_words(full)
+        for acronym in initials(words) if len(words) > 1 else ():
+            by_initials.setdefault(acronym, []).append(other)
     for e, n in names.items():
         if ACRONYM.match(n.replace(" ", "")) and len(n.replace(".", "")) >= 3:
-            for other, full in names.items():
-                words = name_words(full)
-                if other != e and len(words) > 1 and n.replace(".", "") in initials(words):
+            for other in by_initials.get(n.replace(".", ""), ()):
+                if other != e:
                     found.setdefault((other, e), "acronym")
     related = {(a, b) for a, others in zip(entities["entity_id"], entities.get("related", pd.Series(dtype=object)))
                for b in (others if others is not None else ())}
