@@ -44,6 +44,7 @@ from newscope.tables import Table, article_meta, as_kind_of, check_known, count_
 log = logging.getLogger(__name__)
 
 _FIRST_PAIRED = 2000  # co-occurrence: the most frequent entities paired first (see cooccurrence)
+_JOINT_ROWS = 2_000_000  # co-occurrence: (unit, entity) rows paired at a time
 
 
 def article_frame(articles: Table) -> pd.DataFrame:
@@ -440,17 +441,25 @@ def _drop_sentences(level: str) -> None:
 def _joint(cu: duckdb.DuckDBPyRelation, unit: str, ent_index: pd.Index, keep: np.ndarray,
            min_count: float) -> tuple[np.ndarray, ...]:
     """The pairs (positions ``a < b`` in ``ent_index``, entity codes) of the ``keep`` entities
-    named together in at least ``min_count`` (weighted) units of ``cu``, and their counts."""
+    named together in at least ``min_count`` (weighted) units of ``cu``, and their counts;
+    summed over slices of the units (by hash) of about ``_JOINT_ROWS`` rows each, so that
+    memory holds one slice and the pair counts, never every unit."""
     codes = pd.DataFrame({"e": ent_index[keep].to_numpy(np.int32), "code": np.flatnonzero(keep).astype(np.int32)})
-    x = duckdb.sql(f"""
-        WITH kept AS (SELECT u.*, c.code FROM cu AS u JOIN codes AS c USING (e)),
-             pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM kept GROUP BY {unit} HAVING COUNT(*) >= 2)
-        SELECT pairs.unit, kept.code, kept.weight FROM kept JOIN pairs USING ({unit})""").fetchnumpy()
-    n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
-    unit_w = np.zeros(n_rows)
-    unit_w[x["unit"]] = x["weight"]
-    x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
-    joint = sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1).tocoo()
+    kept = duckdb.sql("SELECT u.*, c.code FROM cu AS u JOIN codes AS c USING (e)")
+    n_slices = max(1, -(-int(duckdb.sql("SELECT COUNT(*) FROM kept").fetchall()[0][0]) // _JOINT_ROWS))
+    joint = sparse.csr_matrix((len(ent_index), len(ent_index)))
+    for i in range(n_slices):
+        x = duckdb.sql(f"""
+            WITH slice AS (SELECT * FROM kept WHERE hash({unit}) % {n_slices} = {i}),
+                 pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM slice
+                           GROUP BY {unit} HAVING COUNT(*) >= 2)
+            SELECT pairs.unit, slice.code, slice.weight FROM slice JOIN pairs USING ({unit})""").fetchnumpy()
+        n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
+        unit_w = np.zeros(n_rows)
+        unit_w[x["unit"]] = x["weight"]
+        x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
+        joint = joint + sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1)
+    joint = joint.tocoo()
     hit = joint.data >= min_count
     return joint.row[hit], joint.col[hit], joint.data[hit]
 
