@@ -15,7 +15,7 @@ measured for wall time and peak memory (PSS summed over the process tree, see
 (``RUN/mentions.parquet``, ``entities.parquet``, ``attributions.parquet``) the same way
 instead of resolving the replicated rows (the same tables but for the counts in
 ``entities``), and writes no resolve figures. ``--reuse`` times the reports again on the tables an
-earlier ``--no-resolve`` run left in the work folder.
+earlier run left in the work folder (no synthesis, no resolve).
 """
 
 from __future__ import annotations
@@ -48,10 +48,9 @@ def _replica(table: pa.Table, r: int, keep: pa.Array | None) -> pa.Table:
     return table.set_column(table.schema.get_field_index("article_id"), "article_id", ids)
 
 
-def synthesise(source: Path, n: int, work: Path, articles_table: bool = True,
-               resolved: bool = False) -> tuple[Path, Path]:
-    """Rows folder and (with ``articles_table``) articles table of ``n`` articles made from
-    the run in ``source``; returns the rows folder and the tables folder. With ``resolved``
+def synthesise(source: Path, n: int, work: Path, resolved: bool = False) -> tuple[Path, Path]:
+    """Rows folder and articles table of ``n`` articles made from the run in ``source``;
+    returns the rows folder and the tables folder. With ``resolved``
     the source's resolved tables are replicated into the tables folder instead of the rows."""
     src_rows = Rows(source / "rows")
     articles = pq.read_table(source / "articles.parquet")
@@ -76,8 +75,6 @@ def synthesise(source: Path, n: int, work: Path, articles_table: bool = True,
                 out = rows_dir / table / f"r{r:04d}-{part}.parquet"
                 out.parent.mkdir(parents=True, exist_ok=True)
                 pq.write_table(_replica(pq.read_table(src_rows.path(table, part)), r, keep), out)
-        if not articles_table:
-            continue
         arts = _replica(articles, r, keep).to_pandas()
         arts["outlet"] = arts["outlet"] + f" #{r % 10}"
         date = pd.to_datetime(arts["date"], errors="coerce", utc=True, format="ISO8601") + pd.Timedelta(weeks=r)
@@ -102,17 +99,16 @@ def main() -> None:
     parser.add_argument("--no-resolve", dest="resolve", action="store_false",
                         help="replicate RUN's resolved tables and time the reports alone")
     parser.add_argument("--reuse", action="store_true",
-                        help="with --no-resolve: time the reports on the tables already in the work folder")
+                        help="time the reports on the tables an earlier run left in the work folder")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args()
     work = args.work / f"n{args.articles}"
-    if args.reuse and not args.resolve:
+    if args.reuse:
         rows_dir, tables = work / "rows", work / "tables"
     else:
-        rows_dir, tables = synthesise(args.source, args.articles, work, articles_table=bool(args.reports),
-                                      resolved=not args.resolve)
+        rows_dir, tables = synthesise(args.source, args.articles, work, resolved=not args.resolve)
     result = {"articles": args.articles}
-    if args.resolve:
+    if args.resolve and not args.reuse:
         seconds, peak = run_measured(newscope("resolve", str(rows_dir), "--out", str(tables)))
         result.update(resolve_seconds=round(seconds, 1), resolve_peak_gb=round(peak, 3))
         print(f"resolve: {seconds:.1f} s, {peak:.2f} GB", file=sys.stderr)

@@ -47,6 +47,7 @@ tables = scan_tables(tables_dir, ("articles", "mentions", "entities"))  # querie
 entities = tables["entities"].df()
 articles, mentions = ea.filter_corpus(tables["articles"], tables["mentions"], entities,
                                       labels=settings.labels, outlets=settings.outlets, start=settings.start, end=settings.end)
+mentions = ea.mention_units(mentions, entities, articles)  # one pass: a row per article and entity, for every section
 filters = [f"{k} = {v}" for k, v in (("labels", settings.labels), ("outlets", settings.outlets), ("start", settings.start), ("end", settings.end)) if v]
 n_mentions, n_entities = ea.mention_counts(mentions)
 display(Markdown(

@@ -241,15 +241,21 @@ else:
 # ## Quotes
 #
 # Every attribution with its article, outlet, speaker, cue and content, in article
-# order: the first rows here, all of them in the CSV linked below the table. Set the
+# order: the first rows here, all of them (up to `quote_csv_rows`) in the CSV linked
+# below the table. Set the
 # `search` parameter (or call `sourcing.quote_table(atts, "text")` in JupyterLab) to keep
 # the rows whose speaker, content, outlet, channel or article id contain a text.
 
 # %%
 quotes = sourcing.quote_table(atts, settings.search)
+n_quotes = count_rows(quotes)
 if settings.search:
-    display(Markdown(f"{count_rows(quotes):,} of {n_atts:,} attributions match `{settings.search}`."))
-display(safe_table(quotes, max_rows=30, name="quotes"))
+    display(Markdown(f"{n_quotes:,} of {n_atts:,} attributions match `{settings.search}`."))
+display(safe_table(quotes, max_rows=30, name="quotes", csv_rows=settings.quote_csv_rows))
+if n_quotes > settings.quote_csv_rows:
+    display(Markdown(f"The CSV holds the first {settings.quote_csv_rows:,} of {n_quotes:,} rows (`quote_csv_rows`): "
+                     f"all of them are the `attributions` table (`{tables_dir}/attributions.parquet`), and "
+                     "`sourcing.quote_table(atts)` gives this table whole in JupyterLab."))
 
 # %% [markdown]
 # ## One article

@@ -287,5 +287,17 @@ def test_duckdb_relations_over_parquet_give_the_same_tables(tmp_path: Path):
                      lambda a, m, e: ea.cooccurrence(m, e, a, min_count=1),
                      lambda a, m, e: ea.cooccurrence(m, e, a, level="sentence", min_count=1)):
         pd.testing.assert_frame_equal(analysis(*scanned, ENTITIES), analysis(*frames, ENTITIES))
-    assert ea.mention_counts(scanned[1]) == (len(MENTIONS), 3)
+        # the mentions read once into (article, entity) units serve every analysis alike
+        units = ea.mention_units(scanned[1], ENTITIES, scanned[0])
+        pd.testing.assert_frame_equal(analysis(scanned[0], units, ENTITIES), analysis(*frames, ENTITIES))
+    assert ea.mention_counts(scanned[1]) == ea.mention_counts(units) == (len(MENTIONS), 3)
+    pd.testing.assert_frame_equal(ea.candidate_splits(units, ENTITIES), ea.candidate_splits(MENTIONS, ENTITIES))
 
+
+
+def test_cooccurrence_paired_in_slices_is_the_same(monkeypatch):
+    whole = [ea.cooccurrence(MENTIONS, ENTITIES, ARTICLES, level=level, min_count=1) for level in ("article", "sentence")]
+    monkeypatch.setattr(ea, "_JOINT_ROWS", 2)  # a few units at a time
+    for level, expected in zip(("article", "sentence"), whole):
+        assert len(expected)
+        pd.testing.assert_frame_equal(ea.cooccurrence(MENTIONS, ENTITIES, ARTICLES, level=level, min_count=1), expected)

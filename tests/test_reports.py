@@ -315,6 +315,19 @@ def test_safe_table_default_rows_and_full_csv(tmp_path, monkeypatch):
     assert "First" not in small
 
 
+def test_safe_table_caps_the_csv_when_asked(tmp_path, monkeypatch):
+    import duckdb
+
+    monkeypatch.setenv("NEWSCOPE_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("NEWSCOPE_FIGURES_HREF", ".")
+    df = pd.DataFrame({"n": range(250)})
+    for table in (df, duckdb.from_df(df).order("n")):
+        out = safe_table(table, max_rows=5, name="capped", csv_rows=100).data
+        assert 'First 5 of 250 rows; the first 100 as CSV: <a href="tables/capped.csv"' in out
+        assert pd.read_csv(tmp_path / "tables" / "capped.csv")["n"].tolist() == list(range(100))
+    assert "all rows: <a" in safe_table(df.head(50), name="uncapped", csv_rows=100).data
+
+
 def test_safe_table_link_without_report_is_the_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSCOPE_FIGURES_HREF", raising=False)
     monkeypatch.chdir(tmp_path)

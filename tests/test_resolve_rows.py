@@ -12,7 +12,7 @@ from newscope.cli import main
 from newscope.config import ConfigError, Settings
 from newscope.nlp import annotate
 from newscope.resolve.entities import resolve_entities
-from newscope.resolve.parts import Rows, write_rows
+from newscope.resolve.parts import ROW_COLUMNS, Rows, write_rows
 from newscope.resolve.pipeline import resolve_rows
 from newscope.resolve.speakers import link_speakers, speaker_genders, unify_speaker_types
 
@@ -121,3 +121,25 @@ def test_bad_engine_is_a_clear_error(annotated, tmp_path):
     root, _, _ = annotated
     with pytest.raises(ConfigError, match="nlp.scheduler"):
         resolve_rows(root / "parts", tmp_path, settings(engine="dask", scheduler="yarn"))
+
+
+def _tie_rows(article: str, *names: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{"article_id": article, "start": 20 * i, "end": 20 * i + len(t), "text": t,
+                          "label": "ORG", "sentence": 0, "paragraph": 0, "key": k} for i, (t, k) in enumerate(names)])
+
+
+def test_equal_weight_spellings_give_one_name_whatever_the_row_and_part_order(tmp_path):
+    # two spellings of one name, each written out and linked to "NTA" in one article; a third
+    # article's unlinked "NTA" follows the corpus's first link (by article id: "a2"), which
+    # breaks the tie, in memory (rows in any order) as over parts of one article each
+    b1 = _tie_rows("b1", ("Nova-Terra Accord", "Nova-Terra Accord"), ("NTA", "Nova-Terra Accord"))
+    a2 = _tie_rows("a2", ("Nova Terra Accord", "Nova Terra Accord"), ("NTA", "Nova Terra Accord"))
+    c3 = _tie_rows("c3", ("NTA", "NTA"))
+    no_attributions = pd.DataFrame(columns=ROW_COLUMNS["attributions"])
+    write_rows(((m, no_attributions) for m in (b1, a2, c3)), tmp_path / "rows", 1)
+    resolve_rows(tmp_path / "rows", tmp_path / "out", settings(n_process=2))
+    parts = pd.read_parquet(tmp_path / "out" / "entities.parquet")
+    for order in ((b1, a2, c3), (c3, b1, a2), (a2, c3, b1)):
+        mentions, entities = resolve_entities(pd.concat(order, ignore_index=True))
+        assert list(entities["name"]) == list(parts["name"]) == ["Nova Terra Accord"]
+        assert set(mentions["entity_id"]) == {"org-nova-terra-accord"}

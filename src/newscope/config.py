@@ -132,6 +132,7 @@ class SourceAttributionSettings:
     n_boot: int = _checked(1000, minimum=1)
     stance: bool = False  # also count stances (believes, wants, supports, ...), not only speech
     search: str | None = None
+    quote_csv_rows: int = _checked(100_000, minimum=1)  # the quote table's CSV holds at most these rows
 
 
 @dataclass

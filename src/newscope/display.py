@@ -115,7 +115,7 @@ def _table_html(df: pd.DataFrame) -> str:
 
 
 def safe_table(df: pd.DataFrame | duckdb.DuckDBPyRelation, max_rows: int = 20, *, name: str | None = None,
-               out_dir: Path | None = None) -> HTML:
+               out_dir: Path | None = None, csv_rows: int | None = None) -> HTML:
     """A readable HTML table of the first ``max_rows`` rows of ``df``.
 
     Every cell and header is escaped; numbers are rounded for reading and right-aligned,
@@ -124,7 +124,8 @@ def safe_table(df: pd.DataFrame | duckdb.DuckDBPyRelation, max_rows: int = 20, *
     are written at full precision to ``<figures folder>/tables/<name>.csv``
     (:func:`newscope.figures.save_table`; ``out_dir`` defaults to the report's figure folder)
     and linked under the table through ``$NEWSCOPE_FIGURES_HREF``, which ``run_report`` sets
-    relative to the HTML page.
+    relative to the HTML page. ``csv_rows`` caps the CSV at its first rows (a table of
+    millions of rows is better queried than opened as a CSV); the note says so.
     """
     max_rows = max(0, int(max_rows))
     if isinstance(df, duckdb.DuckDBPyRelation):  # a table too large to load: count, show the head, stream the CSV
@@ -135,12 +136,16 @@ def safe_table(df: pd.DataFrame | duckdb.DuckDBPyRelation, max_rows: int = 20, *
     else:
         raise TypeError(f"safe_table(df=...) must be a pandas DataFrame, got {type(df).__name__}")
     link = ""
+    capped = name is not None and csv_rows is not None and n > csv_rows
     if name is not None:
-        path = save_table(table, name, out_dir)
+        path = save_table((table.head(csv_rows) if isinstance(table, pd.DataFrame) else table.limit(csv_rows))
+                          if capped else table, name, out_dir)
         base = default_figures_href(out_dir)
         href = f"{TABLES_SUBDIR}/{path.name}" if base in ("", ".") else f"{base}/{TABLES_SUBDIR}/{path.name}"
         link = f'<a href="{html.escape(href)}" download>{html.escape(path.name)}</a>'
-    if n > max_rows:
+    if capped:
+        note = f"First {max_rows:,} of {n:,} rows; the first {csv_rows:,} as CSV: {link}"
+    elif n > max_rows:
         note = f"First {max_rows:,} of {n:,} rows" + (f"; all rows: {link}" if link else ".")
     elif link:
         note = f"All rows as CSV: {link}"

@@ -10,7 +10,8 @@ then ask::
     entities = tables["entities"].df()
     arts, ments = filter_corpus(tables["articles"], tables["mentions"], entities,
                                 labels=["PERSON"], start="2016-01-01")
-    entity_frequency(arts, ments, entities).head(20)
+    units = mention_units(ments, entities, arts)  # one pass, reused by every analysis
+    entity_frequency(arts, units, entities).head(20)
 
 Counts are weighted by ``articles.weight`` (1 for every article unless near duplicates
 are down-weighted, ``corpus.duplicates.keep: weight``). Token counts are approximate:
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 import logging
 import textwrap
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
 import matplotlib.pyplot as plt
@@ -41,6 +44,7 @@ from newscope.tables import Table, article_meta, as_kind_of, check_known, count_
 log = logging.getLogger(__name__)
 
 _FIRST_PAIRED = 2000  # co-occurrence: the most frequent entities paired first (see cooccurrence)
+_JOINT_ROWS = 2_000_000  # co-occurrence: (unit, entity) rows paired at a time
 
 
 def article_frame(articles: Table) -> pd.DataFrame:
@@ -94,10 +98,52 @@ def filter_corpus(
     return arts, as_kind_of(ments, mentions)
 
 
-def mention_counts(mentions: Table) -> tuple[int, int]:
+@dataclass
+class MentionUnits:
+    """The mentions as one row per article and entity, integer-coded: ``units`` (a DuckDB
+    table of ``a``, the article's code, ``e``, the entity's, ``n`` mentions and ``s`` the
+    first one's offset), the codes' ``article_ids`` and ``entity_ids`` (sorted, so codes
+    order like ids) and the ``mentions`` themselves (for sentence-level co-occurrence).
+    Built once by :func:`mention_units`; every analysis takes it in place of the mentions."""
+
+    units: duckdb.DuckDBPyRelation
+    article_ids: pd.Index
+    entity_ids: pd.Index
+    mentions: Table
+
+
+def mention_units(mentions: Table | MentionUnits, entities: pd.DataFrame,
+                  articles: Table | None = None) -> MentionUnits:
+    """:class:`MentionUnits` of ``mentions`` (one pass over them; returned as is when they are
+    units already). Articles are coded from ``articles`` (mentions of other articles left out),
+    else from the mentions; entities from ``entities``."""
+    if isinstance(mentions, MentionUnits):
+        return mentions
+    require_columns(mentions, ["article_id", "entity_id"], "mentions")
+    if articles is not None:
+        ids = _frame(articles)["article_id"].to_numpy()
+    else:
+        ids = duckdb.sql("SELECT DISTINCT article_id FROM mentions").fetchnumpy()["article_id"]
+    article_ids = pd.Index(np.sort(np.asarray(ids, dtype=object)))
+    entity_ids = pd.Index(np.sort(entities["entity_id"].dropna().unique().astype(object)))
+    acodes = pd.DataFrame({"article_id": article_ids, "a": np.arange(len(article_ids), dtype=np.int32)})
+    ecodes = pd.DataFrame({"entity_id": entity_ids, "e": np.arange(len(entity_ids), dtype=np.int32)})
+    name = f"mention_units_{uuid.uuid4().hex}"
+    duckdb.sql(f"""CREATE TEMP TABLE {name} AS
+        SELECT c.a, d.e, CAST(COUNT(*) AS INTEGER) AS n, CAST(MIN({_start(mentions)}) AS INTEGER) AS s
+        FROM mentions JOIN acodes AS c USING (article_id) JOIN ecodes AS d USING (entity_id)
+        GROUP BY c.a, d.e""")
+    return MentionUnits(duckdb.table(name), article_ids, entity_ids, mentions)
+
+
+def mention_counts(mentions: Table | MentionUnits) -> tuple[int, int]:
     """The number of mentions and of distinct entities they name."""
-    n, n_entities = duckdb.sql("SELECT COUNT(*), COUNT(DISTINCT entity_id) FROM mentions").fetchall()[0]
-    return int(n), int(n_entities)
+    if isinstance(mentions, MentionUnits):
+        units = mentions.units
+        n, n_entities = duckdb.sql("SELECT SUM(n), COUNT(DISTINCT e) FROM units").fetchall()[0]
+    else:
+        n, n_entities = duckdb.sql("SELECT COUNT(*), COUNT(DISTINCT entity_id) FROM mentions").fetchall()[0]
+    return int(n or 0), int(n_entities)
 
 
 def _frame(articles: Table) -> pd.DataFrame:
@@ -113,37 +159,47 @@ def _start(mentions: Table) -> str:
     return "start" if "start" in mentions.columns else "CAST(NULL AS BIGINT)"
 
 
-def _counts(arts: pd.DataFrame, mentions: Table, by: str) -> pd.DataFrame:
+def _weights(arts: pd.DataFrame, units: MentionUnits) -> pd.DataFrame:
+    """``a`` (article code), ``outlet`` and ``weight`` of the articles of ``arts`` with a code."""
+    a = units.article_ids.get_indexer(arts["article_id"])
+    return pd.DataFrame({"a": a, "outlet": arts["outlet"].to_numpy(), "weight": arts["weight"].to_numpy()})[a >= 0]
+
+
+def _counts(arts: pd.DataFrame, units: MentionUnits, by: str) -> pd.DataFrame:
     """Per ``by`` (``entity_id``, or ``outlet, entity_id``): ``n_mentions`` (weighted mentions)
     and ``n_articles`` (weighted articles mentioning the entity), summed by DuckDB, in the
     order of their first mention."""
-    weights = arts[["article_id", "outlet", "weight"]]
-    return duckdb.sql(f"""
-        SELECT {by}, SUM(p.n * a.weight) AS n_mentions, SUM(a.weight) AS n_articles
-        FROM (SELECT article_id, entity_id, COUNT(*) AS n, MIN({_start(mentions)}) AS s
-              FROM mentions GROUP BY article_id, entity_id) AS p
-        JOIN weights AS a USING (article_id)
-        GROUP BY {by} ORDER BY MIN(p.article_id), arg_min(p.s, p.article_id), {by}""").df()
+    weights, rel = _weights(arts, units), units.units
+    keys = by.replace("entity_id", "e")
+    out = duckdb.sql(f"""
+        SELECT {keys}, SUM(p.n * a.weight) AS n_mentions, SUM(a.weight) AS n_articles
+        FROM rel AS p JOIN weights AS a USING (a)
+        GROUP BY {keys} ORDER BY MIN(p.a), arg_min(p.s, p.a), {keys}""").df()
+    out.insert(out.columns.get_loc("e"), "entity_id", units.entity_ids[out.pop("e").to_numpy()])
+    return out
 
 
-def _hits(arts: pd.DataFrame, mentions: Table, entity_ids: list[str]) -> pd.DataFrame:
-    """The (article, entity) pairs of ``arts``' articles that mention one of ``entity_ids``."""
-    ids = pd.DataFrame({"entity_id": pd.Series(entity_ids, dtype=object)})
-    kept = arts[["article_id"]]
-    return duckdb.sql("""
-        SELECT DISTINCT article_id, entity_id FROM mentions
-        WHERE entity_id IN (SELECT entity_id FROM ids) AND article_id IN (SELECT article_id FROM kept)""").df()
+def _hits(arts: pd.DataFrame, units: MentionUnits, entity_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The (row of ``arts``, position in ``entity_ids``) pairs of articles mentioning the entities."""
+    a = units.article_ids.get_indexer(arts["article_id"])
+    e = units.entity_ids.get_indexer(pd.Index(entity_ids, dtype=object))
+    row, col = np.full(len(units.article_ids), -1), np.full(len(units.entity_ids), -1)
+    row[a[a >= 0]], col[e[e >= 0]] = np.flatnonzero(a >= 0), np.flatnonzero(e >= 0)
+    codes, rel = pd.DataFrame({"e": e[e >= 0].astype(np.int32)}), units.units
+    x = duckdb.sql("SELECT a, e FROM rel WHERE e IN (SELECT e FROM codes)").fetchnumpy()
+    hit = row[x["a"]] >= 0
+    return row[x["a"]][hit], col[x["e"]][hit]
 
 
 def entity_frequency(
-    articles: Table, mentions: Table, entities: pd.DataFrame, *, top_n: int | None = None
+    articles: Table, mentions: Table | MentionUnits, entities: pd.DataFrame, *, top_n: int | None = None
 ) -> pd.DataFrame:
     """How often each entity is in the news: ``entity_id, name, label, n_mentions,
     n_articles, share_articles, per_1k_articles, per_100k_tokens`` (weighted), most
     articles first. Rates are per 1,000 articles and per 100,000 (approximate) tokens
     of ``articles`` (see the module docstring)."""
     arts = _frame(articles)
-    freq = _counts(arts, mentions, "entity_id")
+    freq = _counts(arts, mention_units(mentions, entities, arts), "entity_id")
     total_w = arts["weight"].sum()
     total_tokens = (arts["n_tokens"] * arts["weight"]).sum()
     freq["share_articles"] = freq["n_articles"] / total_w if total_w else np.nan
@@ -179,16 +235,13 @@ def resolve_tracked(entities: pd.DataFrame, track: Sequence[str]) -> list[str]:
 
 
 def _group_shares(
-    arts: pd.DataFrame, mentions: Table, entity_ids: list[str], group: str, *,
+    arts: pd.DataFrame, units: MentionUnits, entity_ids: list[str], group: str, *,
     n_boot: int, ci: float, seed: int,
 ) -> pd.DataFrame:
     """Share of each group's articles mentioning each entity, with bootstrap intervals."""
-    pres = _hits(arts, mentions, entity_ids)
     arts = arts.reset_index(drop=True)
-    row = pd.Series(np.arange(len(arts)), index=arts["article_id"])
-    col = {e: j for j, e in enumerate(entity_ids)}
     hit = np.zeros((len(arts), len(entity_ids)), dtype=bool)
-    hit[row[pres["article_id"]].to_numpy(dtype=np.intp), pres["entity_id"].map(col).to_numpy(dtype=np.intp)] = True
+    hit[_hits(arts, units, entity_ids)] = True
     weight = arts["weight"].to_numpy()
     rows = []
     for key, idx in arts.groupby(group, sort=True).indices.items():
@@ -202,7 +255,7 @@ def _group_shares(
 
 
 def by_outlet(
-    articles: Table, mentions: Table, entities: pd.DataFrame, *, top_n: int = 20,
+    articles: Table, mentions: Table | MentionUnits, entities: pd.DataFrame, *, top_n: int = 20,
     n_outlets: int = 12, min_articles: float = 1, n_boot: int = 1000, ci: float = 0.95, seed: int = 0,
 ) -> pd.DataFrame:
     """Share of each outlet's articles that mention each of the ``top_n`` entities (of the
@@ -210,6 +263,7 @@ def by_outlet(
     ``outlet, entity_id, name, n_group`` (the outlet's articles), ``n_articles, share,
     ci_low, ci_high`` (bootstrap, ``ci`` level)."""
     arts = _frame(articles)
+    mentions = mention_units(mentions, entities, arts)
     top = entity_frequency(arts, mentions, entities, top_n=top_n)["entity_id"].tolist()
     sizes = arts.groupby("outlet")["weight"].sum().sort_values(ascending=False)
     outlets = sizes[sizes >= min_articles].head(n_outlets).index
@@ -229,7 +283,7 @@ def outlet_matrix(table: pd.DataFrame, value: str = "share") -> pd.DataFrame:
 
 
 def over_time(
-    articles: Table, mentions: Table, entities: pd.DataFrame, *, period: str = "M",
+    articles: Table, mentions: Table | MentionUnits, entities: pd.DataFrame, *, period: str = "M",
     track: Sequence[str] = (), top_n: int = 5, min_articles: float = 20, n_boot: int = 1000, ci: float = 0.95,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -245,6 +299,7 @@ def over_time(
     except (ValueError, TypeError, AttributeError):
         raise ConfigError(f"entity_frequency.period: {period!r} is not a pandas period (use D, W, M, Q or Y)") from None
     arts = _frame(articles)
+    mentions = mention_units(mentions, entities, arts)
     dated = arts[arts["date"].notna()].copy()
     if len(dated) < len(arts):
         log.info("over_time: %d undated article(s) left out", len(arts) - len(dated))
@@ -260,7 +315,7 @@ def over_time(
 
 
 def distinctive_entities(
-    articles: Table, mentions: Table, entities: pd.DataFrame, *, unit: str = "mentions",
+    articles: Table, mentions: Table | MentionUnits, entities: pd.DataFrame, *, unit: str = "mentions",
     prior_scale: float | None = None, top_n: int = 10, n_outlets: int = 12,
 ) -> pd.DataFrame:
     """Entities distinctive of each outlet against all other outlets: weighted log-odds
@@ -275,7 +330,7 @@ def distinctive_entities(
     if unit not in ("mentions", "articles"):
         raise ConfigError(f"distinctive_entities: unit must be 'mentions' or 'articles', got {unit!r}")
     arts = _frame(articles)
-    counts = _counts(arts, mentions, "outlet, entity_id").rename(columns={f"n_{unit}": "y"})[["outlet", "entity_id", "y"]]
+    counts = _counts(arts, mention_units(mentions, entities, arts), "outlet, entity_id").rename(columns={f"n_{unit}": "y"})[["outlet", "entity_id", "y"]]
     cols = ["outlet", "entity_id", "name", "count", "count_rest", "log_odds", "z"]
     if counts["outlet"].nunique() < 2:
         return pd.DataFrame(columns=cols)
@@ -296,7 +351,7 @@ def distinctive_entities(
 
 
 def cooccurrence(
-    mentions: Table, entities: pd.DataFrame, articles: Table | None = None, *,
+    mentions: Table | MentionUnits, entities: pd.DataFrame, articles: Table | None = None, *,
     level: str = "article", min_count: int = 2, top_n: int | None = None, rank_by: str = "lmi",
     keep_related: bool = False,
 ) -> pd.DataFrame:
@@ -314,24 +369,36 @@ def cooccurrence(
     cols = ["entity_a", "name_a", "entity_b", "name_b", "n_together", "n_a", "n_b", "pmi", "npmi", "lmi"]
     if rank_by not in cols[4:]:
         raise ConfigError(f"cooccurrence: rank_by must be one of {', '.join(cols[4:])}, got {rank_by!r}")
-    unit = "article_id" + (", sentence" if level == "sentence" else "")
-    weights = _frame(articles)[["article_id", "weight"]] if articles is not None else \
-        pd.DataFrame({"article_id": pd.Series(dtype=object), "weight": pd.Series(dtype=float)})
-    duckdb.sql(f"""CREATE OR REPLACE TEMP TABLE cooccurrence_units AS
-        SELECT {unit}, entity_id, COALESCE(ANY_VALUE(w.weight), 1.0) AS weight, MIN({_start(mentions)}) AS s
-        FROM mentions LEFT JOIN weights AS w USING (article_id) GROUP BY {unit}, entity_id""")
-    n_units = duckdb.sql(f"SELECT SUM(weight) FROM (SELECT ANY_VALUE(weight) AS weight FROM cooccurrence_units "
+    unit = "a" + (", sentence" if level == "sentence" else "")
+    units = mention_units(mentions, entities, None if isinstance(mentions, MentionUnits) else articles)
+    rel = units.units
+    weights = _weights(_frame(articles), units)[["a", "weight"]] if articles is not None else \
+        pd.DataFrame({"a": pd.Series(dtype=np.int32), "weight": pd.Series(dtype=float)})
+    # per unit (article or sentence) and entity, with its article's weight (1 without articles)
+    if level == "sentence":
+        require_columns(units.mentions, ["sentence"], "mentions")
+        ments, acodes = units.mentions, pd.DataFrame({"article_id": units.article_ids,
+                                                      "a": np.arange(len(units.article_ids), dtype=np.int32)})
+        ecodes = pd.DataFrame({"entity_id": units.entity_ids, "e": np.arange(len(units.entity_ids), dtype=np.int32)})
+        duckdb.sql("""CREATE OR REPLACE TEMP TABLE cooccurrence_sentences AS
+            SELECT DISTINCT c.a, m.sentence, d.e FROM ments AS m
+            JOIN acodes AS c USING (article_id) JOIN ecodes AS d USING (entity_id)""")
+        source = "cooccurrence_sentences"
+    else:
+        source = "rel"
+    cu = duckdb.sql(f"SELECT u.*, COALESCE(w.weight, 1.0) AS weight FROM {source} AS u LEFT JOIN weights AS w USING (a)")
+    n_units = duckdb.sql(f"SELECT SUM(weight) FROM (SELECT ANY_VALUE(weight) AS weight FROM cu "
                          f"GROUP BY {unit})").fetchall()[0][0] or 0.0
+    # entities in the order of their first mention (first article, then offset), as pandas had them
     per_entity = duckdb.sql(f"""
-        SELECT u.entity_id, SUM(u.weight) AS n FROM cooccurrence_units AS u
-        JOIN (SELECT entity_id, MIN(article_id) AS first FROM cooccurrence_units GROUP BY entity_id) USING (entity_id)
-        GROUP BY u.entity_id, first HAVING SUM(u.weight) >= {float(min_count)}
-        ORDER BY first, MIN(u.s) FILTER (WHERE u.article_id = first), u.entity_id""").df()[["entity_id", "n"]]
+        SELECT e, n FROM (SELECT e, SUM(weight) AS n FROM cu GROUP BY e HAVING SUM(weight) >= {float(min_count)})
+        JOIN (SELECT e, MIN(a) AS first, arg_min(s, a) AS s FROM rel GROUP BY e) USING (e)
+        ORDER BY first, s, e""").df()
     if per_entity.empty:
+        _drop_sentences(level)
         return pd.DataFrame(columns=cols)
-    ent_index = pd.Index(per_entity["entity_id"])
-    per_entity = per_entity.set_index("entity_id")["n"]
-    counts = per_entity.to_numpy()
+    ent_index = pd.Index(per_entity["e"].to_numpy())
+    counts = per_entity["n"].to_numpy()
     # Only the top pairs by lmi are asked for: pair the most frequent entities first. A pair
     # with an entity named in at most c units has lmi <= c * log2(n_units / c) (n_together <= c),
     # so once the top_n-th lmi exceeds that for the most frequent entity left out, the top is exact.
@@ -339,7 +406,7 @@ def cooccurrence(
     if rank_by == "lmi" and top_n:
         keep = counts >= np.sort(counts)[::-1][min(_FIRST_PAIRED, len(counts)) - 1]
     while True:
-        a, b, n_ab = _joint(unit, ent_index, keep, min_count)
+        a, b, n_ab = _joint(cu, unit, ent_index, keep, min_count)
         if keep.all():
             break
         c = counts[~keep].max()
@@ -348,7 +415,8 @@ def cooccurrence(
         if len(lmi) >= top_n and lmi[top_n - 1] > bound:
             break
         keep = counts >= np.sort(counts)[::-1][min(4 * keep.sum(), len(counts)) - 1]
-    duckdb.sql("DROP TABLE cooccurrence_units")
+    _drop_sentences(level)
+    ent_index = units.entity_ids[ent_index]
     n_a, n_b = counts[a], counts[b]
     pmi = np.log2(n_ab * n_units / (n_a * n_b))
     denom = -np.log2(n_ab / n_units)
@@ -365,25 +433,39 @@ def cooccurrence(
     return out.head(top_n) if top_n else out
 
 
-def _joint(unit: str, ent_index: pd.Index, keep: np.ndarray, min_count: float) -> tuple[np.ndarray, ...]:
-    """The pairs (codes ``a < b`` in ``ent_index``) of the ``keep`` entities named together in
-    at least ``min_count`` (weighted) units of ``cooccurrence_units``, and their counts."""
-    codes = pd.DataFrame({"entity_id": ent_index[keep], "code": np.flatnonzero(keep).astype(np.int32)})
-    x = duckdb.sql(f"""
-        WITH kept AS (SELECT u.*, c.code FROM cooccurrence_units AS u JOIN codes AS c USING (entity_id)),
-             pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM kept GROUP BY {unit} HAVING COUNT(*) >= 2)
-        SELECT pairs.unit, kept.code, kept.weight FROM kept JOIN pairs USING ({unit})""").fetchnumpy()
-    n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
-    unit_w = np.zeros(n_rows)
-    unit_w[x["unit"]] = x["weight"]
-    x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
-    joint = sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1).tocoo()
+def _drop_sentences(level: str) -> None:
+    if level == "sentence":
+        duckdb.sql("DROP TABLE cooccurrence_sentences")
+
+
+def _joint(cu: duckdb.DuckDBPyRelation, unit: str, ent_index: pd.Index, keep: np.ndarray,
+           min_count: float) -> tuple[np.ndarray, ...]:
+    """The pairs (positions ``a < b`` in ``ent_index``, entity codes) of the ``keep`` entities
+    named together in at least ``min_count`` (weighted) units of ``cu``, and their counts;
+    summed over slices of the units (by hash) of about ``_JOINT_ROWS`` rows each, so that
+    memory holds one slice and the pair counts, never every unit."""
+    codes = pd.DataFrame({"e": ent_index[keep].to_numpy(np.int32), "code": np.flatnonzero(keep).astype(np.int32)})
+    kept = duckdb.sql("SELECT u.*, c.code FROM cu AS u JOIN codes AS c USING (e)")
+    n_slices = max(1, -(-int(duckdb.sql("SELECT COUNT(*) FROM kept").fetchall()[0][0]) // _JOINT_ROWS))
+    joint = sparse.csr_matrix((len(ent_index), len(ent_index)))
+    for i in range(n_slices):
+        x = duckdb.sql(f"""
+            WITH slice AS (SELECT * FROM kept WHERE hash({unit}) % {n_slices} = {i}),
+                 pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM slice
+                           GROUP BY {unit} HAVING COUNT(*) >= 2)
+            SELECT pairs.unit, slice.code, slice.weight FROM slice JOIN pairs USING ({unit})""").fetchnumpy()
+        n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
+        unit_w = np.zeros(n_rows)
+        unit_w[x["unit"]] = x["weight"]
+        x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
+        joint = joint + sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1)
+    joint = joint.tocoo()
     hit = joint.data >= min_count
     return joint.row[hit], joint.col[hit], joint.data[hit]
 
 
 def candidate_splits(
-    mentions: Table, entities: pd.DataFrame, *, top_n: int | None = 20, min_articles: int = 2,
+    mentions: Table | MentionUnits, entities: pd.DataFrame, *, top_n: int | None = 20, min_articles: int = 2,
 ) -> pd.DataFrame:
     """Near misses: pairs of entities that were not merged but may be one (candidate
     splits for the user to confirm in the alias table): ``name_a, label_a, n_articles_a,
@@ -421,11 +503,15 @@ def candidate_splits(
             middle = len(o) > 2 and o[0] == words[0]  # "paul d ryan", "paul ryan"
             if (nickname and (e, other) not in found) or middle:
                 found.setdefault((other, e), "variant")
+    by_initials: dict[str, list[str]] = {}  # acronym -> the names of several words it spells
+    for other, full in names.items():
+        words = name_words(full)
+        for acronym in initials(words) if len(words) > 1 else ():
+            by_initials.setdefault(acronym, []).append(other)
     for e, n in names.items():
         if ACRONYM.match(n.replace(" ", "")) and len(n.replace(".", "")) >= 3:
-            for other, full in names.items():
-                words = name_words(full)
-                if other != e and len(words) > 1 and n.replace(".", "") in initials(words):
+            for other in by_initials.get(n.replace(".", ""), ()):
+                if other != e:
                     found.setdefault((other, e), "acronym")
     related = {(a, b) for a, others in zip(entities["entity_id"], entities.get("related", pd.Series(dtype=object)))
                for b in (others if others is not None else ())}
@@ -435,9 +521,10 @@ def candidate_splits(
              if (a, b) not in related and (b, a) not in related}
     if not pairs:
         return pd.DataFrame(columns=cols)
-    ids = pd.DataFrame({"entity_id": list({e for pair in pairs for e in pair})})
-    arts = duckdb.sql("SELECT DISTINCT article_id, entity_id FROM mentions JOIN ids USING (entity_id)").df()
-    by_entity = arts.groupby("entity_id")["article_id"].agg(set)
+    units = mention_units(mentions, entities)
+    codes, rel = pd.DataFrame({"e": units.entity_ids.get_indexer(list({e for pair in pairs for e in pair}))}), units.units
+    arts = duckdb.sql("SELECT a, e FROM rel WHERE e IN (SELECT e FROM codes)").df()
+    by_entity = arts.groupby(units.entity_ids[arts["e"].to_numpy()])["a"].agg(set)
     out = pd.DataFrame([{
         "name_a": names[a], "label_a": stats.at[a, "label"], "n_articles_a": stats.at[a, "n_articles"],
         "name_b": names[b], "label_b": stats.at[b, "label"], "n_articles_b": stats.at[b, "n_articles"],

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from newscope.resolve.parts import Engine, Rows
+from newscope.resolve.parts import ROW_ORDER, Engine, Rows
 
 NAME_COLUMNS = ["text", "key", "label"]
 
@@ -105,8 +105,9 @@ class MentionCorpus:
 
     @classmethod
     def from_frame(cls, mentions: pd.DataFrame, engine: Engine) -> MentionCorpus:
-        """The corpus of one in-memory mentions frame."""
-        codes, names = _encode(mentions)
+        """The corpus of one in-memory mentions frame, in any row order (read as a rows
+        folder's part: by article and offset, so that :meth:`first_rows` finds the same)."""
+        codes, names = _encode(mentions.sort_values(ROW_ORDER["mentions"], kind="stable"))
         return cls._indexed(names, [codes], engine)
 
     @classmethod

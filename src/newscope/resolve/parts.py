@@ -40,7 +40,7 @@ ROW_COLUMNS = {
                      "cue_text", "content_start", "content_end", "content_text", "kind", "cue_lemma",
                      "act", "channel", "speaker", "speaker_start", "speaker_end", "speaker_type"],
 }
-_SORT = {"mentions": ["article_id", "start", "end"], "attributions": ["article_id", "content_start"]}
+ROW_ORDER = {"mentions": ["article_id", "start", "end"], "attributions": ["article_id", "content_start"]}
 
 
 def normalize_types(df: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +115,7 @@ def write_rows(frames: Iterable[tuple[pd.DataFrame, pd.DataFrame]], root: Path,
         nonlocal buffer, n_articles, n_parts
         for i, table in enumerate(TABLES):
             df = pd.concat([b[i] for b in buffer], ignore_index=True)
-            df = normalize_types(df.sort_values(_SORT[table], kind="stable", ignore_index=True))
+            df = normalize_types(df.sort_values(ROW_ORDER[table], kind="stable", ignore_index=True))
             rows.write(table, f"part-{n_parts:05d}", df)
         buffer, n_articles, n_parts = [], 0, n_parts + 1
 
