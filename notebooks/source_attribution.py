@@ -35,6 +35,7 @@ import html
 import logging
 from types import SimpleNamespace
 
+import pandas as pd
 from IPython.display import Markdown, display
 
 from newscope import sourcing
@@ -74,14 +75,36 @@ display(Markdown(
 # %%
 outlets = sourcing.per_outlet(articles, atts)
 display(safe_table(outlets, name="attributions-per-outlet"))
-if len(outlets) > 1:
-    fig = bar_chart(outlets.head(settings.top_n)["outlet"], outlets.head(settings.top_n)["per_article"], xlabel="attributions per article")
-    save_figure(fig, "attributions-per-outlet", title="Attributions per article, by outlet",
-                caption=f"Mean number of attributions per article for the {min(settings.top_n, len(outlets))} "
-                        "outlets with most attributions (weighted by article weight).",
-                data=outlets.head(settings.top_n), params=params)
-else:
+# outlets with too few articles are listed in the tables but not drawn (their shares would be
+# noise), unless no outlet has enough: then all are drawn
+enough = outlets["n_articles"] >= settings.min_articles
+few = set(outlets.loc[~enough, "outlet"]) if enough.any() else set()
+
+
+def drawn(table: pd.DataFrame) -> pd.DataFrame:
+    """``table``'s rows for the outlets with enough articles to draw (and "(all)")."""
+    return table[~table["outlet"].isin(few)]
+
+
+def note_few() -> None:
+    if few:
+        display(Markdown(f"{len(few)} outlet(s) with fewer than {settings.min_articles} articles with attributions "
+                         "are not drawn (their shares would be noise); the tables list them."))
+
+
+wide = drawn(outlets).head(settings.top_n)
+if len(outlets) < 2:
     display(Markdown("Only one outlet: there is nothing to compare across outlets."))
+elif len(wide) > 1:
+    fig = bar_chart(wide["outlet"], wide["per_article"], xlabel="attributions per article")
+    save_figure(fig, "attributions-per-outlet", title="Attributions per article, by outlet",
+                caption=f"Mean number of attributions per article for the {len(wide)} outlets with most "
+                        f"attributions and at least {settings.min_articles} articles (weighted by article weight).",
+                data=wide, params=params)
+    note_few()
+else:
+    display(Markdown(f"Only one outlet has {settings.min_articles} articles or more: there is nothing to draw "
+                     "across outlets; the table lists them all."))
 display(Markdown("Articles with most attributions:"))
 display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"]), max_rows=settings.top_n,
                    name="attributions-per-article"))
@@ -96,14 +119,16 @@ display(safe_table(sourcing.per_article(articles, atts).drop(columns=["weight"])
 
 # %%
 for column, label in (("kind", "kind"), ("speaker_type", "speaker type")):
-    table = sourcing.shares(atts, column, by="outlet", total=True).head(settings.top_n + 1)
+    table = sourcing.shares(atts, column, by="outlet", total=True)
     if table.empty:
         display(Markdown(f"No attributions: no {label} shares to show."))
         continue
+    table = drawn(table).head(settings.top_n + 1)
     fig = sourcing.plot_shares(table, "outlet")
     save_figure(fig, f"{column.replace('_', '-')}-share", title=f"Attributions by {label}",
                 caption=f"Share of attributions by {label}, all outlets and per outlet (weighted).",
                 data=table, params=params)
+    note_few()
     display(Markdown(f"Shares by {label} with their intervals, per outlet:"))
     display(safe_table(sourcing.share_intervals(atts, column, "outlet", n_boot=settings.n_boot), max_rows=30,
                        name=f"{column.replace('_', '-')}-share-by-outlet"))
@@ -122,13 +147,14 @@ if not count_rows(people):
     display(Markdown("No attributions to named people (or tables annotated before speaker_gender existed): "
                      "no gender shares to show."))
 else:
-    table = sourcing.shares(people, "speaker_gender", by="outlet", total=True).head(settings.top_n + 1)
+    table = drawn(sourcing.shares(people, "speaker_gender", by="outlet", total=True)).head(settings.top_n + 1)
     fig = sourcing.plot_shares(table, "outlet", xlabel="share of attributions to people")
     save_figure(fig, "speaker-gender-share", title="Attributions to people by inferred gender",
                 caption="Share of attributions to named people by the speaker's inferred gender (from the "
                         "articles' pronouns and titles, else first names; binary, not self-identified), all "
                         "outlets and per outlet (weighted).",
                 data=table, params=params)
+    note_few()
     display(safe_table(sourcing.share_intervals(people, "speaker_gender", "outlet", n_boot=settings.n_boot),
                        max_rows=30, name="speaker-gender-by-outlet"))
 
