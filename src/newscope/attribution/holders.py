@@ -98,8 +98,9 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     speaker = a.speaker
     if a.kind == "indirect" and speaker is not None and speaker.type == "unknown" and speaker.name is not None:
         return False  # a thing, not someone: "the discord suggests", "a world where ..."
+    # a document, also one whose author is named ("the Fed's forecasts")
     document = speaker is not None and speaker.type == "document" or (
-        a.head is not None and a.head.pos_ == "NOUN" and a.head.lemma_.lower() in SOURCE_DOCUMENTS)  # "the Fed's forecasts"
+        a.head is not None and a.head.pos_ == "NOUN" and a.head.lemma_.lower() in SOURCE_DOCUMENTS)
     if a.kind in ("indirect", "mixed") and document and (a.act == "stance" or a.cue_lemma in _EVIDENTIAL_CUES):
         return False  # a report holds no view ("the data supported prices", "estimates suggest", "the video shows")
     if a.source is None:

@@ -35,6 +35,7 @@ _PLURAL_HEADS = _PLURAL_PRONOUNS | {"those", "these", "both", "many", "some", "o
 #: A party member's description -> how the article marks a person of that party.
 _PARTIES = {"democrat": r"\(D[-–,]|\bDemocrat", "republican": r"\(R[-–,]|\bRepublican"}
 _PLACE_BEFORE = re.compile(r"\b(?:in|near)\s+$")
+#: The capitalised word right before a name ("Sen." in "Sen. Chris Coons").
 _WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?[ \t]+$")
 #: Small words inside a title in capitals ("Director of National Intelligence").
 _TITLE_LINKS = frozenset("of for to the on in and former acting then".split())
@@ -208,7 +209,7 @@ def _untagged_name(head: Token | None) -> str | None:
     parts = [c for c in head.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.text[:1].isupper()]
     while parts and first_name_gender(parts[0].text) not in ("male", "female"):
         parts = parts[1:]  # "Representative Elijah Cummings" -> "Elijah Cummings"
-    if not parts or any(b.i + 1 != a.i for b, a in zip(parts, [*parts[1:], head])):
+    if not parts or any(left.i + 1 != right.i for left, right in zip(parts, [*parts[1:], head])):
         return None
     return " ".join(t.text for t in [*parts, head])
 
@@ -363,7 +364,8 @@ def _mention_speaker(m: Mention, words: set[str]) -> Speaker:
 def _description_type(head_lemma: str, words: set[str], head: Token | None = None) -> str:
     """The type of an unnamed source, by its head noun first ("a statement by officials" is
     a document; an unresolved role, "one Democratic lawmaker", is anonymous), else by any of
-    its words (a quantifier only with a plural: "some shoppers", not "some way"); a lone surname the model did not tag ("Pelosi") is a person."""
+    its words (a quantifier only with a plural: "some shoppers", not "some way"); a lone
+    surname the model did not tag ("Pelosi") is a person."""
     for kind, nouns in (("anonymous", ANON_NOUNS | ROLE_NOUNS), ("official", OFFICIAL_WORDS),
                         ("media", MEDIA_WORDS), ("document", SOURCE_DOCUMENTS),
                         ("organization", ORGANIZATION_NOUNS)):

@@ -69,7 +69,8 @@ def first_authors(articles: pd.DataFrame) -> pd.Series:
     if "title" in indexed:
         untitled = indexed.loc[~indexed.index.isin(first.index), "title"].dropna()
         speakers = untitled.str.extract(_TITLE_SPEAKER, expand=False).dropna()
-        first = pd.concat([first, speakers[speakers.map(first_name_gender).ne("unknown")]])  # "Supreme Court: ..." is none
+        named = speakers.map(first_name_gender).ne("unknown")  # a person: not "Supreme Court: ..."
+        first = pd.concat([first, speakers[named]])
     return first
 
 
