@@ -128,7 +128,7 @@ class SourceAttributionSettings:
     evaluation: str | None = "reports/metrics/attribution_eval.json"  # scores `newscope evaluate` wrote
     article_id: str | None = None  # None = the first article
     period: str = _checked("auto", choices=("auto", *PERIODS))  # auto: enough articles per bin
-    min_articles: int = _checked(20, minimum=1)  # periods with fewer articles are not drawn
+    min_articles: int = _checked(20, minimum=1)  # periods and outlets with fewer articles are not drawn
     n_boot: int = _checked(1000, minimum=1)
     stance: bool = False  # also count stances (believes, wants, supports, ...), not only speech
     search: str | None = None
