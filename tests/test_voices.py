@@ -513,3 +513,10 @@ def test_a_place_heading_a_list_is_no_speaker(nlp) -> None:
 ])
 def test_part_of_a_group_is_not_the_whole_group(nlp, text: str, speaker: str) -> None:
     assert [a["speaker"] for a in _run(nlp, text)] == [speaker]
+
+
+def test_an_outlet_relaying_a_statement_is_its_channel(nlp) -> None:
+    text = ('Democrats were "complaining about minor edits to the memo," Jack Langer, a spokesman for Nunes, said '
+            "in a statement, according to The New York Times.")
+    assert [(a["speaker"], a["speaker_type"], a["channel"]) for a in _run(nlp, text)] == [
+        ("Jack Langer", "person", "The New York Times")]

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from newscope.attribution.cues import CUE_VERBS
 from newscope.attribution.quotes import find_quotes
 from newscope.attribution.spans import dice, lstrip_ws, trim_ws
+from newscope.attribution.speakers import is_media
 from newscope.records import Attribution
 
 
@@ -183,7 +184,8 @@ class Builder:
         a cue nested in another ("explained ... by saying", "claimed he learned"); keep the
         one with a source, then the outer (earlier) cue. Then drop attributions nested whole
         (cue and content) in another's content: what a speaker said someone thinks, wants or
-        showed is part of that speaker's statement ("he said polls showed him victorious")."""
+        showed is part of that speaker's statement ("he said polls showed him victorious"), but an
+        outlet's "according to" around someone's statement is only its channel."""
         def rank(a: Attribution) -> tuple:
             return (a.source is None, a.cue[0] if a.cue is not None else a.content[0])
 
@@ -192,10 +194,21 @@ class Builder:
             if not any(dice(a.content, k.content) >= 0.8 for k in keep):
                 keep.append(a)
 
-        def nested(a: Attribution) -> bool:
-            return a.cue is not None and any(
-                k is not a and k.content[0] <= min(a.cue[0], a.content[0])
-                and max(a.cue[1], a.content[1]) <= k.content[1] for k in keep
-            )
+        def inside(a: Attribution, k: Attribution) -> bool:
+            return (k is not a and a.cue is not None and k.content[0] <= min(a.cue[0], a.content[0])
+                    and max(a.cue[1], a.content[1]) <= k.content[1])
 
-        self.out = [a for a in keep if not nested(a)]
+        # "..., Jack Langer said in a statement, according to The New York Times": an outlet
+        # an attribution is reported through is its channel, not the speaker
+        outlets = {id(k) for k in keep if self._is_outlet(k) and any(inside(a, k) and a.source for a in keep)}
+        for k in (k for k in keep if id(k) in outlets):
+            for a in keep:
+                if inside(a, k) and a.channel is None:
+                    a.channel = self.text[k.source[0] : k.source[1]]
+        self.out = [a for a in keep if id(a) not in outlets
+                    and not any(inside(a, k) for k in keep if id(k) not in outlets)]
+
+    def _is_outlet(self, a: Attribution) -> bool:
+        """Is ``a`` an "according to" a news outlet by name ("according to The New York Times")?"""
+        return (a.cue_lemma == "according to" and a.source is not None
+                and is_media(self.text[a.source[0] : a.source[1]]))

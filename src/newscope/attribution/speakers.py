@@ -380,12 +380,18 @@ def _description_type(head_lemma: str, words: set[str], head: Token | None = Non
     return kind
 
 
+def is_media(name: str, words: set[str] | None = None) -> bool:
+    """Does ``name`` (or its ``words``) name a news outlet or agency ("Associated Press",
+    "AFP", "The Hill", "The New York Times", "state media"), not officials?"""
+    words = {w.lower() for w in re.findall(r"[\w-]+", name)} if words is None else words
+    return name.lower().removeprefix("the ") in MEDIA_NAMES or bool(words & MEDIA_WORDS) and not (
+        words & {"official", "officials"})
+
+
 def _type_of(label: str | None, words: set[str], name: str = "") -> str:
     if label == "PERSON" or label == "ORG" and named_like_person(name):
         return "person"
-    if name.lower().removeprefix("the ") in MEDIA_NAMES:
-        return "media"  # "Associated Press", "AFP", "The Hill"
-    if words & MEDIA_WORDS and not words & {"official", "officials"}:
+    if is_media(name, words):
         return "media"
     if label in GROUP_LABELS or label == "FAC":
         if words & OFFICIAL_NAMES:
