@@ -201,6 +201,8 @@ def test_an_unresolved_pronoun_gives_no_speaker_name(nlp) -> None:
     ("An aide to John Boehner said the talks had failed.", "An aide to John Boehner", "An aide to John Boehner",
      "anonymous"),
     ("Politico reported that the vote had been delayed.", "Politico", "Politico", "media"),
+    ("The Des Moines Register reported that the caucus would be close.", "The Des Moines Register",
+     "Des Moines Register", "media"),
     ("According to IRS data, the city has grown.", "IRS data", "IRS data", "document"),
     ("An affidavit states that the police took the bag.", "An affidavit", "An affidavit", "document"),
     ("One panelist said the rules were unfair.", "One panelist", "One panelist", "anonymous"),
