@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from newscope.attribution.cues import CUE_VERBS, cue_act
 from newscope.attribution.speakers import ANSWER_LABELS, AUTHOR, NON_HOLDERS, SOURCE_DOCUMENTS
@@ -53,14 +53,19 @@ def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
 
 
 def says_something(doc: Doc, a: Attribution) -> bool:
-    """Is an indirect or according-to attribution's content a statement, not a topic or a headline? It has
-    three words or more, its cue is not on a heading ("AP Calls The Race"), and after a cue
-    of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
+    """Is an indirect or according-to attribution's content a statement, not a topic or a
+    headline? It has three words or more, its cue is not on a heading ("AP Calls The Race"),
+    and after a cue of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
     span = doc.char_span(*a.content, alignment_mode="expand")
     words = re.findall(r"\w+", a.text_of(a.content))
     if span is None or len(words) < 3 or _on_headline(a):
         return False
-    return a.cue_lemma not in TOPIC_CUES or any(t.pos_ in ("VERB", "AUX") for t in span)
+    return a.cue_lemma not in TOPIC_CUES or _has_verb(span)
+
+
+def _has_verb(span: Span) -> bool:
+    """Does ``span`` hold a verb (a statement, not a topic or a list of names)?"""
+    return any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _states_a_clause(doc: Doc, a: Attribution) -> bool:
@@ -138,16 +143,15 @@ def _describes_its_noun(a: Attribution) -> bool:
 
 def _is_speaker_label(a: Attribution, transcript: bool) -> bool:
     """A label is a speaker when it is a name the article mentions (a group's line saying
-    something), Q or A, or, in a
-    ``transcript``, a name in capitals ("BLITZER:", "AMY GOODMAN:") that holds no page-label
-    word ("PHOTOS:", "THE FACTS:")."""
+    something), Q or A, or, in a ``transcript``, a name in capitals ("BLITZER:", "AMY
+    GOODMAN:") that holds no page-label word ("PHOTOS:", "THE FACTS:")."""
     speaker = a.speaker
     if speaker is not None and (speaker.type == AUTHOR or speaker.start is not None
                                 and speaker.start < a.source[1] and a.source[0] < speaker.end):
         # a place or group heading a list says nothing ("Nevada: Hillary Clinton, Bernie Sanders.")
         span = a.head.doc.char_span(*a.content, alignment_mode="expand") if a.head is not None else None
         return (speaker.type != "organization" or transcript and a.text_of(a.source).isupper() or span is None
-                or any(t.pos_ in ("VERB", "AUX") for t in span))
+                or _has_verb(span))
     label = a.text_of(a.source)
     if label.strip(" .").lower() in ANSWER_LABELS:
         return True  # the interviewee, resolved elsewhere in the article

@@ -59,6 +59,12 @@ SOURCE_DOCUMENTS = words("source_documents")
 ORGANIZATION_NOUNS = words("organization_nouns")
 #: Titles before a surname that make it a person's ("Mr. Kurtinitis", "Dr. Fauci").
 _PERSON_TITLES = frozenset(TITLE_GENDER) | {"dr"}
+#: Titles before a name ("Sen.", "Professor", "Mr."), and the words a title in capitals
+#: may hold ("Special Agent in Charge"); the nouns of descriptions, not names ("a May Iowa Poll").
+_NAME_TITLES = TITLES | _PERSON_TITLES
+_TITLE_NOUNS = TITLES | ANON_NOUNS | ROLE_NOUNS
+_DESCRIPTION_NOUNS = (SOURCE_DOCUMENTS | ANON_NOUNS | ROLE_NOUNS | ORGANIZATION_NOUNS | MEDIA_WORDS
+                      | OFFICIAL_WORDS)
 #: Agencies and outlets by name: speakers of these names are media.
 MEDIA_NAMES = frozenset(r[k].lower().removeprefix("the ") for r in rows("agencies")
                         for k in ("agency", "spelling")) | words("news_outlets")
@@ -203,8 +209,7 @@ def _untagged_name(head: Token | None) -> str | None:
     """A person's name the model did not tag, heading the source ("Representative Elijah
     Cummings, who chairs ..."): capitalised proper nouns ending in the head, the first a
     clear first name."""
-    if head is None or head.tag_ != "NNP" or not head.text[:1].isupper() or head.lower_ in (
-            SOURCE_DOCUMENTS | ANON_NOUNS | ROLE_NOUNS | ORGANIZATION_NOUNS | MEDIA_WORDS | OFFICIAL_WORDS):
+    if head is None or head.tag_ != "NNP" or not head.text[:1].isupper() or head.lower_ in _DESCRIPTION_NOUNS:
         return None  # "a May Iowa Poll"
     parts = [c for c in head.lefts if c.dep_ == "compound" and c.tag_ == "NNP" and c.text[:1].isupper()]
     while parts and first_name_gender(parts[0].text) not in ("male", "female"):
@@ -217,13 +222,13 @@ def _untagged_name(head: Token | None) -> str | None:
 def _titled(text: str, m: Mention) -> bool:
     """Does a capitalised title precede mention ``m`` ("Sen. Chris Coons" tagged ORG)?"""
     word = _WORD_BEFORE.search(text[max(0, m.start - 16) : m.start])
-    return word is not None and word.group(1).lower() in TITLES | _PERSON_TITLES
+    return word is not None and word.group(1).lower() in _NAME_TITLES
 
 
 def _untitled(key: str) -> str:
     """``key`` without a title that opens it ("Professor Eskridge" -> "Eskridge")."""
     first, _, rest = key.partition(" ")
-    return rest if rest and first.rstrip(".").lower() in TITLES | _PERSON_TITLES else key
+    return rest if rest and first.rstrip(".").lower() in _NAME_TITLES else key
 
 
 def _surname_bearer(speaker: Speaker, mentions: Sequence[Mention], text: str, gender: str | None,
@@ -292,7 +297,7 @@ def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
                 n.label == "PERSON" and a.source[0] <= n.start and n.end <= m.start for n in mentions):
             words = re.findall(r"[\w.'’-]+", a.doc_text[a.source[0] : m.start])
             if (all(w[0].isupper() or w in _TITLE_LINKS for w in words)
-                    and any(w.lower() in TITLES | ANON_NOUNS | ROLE_NOUNS for w in words) and words[-1][0].isupper()):
+                    and any(w.lower() in _TITLE_NOUNS for w in words) and words[-1][0].isupper()):
                 return m
     return None
 
