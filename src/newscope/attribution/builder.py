@@ -83,6 +83,14 @@ class Builder:
                 span = self.doc.char_span(*clipped, alignment_mode="expand")
                 source_tok = span.root if span is not None and len(span) else None
             source = clipped
+        if source is not None and source[0] <= content[0] and content[1] < source[1] and (
+                source_tok is None or source_tok.idx >= content[1]):
+            # "A concept dear to many, federalist principles may ..., scholars say": the parser
+            # ran the subject over its content; the source is what follows it
+            start = content[1]
+            while start < source[1] and (self.text[start].isspace() or self.text[start] in ",;:"):
+                start += 1
+            source = (start, source[1])
         if source is not None and source[1] <= source[0]:
             source = None
         if channel is not None and channel[1] <= channel[0]:

@@ -134,11 +134,18 @@ def _is_title(quote: str) -> bool:
 def _describes_its_noun(a: Attribution) -> bool:
     """Is the cue a past participle describing the noun before it ("Kay Hagan, widely
     considered the most vulnerable Democrat", "the justices thought to favor"), which
-    states no one's view of it?"""
+    states no one's view of it? Also when parsed as that noun's verb after a comma, with
+    no auxiliary ("how did Portland, for so long considered a bastion of liberalism,
+    become")."""
     span = a.head.doc.char_span(*a.cue, alignment_mode="expand") if a.head is not None else None
     verb = span.root if span is not None else None
-    return (verb is not None and verb.tag_ == "VBN" and verb.dep_ == "acl"
-            and not any(c.dep_ in ("dobj", "agent") for c in verb.children))
+    if verb is None or verb.tag_ != "VBN" or any(c.dep_ in ("dobj", "agent") for c in verb.children):
+        return False
+    subj = next((c for c in verb.lefts if c.dep_ == "nsubj"), None)
+    set_off = (subj is not None and not any(c.dep_ in ("aux", "auxpass") and c.i > subj.i for c in verb.children)
+               and not any(c.dep_ in ("relcl", "appos", "acl") for c in subj.children)  # "Parsons, who ..., claimed"
+               and "," in a.head.doc[subj.right_edge.i + 1 : verb.i].text)
+    return verb.dep_ == "acl" or set_off
 
 
 def _is_speaker_label(a: Attribution, transcript: bool) -> bool:

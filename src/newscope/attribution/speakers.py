@@ -52,6 +52,7 @@ GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 SPEAKER_LABELS = PERSON_LABELS | GROUP_LABELS | {"FAC"}  # mentions a source can name
 ANON_NOUNS = words("anonymous_nouns")
 MEDIA_WORDS = words("media_words")
+PLATFORMS = words("platforms")
 OFFICIAL_WORDS = words("official_words")
 OFFICIAL_NAMES = words("official_names")
 ROLE_NOUNS = words("role_nouns")
@@ -128,7 +129,7 @@ def _people_as_people(mentions: Sequence[Mention], text: str) -> list[Mention]:
 
 def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[Attribution],
                     quotes: Sequence[tuple[int, int]]) -> Speaker:
-    src = a.text_of(a.source)
+    src = _without_relative_clause(a.text_of(a.source), a.source[0], a.head)
     tok = a.head
     words = {w.lower() for w in re.findall(r"[\w-]+", src)}
     head = tok.lower_ if tok is not None else src.lower()
@@ -149,6 +150,9 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
         return ante
     if head in NON_HOLDERS or head in DEMONSTRATIVES:
         return Speaker()  # "we", "you", "this": nobody the text names
+    owner = _possessor(tok)
+    if owner is not None:  # "his initial letter": whoever "his" is, else the letter
+        return _antecedent(a, owner, mentions, history, quotes) or Speaker(_last_line(src), type="document")
     if a.cue_lemma == ":" and re.fullmatch(r"[A-Z]{2,4}", src.strip()):
         introduced = _introduced_as(a, src.strip(), mentions)
         if introduced is not None:  # "CP:" after "Christian Purefoy (CP), a director ..."
@@ -156,8 +160,10 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     couple = _people_in_apposition(tok, mentions) or _titled_pair(a, mentions)
     if couple is not None:
         return couple
-    m = (_mention_at(mentions, tok) or _named_in_apposition(a, mentions, tok) or _titled_name(a, mentions)
-         or _document_author(tok, mentions))
+    m = _mention_at(mentions, tok)
+    if m is None or m.label == "NORP":  # "The committee's top Democrat, Rep. Dutch Ruppersberger"
+        m = _named_in_apposition(a, mentions, tok) or m
+    m = m or _titled_name(a, mentions) or _document_author(tok, mentions)
     if tok is not None and tok.lower_ in _PARTIES and tok.tag_ in ("NN", "NNP") and any(
             c.lower_ == "the" for c in tok.children):
         # "the Nevada Democrat": a member named before, not the party
@@ -203,6 +209,16 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     if name is not None:
         return Speaker(name, type="person")
     return Speaker(_last_line(src), type=_description_type(head_lemma, words, tok))
+
+
+def _without_relative_clause(src: str, start: int, head: Token | None) -> str:
+    """The source without a relative clause set off by a comma after its head ("Parsons, who
+    did not respond to requests for comment from CNN" -> "Parsons"); "Those who disagree"
+    keeps its clause."""
+    clause = next((c for c in head.rights if c.dep_ == "relcl"), None) if head is not None else None
+    if clause is None or head.doc[clause.left_edge.i - 1].text != ",":
+        return src
+    return src[: head.doc[clause.left_edge.i - 1].idx - start].rstrip() or src
 
 
 def _untagged_name(head: Token | None) -> str | None:
@@ -304,16 +320,25 @@ def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
 
 def _document_author(head: Token | None, mentions: Sequence[Mention]) -> Mention | None:
     """Who wrote or issued a document source, by name: "a statement by Pelosi", "Pelosi's
-    letter"."""
+    letter", "A PolitiFact analysis"."""
     if head is None or head.lemma_.lower() not in SOURCE_DOCUMENTS:
         return None
     for child in head.children:
-        named = child if child.dep_ == "poss" else next(
+        named = child if child.dep_ in ("poss", "compound") else next(
             (g for g in child.children if g.dep_ == "pobj"), None) if child.lower_ == "by" else None
         m = _mention_at(mentions, named) if named is not None else None
-        if m is not None:
-            return m
+        if m is not None and (child.dep_ != "compound" or m.label == "ORG" and child.pos_ == "PROPN"
+                              and m.key.lower() not in PLATFORMS):
+            return m  # "the Iowa poll" is no poll by Iowa, "a Twitter post" none by Twitter, "Media reports" none
     return None
+
+
+def _possessor(head: Token | None) -> Token | None:
+    """The person's pronoun that owns a document source ("his initial letter"), to resolve
+    like a pronoun source."""
+    if head is None or head.lemma_.lower() not in SOURCE_DOCUMENTS:
+        return None
+    return next((c for c in head.children if c.dep_ == "poss" and c.lower_ in ("his", "her")), None)
 
 
 def _people_in_apposition(head: Token | None, mentions: Sequence[Mention]) -> Speaker | None:
@@ -343,6 +368,12 @@ def _named_in_apposition(a: Attribution, mentions: Sequence[Mention], head: Toke
     the first senator to say ...")."""
     if head is None:
         return None
+    if head.dep_ == "appos" and head.head.i < head.i and any(c.lower_ == "the" for c in head.children):
+        # "Rep. Devin Nunes of California, the top Republican on the committee, said"
+        m = _mention_at(mentions, head.head)
+        if m is not None and m.label == "PERSON" and re.fullmatch(r"[^\n]*,[ \t]*", a.doc_text[m.end : head.left_edge.idx]) \
+                and "\n" not in a.doc_text[head.left_edge.idx : head.idx]:
+            return m
     if head.dep_ == "attr":  # "Sen. Ron Johnson became the first Republican senator to say ..."
         subj = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
         m = _mention_at(mentions, subj) if subj is not None else None
@@ -380,7 +411,8 @@ def _description_type(head_lemma: str, words: set[str], head: Token | None = Non
     kind = _type_of(None, words - _INDEFINITE - _QUANTIFIERS if singular else words)
     if kind == "unknown" and head is not None and head.tag_ == "NNP" and head.text[:1].isupper() \
             and all(c.dep_ == "compound" and c.tag_ == "NNP" or c.lower_.rstrip(".") in _PERSON_TITLES
-                    for c in head.children):
+                    or c.dep_ == "punct" or c.dep_ == "relcl" and c.left_edge.lower_ == "who"
+                    for c in head.children):  # "Parsons, who did not respond, said"
         return "person"
     return kind
 
@@ -455,16 +487,21 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         if ok and not (want_person and plural) and _agrees(gender, h.speaker.name, a.doc_text, h.speaker.start):
             best_hist = h
             break
+    # a name inside an earlier speaker's source only describes that speaker ("Lindsey Piegza,
+    # chief economist for Sterne Agee")
+    spoke = {h.speaker.start for h in history if h.speaker is not None and h.speaker.start is not None}
+    described = [h.source for h in history if h.source is not None and h.speaker is not None
+                 and h.speaker.start is not None and h.source[0] <= h.speaker.start < h.source[1]]
     candidates = [
         m for m in reversed(mentions)
         if m.end <= pos and m.label in labels and m.start >= window
         and not (not want_person and low == "it" and m.label in ("GPE", "NORP"))
         and _agrees(gender, m.key, a.doc_text, m.start)
         and not any(qs < m.start < qe for qs, qe in quotes)
+        and not (want_person and m.start not in spoke and any(s <= m.start < e for s, e in described))
     ]
     # sentences are counted back from where the attribution begins: '"... . ...," she said' from its quote
-    first = tok.doc.char_span(min(a.content[0], pos), min(a.content[0], pos) + 1, alignment_mode="expand")
-    anchor = first[0] if first is not None and len(first) else tok
+    anchor = _first_token(a, tok)
     recent = [m for m in candidates if _sentences_back(m, anchor) <= 2]
     if recent:  # the clearest gender match, then a subject, then the nearest
         best_m = max(recent, key=lambda m: (_gender_fit(gender, m.key, a.doc_text, m.start),
@@ -481,6 +518,14 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
     if best_m is not None:
         return _mention_speaker(best_m, set(best_m.key.lower().split()))
     return None
+
+
+def _first_token(a: Attribution, tok: Token) -> Token:
+    """Where the attribution begins, to count sentences back from: '"... . ...," she said'
+    from its quote's first sentence."""
+    start = min(a.content[0], a.source[0])
+    first = tok.doc.char_span(start, start + 1, alignment_mode="expand")
+    return first[0] if first is not None and len(first) else tok
 
 
 def _main_subject_after(pronoun: Token, mentions: Sequence[Mention]) -> Mention | None:
@@ -563,13 +608,14 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         if recent:  # a subject first, then the nearest
             m = max(recent, key=lambda m: (_is_subject(m, tok), m.start))
             return _mention_speaker(m, set(m.key.lower().split()))
-    for h in reversed(history if not any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in tok.children) else ()):
-        # a description repeats an earlier unnamed one of the same head noun ("one soldier" ...
-        # "the soldier"; "media reports" is no "state-run media"), not one its possessor names
-        # ("Trump's attorneys" after "Attorneys said")
-        heads = [h.head] if h.head is not None else []
-        if heads and any(c.lower_ == "the" for c in tok.children):
-            heads += h.head.conjuncts  # "AARP and other groups ... the groups warned"
+    definite = any(c.lower_ in ("the", "these", "those") for c in tok.children)
+    repeats = (definite or tok.pos_ == "PROPN") and not any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in tok.children)
+    for h in reversed(history if repeats else ()):
+        # a definite description repeats an earlier unnamed one of the same head noun ("one
+        # soldier" ... "the soldier"; "media reports" is no "state-run media"), not one its
+        # possessor names ("Trump's attorneys" after "Attorneys said"); "State Department
+        # officials" and "other former officials" are groups of their own
+        heads = [h.head, *h.head.conjuncts] if h.head is not None else []  # "AARP and other groups ... the groups"
         if (h.source is not None and any(t.lower_ == tok.lower_ or t.lemma_.lower() == tok.lemma_.lower()
                                          and t.tag_ == tok.tag_ for t in heads)
                 and h.source[0] < pos and h.speaker is not None and h.speaker.start is None
@@ -584,24 +630,32 @@ def _description(a: Attribution, tok: Token, mentions: Sequence[Mention], histor
         return None  # "officials", "a source", "Republican senators": not one person named before
     if role in ROLE_TITLES:
         vice = any(c.lower_ == "vice" for c in tok.children)  # "the former vice president"
-        holder = _role_holder(a.doc_text, role, mentions, pos, vice=vice) or _last_subject(tok, role, mentions, pos)
+        place = next((c.text for c in tok.children if c.dep_ == "poss" and c.ent_type_ == "GPE"), None)
+        holder = (_role_holder(a.doc_text, role, mentions, pos, vice=vice, place=place)
+                  or _last_subject(tok, _first_token(a, tok), role, mentions, pos))
         return None if holder is None else Speaker(holder.key, holder.start, holder.end, "person")
     if role in ROLE_NOUNS:
-        # "the embattled Syrian leader": the most recently named person
-        for m in reversed(mentions):
-            if m.end <= pos and m.label == "PERSON":
-                return Speaker(m.key, m.start, m.end, "person")
+        # "the embattled Syrian leader": the person who is the main subject of this or the last
+        # sentence ("Netanyahu criticized Abbas' remarks. ... Israel's leader said"), else the
+        # most recently named
+        people = [m for m in reversed(mentions) if m.end <= pos and m.label == "PERSON"]
+        anchor = _first_token(a, tok)
+        m = next((m for m in people if _sentences_back(m, anchor) <= 1 and _is_subject(m, anchor) == 2),
+                 next(iter(people), None))
+        if m is not None:
+            return Speaker(m.key, m.start, m.end, "person")
     return None
 
 
-def _last_subject(tok: Token, role: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
-    """The person who is the main subject of the sentence before a definite role ("Huckabee
-    has taken heat ... The former governor ... doubled down"), unless the article gives
-    them only another office ("Syrian President Bashar al-Assad ... The senator")."""
-    if not any(c.lower_ == "the" for c in tok.children):
+def _last_subject(tok: Token, anchor: Token, role: str, mentions: Sequence[Mention], pos: int) -> Mention | None:
+    """The person who is the main subject of the sentence before the attribution (its first
+    token ``anchor``) with a definite role ("Huckabee has taken heat ... The former governor
+    ... doubled down"), unless the article gives them only another office ("Syrian
+    President Bashar al-Assad ... The senator")."""
+    if not any(c.lower_ == "the" or c.dep_ == "poss" for c in tok.children):
         return None
     m = next((m for m in reversed(mentions) if m.end <= pos and m.label == "PERSON"
-              and _sentences_back(m, tok) == 1 and _is_subject(m, tok) == 2), None)
+              and _sentences_back(m, anchor) == 1 and _is_subject(m, anchor) == 2), None)
     if m is None:
         return None
     if role in _CANDIDACIES:
@@ -642,13 +696,16 @@ def _document_issuer(text: str, noun: str, mentions: Sequence[Mention], pos: int
     return named[-1] if named else None
 
 
-def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *, vice: bool = False) -> Mention | None:
+def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *, vice: bool = False,
+                 place: str | None = None) -> Mention | None:
     """The person the article gives ``role``: a title before the name ("Sen. Ted Cruz", "GOP
     leader Mitch McConnell") or the role in an appositive before or after it ("the former
     mayor of London, Boris Johnson", "Mitch McConnell, the Senate majority leader"). The
     role's own word is better evidence than its other titles ("leader" before "president");
-    of equal evidence, the holder named last before ``pos``, else the first after. A ``vice`` role ("vice president") needs "vice" in the evidence, a
-    plain one its absence."""
+    of equal evidence, the holder named last before ``pos``, else the first after. A ``vice``
+    role ("vice president") needs "vice" in the evidence, a plain one its absence; the role of
+    a ``place`` ("Israel's leader") needs the place or its people in it ("Israeli Prime
+    Minister")."""
     holders: dict[int, list[Mention]] = {0: [], 1: []}
     for m in mentions:
         if m.label != "PERSON":
@@ -661,7 +718,8 @@ def _role_holder(text: str, role: str, mentions: Sequence[Mention], pos: int, *,
         evidence = {words[-1]} | ({"vice"} if "vice" in words else set()) if words else set()
         for appositive in (before, after):  # "the former mayor of London, Boris Johnson"
             evidence |= set(re.findall(r"[a-z]+", appositive.group(1).lower())) if appositive else set()
-        if ("vice" in evidence) != vice:
+        said = " ".join(x.group(1) for x in (title, before, after) if x is not None).lower()
+        if ("vice" in evidence) != vice or place is not None and place[:5].lower() not in said:
             continue
         if role in evidence:
             holders[0].append(m)
