@@ -28,6 +28,10 @@ def _speakers(nlp, text: str) -> list[tuple[str | None, str | None, str]]:
     "Unless he wants to leave, the senator will stay in Washington.",        # condition
     "She did not say whether the plan would pass.",                          # not said
     "The plan is widely expected to pass next week.",                        # no holder
+    "Clinton chafes at those who publicly speculate about her 2016 interest.",  # a topic after "about"
+    "Tapper continued to report on Trump on his show Monday.",               # a topic after "on"
+    "Mr. Smith responded by trying to make it their problem to fix.",        # an act after "by"
+    "May will last only because no other Tory wants to be the designated javelin-catcher.",  # nobody
     "Cohen pleaded guilty to lying to Congress.",                            # an act, not speech
     "A spokesman for the office declined to comment on the case.",           # not said
     "Leaked emails showed that the staff sought to exploit the rift.",       # evidence, not a voice

@@ -53,14 +53,19 @@ def voiced(doc: Doc, attributions: Sequence[Attribution]) -> list[Attribution]:
 
 
 def says_something(doc: Doc, a: Attribution) -> bool:
-    """Is an indirect or according-to attribution's content a statement, not a topic or a
-    headline? It has three words or more, its cue is not on a heading ("AP Calls The Race"),
-    and after a cue of topic_cues.txt ("asked her stance", "discussed the plan") it has a verb."""
+    """Is an indirect or according-to attribution's content a statement, not a topic, an act
+    or a headline? It has three words or more, its cue is not on a heading ("AP Calls The
+    Race"), it does not follow "by" ("responded by trying to ..."), and after a cue of
+    topic_cues.txt ("asked her stance", "discussed the plan") or "about"/"on"
+    ("speculate about her 2016 interest", "continued to report on Trump") it has a verb."""
     span = doc.char_span(*a.content, alignment_mode="expand")
     words = re.findall(r"\w+", a.text_of(a.content))
     if span is None or len(words) < 3 or _on_headline(a):
         return False
-    return a.cue_lemma not in TOPIC_CUES or _has_verb(span)
+    between = a.doc_text[a.cue[1] : a.content[0]].strip().lower() if a.cue is not None and a.cue[1] <= a.content[0] else ""
+    if between == "by":
+        return False
+    return a.cue_lemma not in TOPIC_CUES and between not in ("about", "on") or _has_verb(span)
 
 
 def _has_verb(span: Span) -> bool:
@@ -113,8 +118,8 @@ def gives_voice(a: Attribution, transcript: bool = False) -> bool:
     if a.kind == "indirect" and a.cue is not None and _describes_its_noun(a):
         return False
     head = a.head.lower_ if a.head is not None else a.text_of(a.source).strip().lower()
-    if head in NON_HOLDERS:
-        return False
+    if head in NON_HOLDERS or a.head is not None and any(c.lower_ == "no" for c in a.head.children):
+        return False  # also "no other Tory wants ...": nobody
     if head == "those" and a.cue is not None and any(
             c.dep_ == "acl" and a.cue[0] <= c.idx < a.cue[1] for c in a.head.children):
         return False  # "those wanting to take Trump down": a description of people, not a statement
