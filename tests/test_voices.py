@@ -556,6 +556,12 @@ def test_a_described_group_or_person_is_named_as_written(nlp, text: str, speaker
     ('Palestinian leader Mahmoud Abbas spoke first. Then Abbas added: "We are not attempting to delegitimize '
      'them."\n\nSpeaking later, Israeli Prime Minister Benjamin Netanyahu criticized Abbas\' remarks.\n\n"We '
      'won\'t solve our conflict with libelous speeches at the U.N.," Israel\'s leader said.', "Benjamin Netanyahu"),
+    ("On Thursday, President Donald Trump told reporters he didn’t know the two associates. Then, he turned the "
+     "attention squarely back to Rudy Giuliani.\n\n“You'd have to ask Rudy,” he said.", "Donald Trump"),
+    ('"We are a peaceful people," David Cameron said after the meeting.\n\nDescribing Mr Haines as a "British '
+     'hero", he said the militants were "monsters".', "David Cameron"),                # he is not whom he describes
+    ("Republicans said any bill must include border security. Democratic leaders rebuffed those calls for "
+     "compromise. They said Republicans had their chance last year.", "Democratic leaders"),
 ])
 def test_who_a_pronoun_or_role_refers_to_in_context(nlp, text: str, speaker: str) -> None:
     assert [a["speaker"] for a in _run(nlp, text)][-1] == speaker

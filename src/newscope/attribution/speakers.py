@@ -40,6 +40,7 @@ _WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?[ \t]+$")
 #: Small words inside a title in capitals ("Director of National Intelligence").
 _TITLE_LINKS = frozenset("of for to the on in and former acting then".split())
 RELATIVE = frozenset("who which that whom".split())
+_MODIFIERS = frozenset("det amod compound nummod poss case advmod quantmod nmod".split())
 DEMONSTRATIVES = frozenset("this these".split())
 _BARE_PRONOUNS = PRONOUNS_PERSON | PRONOUNS_GROUP | FIRST_PERSON | RELATIVE | DEMONSTRATIVES | frozenset(
     "those you your we us our".split())
@@ -470,6 +471,11 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         later = _main_subject_after(tok, mentions)
         if later is not None and later.label == "PERSON" and _agrees(gender, later.key, a.doc_text, later.start):
             return _mention_speaker(later, set(later.key.lower().split()))
+    anchor = _first_token(a, tok)
+    if low in _PLURAL_PRONOUNS:
+        group = _plural_subject_before(anchor, mentions, history)
+        if group is not None:  # "Democratic leaders rebuffed those calls. They said ..."
+            return group
     window = pos - 1500
     best_hist = None
     for h in reversed(history):
@@ -499,9 +505,9 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
         and _agrees(gender, m.key, a.doc_text, m.start)
         and not any(qs < m.start < qe for qs, qe in quotes)
         and not (want_person and m.start not in spoke and any(s <= m.start < e for s, e in described))
+        and not _bound_by(m, tok)
     ]
     # sentences are counted back from where the attribution begins: '"... . ...," she said' from its quote
-    anchor = _first_token(a, tok)
     recent = [m for m in candidates if _sentences_back(m, anchor) <= 2]
     if recent:  # the clearest gender match, then a subject, then the nearest
         best_m = max(recent, key=lambda m: (_gender_fit(gender, m.key, a.doc_text, m.start),
@@ -513,7 +519,13 @@ def _antecedent(a: Attribution, tok: Token, mentions: Sequence[Mention], history
     # speaker ("the Republicans' list of breaches is extensive. They point to ...")
     group_here = (not want_person and best_m is not None and _sentences_back(best_m, anchor) <= 1
                   and _is_subject(best_m, anchor) == 2 and best_m.label != "GPE" and hist_pos < best_m.start)
-    if best_hist is not None and not group_here and (best_m is None or hist_pos >= best_m.start or not want_person):
+    # "Then, he turned the attention back to Giuliani. “...,” he said": the same pronoun as the
+    # last sentence's subject keeps its referent, not the object named there
+    chain = (want_person and best_m is not None and best_hist is not None and best_hist.speaker.start is not None
+             and " and " not in best_hist.speaker.name and not _is_subject(best_m, anchor)
+             and _pronoun_subject_before(anchor, low, quotes))
+    if best_hist is not None and not group_here and (best_m is None or hist_pos >= best_m.start or not want_person
+                                                     or chain):
         return best_hist.speaker
     if best_m is not None:
         return _mention_speaker(best_m, set(best_m.key.lower().split()))
@@ -526,6 +538,56 @@ def _first_token(a: Attribution, tok: Token) -> Token:
     start = min(a.content[0], a.source[0])
     first = tok.doc.char_span(start, start + 1, alignment_mode="expand")
     return first[0] if first is not None and len(first) else tok
+
+
+def _bound_by(m: Mention, pronoun: Token) -> bool:
+    """Is mention ``m`` a complement in the clause of which the pronoun is the subject, with
+    no subject of its own between ("Describing Mr Haines as a hero, he said": he is not
+    Haines; but "Though Hatch styled himself ..., he argues" may be Hatch)?"""
+    verb = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    tok = next((t for t in verb.subtree if t.idx <= m.start < t.idx + len(t.text)), None)
+    if tok is None or pronoun.left_edge.i <= tok.i <= pronoun.right_edge.i:
+        return False
+    while tok != verb:
+        if tok.dep_ in ("nsubj", "nsubjpass") or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            return False
+        tok = tok.head
+    return True
+
+
+def _last_sentence(anchor: Token):
+    """The sentence before the one ``anchor`` is in, if any."""
+    start = anchor.sent.start
+    return anchor.doc[start - 1].sent if start > 0 else None
+
+
+def _pronoun_subject_before(anchor: Token, pronoun: str, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Is ``pronoun`` ("he") the main subject of the sentence before ``anchor``'s, outside
+    quotes?"""
+    sent = _last_sentence(anchor)
+    return sent is not None and any(t.lower_ == pronoun and t.dep_ == "nsubj" and t.head == sent.root
+                                    and not any(qs < t.idx < qe for qs, qe in quotes) for t in sent)
+
+
+def _plural_subject_before(anchor: Token, mentions: Sequence[Mention], history: list[Attribution]) -> Speaker | None:
+    """The unnamed plural group of people that is the main subject of the sentence before
+    ``anchor``'s ("Democratic leaders rebuffed those calls"), as written, or as resolved if it
+    spoke; not a pronoun or a named group."""
+    sent = _last_sentence(anchor)
+    subj = next((t for t in sent if t.dep_ == "nsubj" and t.head == sent.root), None) if sent is not None else None
+    if subj is None or subj.tag_ not in ("NNS", "NNPS") or subj.pos_ == "PRON" or _mention_at(mentions, subj) is not None:
+        return None
+    spoke = next((h.speaker for h in history if h.source is not None and h.source[0] <= subj.idx < h.source[1]), None)
+    if spoke is not None:  # "Two people familiar with the talks said ... They added"
+        return spoke if spoke.name is not None else None
+    first = subj
+    while first.i > 0 and first.nbor(-1).head in (subj, first) and first.nbor(-1).dep_ in _MODIFIERS:
+        first = first.nbor(-1)  # "In an op-ed ..., government procurement experts": the noun phrase only
+    phrase = _last_line(anchor.doc.text[first.idx : subj.idx + len(subj.text)])
+    kind = _description_type(subj.lemma_.lower(), set(re.findall(r"[\w-]+", phrase.lower())), subj)
+    return Speaker(phrase, type=kind) if kind in ("anonymous", "official", "media") else None  # "The schools closed"
 
 
 def _main_subject_after(pronoun: Token, mentions: Sequence[Mention]) -> Mention | None:
