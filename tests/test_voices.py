@@ -570,3 +570,15 @@ def test_who_a_pronoun_or_role_refers_to_in_context(nlp, text: str, speaker: str
 def test_a_participle_describing_a_place_is_no_ones_view(nlp) -> None:
     assert _run(nlp, "But how did Portland, for so long considered a bastion of American liberalism, become the "
                      "centre of the battle?") == []
+
+
+@pytest.mark.parametrize("text, speaker, speaker_type", [
+    ("Director of National Intelligence Dan Coats, reacting to the indictment on Friday, warned history could "
+     "repeat itself.", "Dan Coats", "person"),                                # a participle clause cut
+    ("They earn too much (the family says their income is somewhere in the six figures).", "the family",
+     "anonymous"),
+    ("CORPUS CHRISTI RESIDENT: We lost everything in the storm.\nBLITZER: What happened next?",
+     "CORPUS CHRISTI RESIDENT", "anonymous"),                                 # a transcript label describing someone
+])
+def test_speaker_names_and_types_of_descriptions(nlp, text: str, speaker: str, speaker_type: str) -> None:
+    assert (speaker, speaker_type) in [(a["speaker"], a["speaker_type"]) for a in _run(nlp, text)]

@@ -164,7 +164,7 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     m = _mention_at(mentions, tok)
     if m is None or m.label == "NORP":  # "The committee's top Democrat, Rep. Dutch Ruppersberger"
         m = _named_in_apposition(a, mentions, tok) or m
-    m = m or _titled_name(a, mentions) or _document_author(tok, mentions)
+    m = m or _titled_name(a, mentions, a.source[0] + len(src)) or _document_author(tok, mentions)
     if tok is not None and tok.lower_ in _PARTIES and tok.tag_ in ("NN", "NNP") and any(
             c.lower_ == "the" for c in tok.children):
         # "the Nevada Democrat": a member named before, not the party
@@ -172,8 +172,8 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
     if m is not None and tok is not None and (m.label == "NORP" or tok.tag_ in ("NNS", "NNPS")) and any(
             c.i < tok.i and (c.lower_ in _INDEFINITE or c.dep_ == "nummod") for c in tok.children):
         return Speaker(_last_line(src), type="anonymous")  # "Some House Republicans": unnamed members
-    if m is None and a.cue_lemma == ":" and src.isupper():
-        return Speaker(src, type="person")  # a transcript's speaker label ("BLITZER:")
+    if m is None and a.cue_lemma == ":" and src.isupper():  # a transcript's speaker label ("BLITZER:")
+        return Speaker(src, type="anonymous" if src.split()[-1].lower() in ANON_NOUNS else "person")
     if tok is not None and (tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)):
         # "Some Democrats and Republicans", "Warren and others": the group, not one of it
         heads = [tok.head if tok.dep_ == "conj" else tok]
@@ -213,10 +213,11 @@ def _resolve_source(a: Attribution, mentions: Sequence[Mention], history: list[A
 
 
 def _without_relative_clause(src: str, start: int, head: Token | None) -> str:
-    """The source without a relative clause set off by a comma after its head ("Parsons, who
-    did not respond to requests for comment from CNN" -> "Parsons"); "Those who disagree"
-    keeps its clause."""
-    clause = next((c for c in head.rights if c.dep_ == "relcl"), None) if head is not None else None
+    """The source without a relative or participle clause set off by a comma after its head
+    ("Parsons, who did not respond to requests for comment from CNN" -> "Parsons", "Dan
+    Coats, reacting to the indictment"); "Those who disagree" keeps its clause."""
+    clause = next((c for c in head.rights if c.dep_ == "relcl" or c.dep_ == "acl" and c.tag_ == "VBG"), None) \
+        if head is not None else None
     if clause is None or head.doc[clause.left_edge.i - 1].text != ",":
         return src
     return src[: head.doc[clause.left_edge.i - 1].idx - start].rstrip() or src
@@ -304,13 +305,13 @@ def _introduced_as(a: Attribution, initials: str, mentions: Sequence[Mention]) -
     return Speaker(intro.group(1), type="person")
 
 
-def _titled_name(a: Attribution, mentions: Sequence[Mention]) -> Mention | None:
-    """The person whose name ends a source that is otherwise a title in capitals ("Director
+def _titled_name(a: Attribution, mentions: Sequence[Mention], end: int) -> Mention | None:
+    """The person whose name ends (at ``end``) a source that is otherwise a title in capitals ("Director
     of National Intelligence James Clapper", "Special Agent in Charge Renn Cannon"), parsed with the
     title as head; not "an aide to Boehner", "Critics of Mr. Comey" nor two titled people
     ("Speaker Robin Vos and Senate Majority Leader Scott Fitzgerald")."""
     for m in mentions:
-        if m.label == "PERSON" and m.end == a.source[1] and a.source[0] < m.start and not any(
+        if m.label == "PERSON" and m.end == end and a.source[0] < m.start and not any(
                 n.label == "PERSON" and a.source[0] <= n.start and n.end <= m.start for n in mentions):
             words = re.findall(r"[\w.'’-]+", a.doc_text[a.source[0] : m.start])
             if (all(w[0].isupper() or w in _TITLE_LINKS for w in words)
