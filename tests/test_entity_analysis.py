@@ -241,6 +241,20 @@ def test_cooccurrence_leaves_related_pairs_out_unless_asked():
     assert frozenset({"Syria", "Syrian"}) in {frozenset(p) for p in zip(kept["name_a"], kept["name_b"])}
 
 
+def test_top_pairs_are_exact_when_the_most_frequent_pair_is_related(monkeypatch):
+    """Pairing the two most frequent entities first finds only their related pair: the top
+    unrelated pair (x, y) is among the entities left out, so pairing must go on."""
+    ents = pd.DataFrame({"entity_id": ["r1", "r2", "x", "y", *[f"z{i}" for i in range(8)]],
+                         "name": ["R1", "R2", "X", "Y", *[f"Z{i}" for i in range(8)]], "label": "ORG",
+                         "related": [["r2"], ["r1"], *[[] for _ in range(10)]]})
+    ments = pd.DataFrame([mention(f"r{i}", e) for i in range(10) for e in ("r1", "r2")]
+                         + [mention(f"x{i}", e) for i in range(2) for e in ("x", "y")]
+                         + [mention(f"z{i}", f"z{i}") for i in range(8)])
+    monkeypatch.setattr(ea, "_FIRST_PAIRED", 2)
+    top = ea.cooccurrence(ments, ents, min_count=2, top_n=1)
+    assert top[["name_a", "name_b", "n_together"]].values.tolist() == [["X", "Y", 2]]
+
+
 def test_candidate_splits_list_likely_unmerged_pairs_with_counts():
     names = {"m": ("Mandela", "PERSON", 3), "nm": ("Nelson Mandela", "PERSON", 4),
              "bs": ("Bernie Sanders", "PERSON", 5), "bd": ("Bernard Sanders", "PERSON", 2),

@@ -179,6 +179,17 @@ def test_quote_table_search(atts):
     assert sourcing.quote_table(atts, "(").empty  # plain text, not a regex
 
 
+def test_check_spans_finds_offsets_off_the_text_and_missing_articles():
+    assert sourcing.check_spans(ARTICLES, ATTRIBUTIONS) == 7
+    assert sourcing.check_spans(ARTICLES, ATTRIBUTIONS, 1) == 3  # the attributions of a1
+    shifted = ATTRIBUTIONS.assign(cue_start=ATTRIBUTIONS["cue_start"] + 1)
+    with pytest.raises(ValueError, match="article 'a1': the cue 'told' is not the text"):
+        sourcing.check_spans(ARTICLES, shifted)
+    orphan = pd.concat([ATTRIBUTIONS, pd.DataFrame([row("a0", "direct", "X", "person", "say")])])
+    with pytest.raises(ValueError, match="not in the articles table, e.g. 'a0'"):
+        sourcing.check_spans(ARTICLES, orphan)
+
+
 def test_choose_article():
     assert sourcing.choose_article(ARTICLES)["article_id"] == "a1"
     assert sourcing.choose_article(ARTICLES, "a3")["title"] == "Three"

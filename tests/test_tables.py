@@ -25,6 +25,20 @@ def test_tokens_are_whitespace_separated_words():
     assert count_tokens(text).tolist() == text.fillna("").str.count(r"\S+").tolist()
 
 
+def test_scan_tables_sets_duckdb_memory_and_threads(tmp_path):
+    write_table(pd.DataFrame({"article_id": ["a"]}), tmp_path / "articles.parquet")
+    scan_tables(tmp_path, ["articles"], memory_limit="700MB", threads=1)
+    limit, threads = duckdb.sql("SELECT current_setting('memory_limit'), current_setting('threads')").fetchall()[0]
+    assert limit.replace(" ", "") in ("700.0MB", "667.5MiB") and threads == 1
+    scan_tables(tmp_path, ["articles"])  # the defaults of params.yaml's reports section
+    default = duckdb.connect().sql("SELECT current_setting('threads')").fetchall()[0][0]
+    assert duckdb.sql("SELECT current_setting('memory_limit'), current_setting('threads')").fetchall()[0] == (
+        duckdb.connect(config={"memory_limit": "1GB"}).sql("SELECT current_setting('memory_limit')").fetchall()[0][0],
+        default)
+    with pytest.raises(ConfigError, match="reports.memory_limit: 'lots'"):
+        scan_tables(tmp_path, ["articles"], memory_limit="lots")
+
+
 def test_scanned_tables_are_queried_not_loaded(tmp_path):
     mentions = pd.DataFrame({"article_id": ["a", "a", "b"], "entity_id": ["e1", "e2", "e1"]})
     write_table(mentions, tmp_path / "mentions.parquet")

@@ -143,6 +143,8 @@ class EvaluationSettings:
 @dataclass
 class ReportSettings:
     show_code: bool = False
+    memory_limit: str = "1GB"  # DuckDB's memory for the reports' queries (it spills to disk beyond it)
+    threads: int = _checked(0, minimum=0)  # DuckDB's threads for the reports' queries; 0 = one per core
 
 
 @dataclass

@@ -369,99 +369,134 @@ def cooccurrence(
     cols = ["entity_a", "name_a", "entity_b", "name_b", "n_together", "n_a", "n_b", "pmi", "npmi", "lmi"]
     if rank_by not in cols[4:]:
         raise ConfigError(f"cooccurrence: rank_by must be one of {', '.join(cols[4:])}, got {rank_by!r}")
-    unit = "a" + (", sentence" if level == "sentence" else "")
     units = mention_units(mentions, entities, None if isinstance(mentions, MentionUnits) else articles)
-    rel = units.units
-    weights = _weights(_frame(articles), units)[["a", "weight"]] if articles is not None else \
-        pd.DataFrame({"a": pd.Series(dtype=np.int32), "weight": pd.Series(dtype=float)})
-    # per unit (article or sentence) and entity, with its article's weight (1 without articles)
-    if level == "sentence":
-        require_columns(units.mentions, ["sentence"], "mentions")
-        ments, acodes = units.mentions, pd.DataFrame({"article_id": units.article_ids,
-                                                      "a": np.arange(len(units.article_ids), dtype=np.int32)})
-        ecodes = pd.DataFrame({"entity_id": units.entity_ids, "e": np.arange(len(units.entity_ids), dtype=np.int32)})
-        duckdb.sql("""CREATE OR REPLACE TEMP TABLE cooccurrence_sentences AS
-            SELECT DISTINCT c.a, m.sentence, d.e FROM ments AS m
-            JOIN acodes AS c USING (article_id) JOIN ecodes AS d USING (entity_id)""")
-        source = "cooccurrence_sentences"
-    else:
-        source = "rel"
-    cu = duckdb.sql(f"SELECT u.*, COALESCE(w.weight, 1.0) AS weight FROM {source} AS u LEFT JOIN weights AS w USING (a)")
-    n_units = duckdb.sql(f"SELECT SUM(weight) FROM (SELECT ANY_VALUE(weight) AS weight FROM cu "
-                         f"GROUP BY {unit})").fetchall()[0][0] or 0.0
-    # entities in the order of their first mention (first article, then offset), as pandas had them
-    per_entity = duckdb.sql(f"""
-        SELECT e, n FROM (SELECT e, SUM(weight) AS n FROM cu GROUP BY e HAVING SUM(weight) >= {float(min_count)})
-        JOIN (SELECT e, MIN(a) AS first, arg_min(s, a) AS s FROM rel GROUP BY e) USING (e)
-        ORDER BY first, s, e""").df()
-    if per_entity.empty:
-        _drop_sentences(level)
-        return pd.DataFrame(columns=cols)
-    ent_index = pd.Index(per_entity["e"].to_numpy())
-    counts = per_entity["n"].to_numpy()
-    # Only the top pairs by lmi are asked for: pair the most frequent entities first. A pair
-    # with an entity named in at most c units has lmi <= c * log2(n_units / c) (n_together <= c),
-    # so once the top_n-th lmi exceeds that for the most frequent entity left out, the top is exact.
-    keep = np.ones(len(counts), dtype=bool)
-    if rank_by == "lmi" and top_n:
-        keep = counts >= np.sort(counts)[::-1][min(_FIRST_PAIRED, len(counts)) - 1]
-    while True:
-        a, b, n_ab = _joint(cu, unit, ent_index, keep, min_count)
-        if keep.all():
-            break
-        c = counts[~keep].max()
-        bound = c * np.log2(n_units / c) if c <= n_units / np.e else n_units / (np.e * np.log(2))
-        lmi = np.sort(n_ab * np.log2(n_ab * n_units / (counts[a] * counts[b])))[::-1]
-        if len(lmi) >= top_n and lmi[top_n - 1] > bound:
-            break
-        keep = counts >= np.sort(counts)[::-1][min(4 * keep.sum(), len(counts)) - 1]
-    _drop_sentences(level)
-    ent_index = units.entity_ids[ent_index]
+    weight = np.ones(len(units.article_ids))  # per article code: its weight, 1 without articles
+    if articles is not None:
+        coded = _weights(_frame(articles), units)
+        weight[coded["a"].to_numpy()] = coded["weight"].to_numpy()
+    with _UnitRows(units, level) as rows:
+        n_units, count_of = rows.counts(weight)
+        # entities in the order of their first mention (first article, then offset), as pandas had them
+        rel = units.units
+        order = duckdb.sql("SELECT e FROM rel GROUP BY e ORDER BY MIN(a), arg_min(s, a), e").fetchnumpy()["e"]
+        ent_index = pd.Index(order[count_of[order] >= float(min_count)])
+        if ent_index.empty:
+            return pd.DataFrame(columns=cols)
+        counts = count_of[ent_index.to_numpy()]
+        # Only the top pairs by lmi are asked for: pair the most frequent entities first. A pair
+        # with an entity named in at most c units has lmi <= c * log2(n_units / c) (n_together <= c),
+        # so once the top_n-th lmi exceeds that for the most frequent entity left out, the top is exact.
+        keep = np.ones(len(counts), dtype=bool)
+        if rank_by == "lmi" and top_n:
+            keep = counts >= np.sort(counts)[::-1][min(_FIRST_PAIRED, len(counts)) - 1]
+        codes, n_codes = ent_index.to_numpy().astype(np.int64), len(units.entity_ids)
+        related = np.zeros(0, dtype=np.int64)  # (entity code a, b) of related pairs, as a * n_codes + b
+        if not keep_related and "related" in entities:
+            pairs = [(a, b) for a, others in zip(entities["entity_id"], entities["related"]) for b in others]
+            ra, rb = (units.entity_ids.get_indexer(pd.Index([p[i] for p in pairs], dtype=object)) for i in (0, 1))
+            related = (ra.astype(np.int64) * n_codes + rb)[(ra >= 0) & (rb >= 0)]
+        while True:
+            a, b, n_ab = rows.joint(weight, ent_index, keep, min_count)
+            unrelated = ~np.isin(codes[a] * n_codes + codes[b], related)
+            a, b, n_ab = a[unrelated], b[unrelated], n_ab[unrelated]
+            if keep.all():
+                break
+            c = counts[~keep].max()
+            bound = c * np.log2(n_units / c) if c <= n_units / np.e else n_units / (np.e * np.log(2))
+            lmi = np.sort(n_ab * np.log2(n_ab * n_units / (counts[a] * counts[b])))[::-1]
+            if len(lmi) >= top_n and lmi[top_n - 1] > bound:
+                break
+            keep = counts >= np.sort(counts)[::-1][min(4 * keep.sum(), len(counts)) - 1]
     n_a, n_b = counts[a], counts[b]
     pmi = np.log2(n_ab * n_units / (n_a * n_b))
     denom = -np.log2(n_ab / n_units)
     npmi = np.divide(pmi, denom, out=np.ones_like(pmi), where=denom > 0)
+    out = pd.DataFrame({"a": a, "b": b, "n_together": n_ab, "n_a": n_a, "n_b": n_b, "pmi": pmi, "npmi": npmi,
+                        "lmi": n_ab * pmi})
+    if top_n and len(out) > top_n:  # the top_n rows by rank_by and every row tied with the last
+        out = out[out[rank_by] >= np.partition(out[rank_by].to_numpy(), len(out) - top_n)[len(out) - top_n]]
+    ids = units.entity_ids[ent_index]
     names = entities.set_index("entity_id")["name"]
-    out = pd.DataFrame({"entity_a": ent_index[a], "entity_b": ent_index[b], "n_together": n_ab,
-                        "n_a": n_a, "n_b": n_b, "pmi": pmi, "npmi": npmi, "lmi": n_ab * pmi})
+    out["entity_a"], out["entity_b"] = ids[out.pop("a").to_numpy()], ids[out.pop("b").to_numpy()]
     out["name_a"], out["name_b"] = out["entity_a"].map(names), out["entity_b"].map(names)
-    if not keep_related and "related" in entities:
-        related = {(a, b) for a, others in zip(entities["entity_id"], entities["related"]) for b in others}
-        out = out[np.array([(a, b) not in related for a, b in zip(out["entity_a"], out["entity_b"])], dtype=bool)]
     out = out[cols].sort_values([rank_by, "n_together", "entity_a", "entity_b"],
                                 ascending=[False, False, True, True], ignore_index=True)
     return out.head(top_n) if top_n else out
 
 
-def _drop_sentences(level: str) -> None:
-    if level == "sentence":
-        duckdb.sql("DROP TABLE cooccurrence_sentences")
+class _UnitRows:
+    """The (unit, entity) rows of co-occurrence, read in slices of whole articles of about
+    ``_JOINT_ROWS`` rows each, so that memory holds one slice, never every unit: units are
+    articles (the rows of :class:`MentionUnits`) or sentences (the mentions, integer-coded
+    into a temporary table once). A context manager: the table is dropped on exit."""
 
+    def __init__(self, units: MentionUnits, level: str) -> None:
+        self.units, self.level = units, level
+        self.n_entities = len(units.entity_ids)
+        if level == "sentence":
+            require_columns(units.mentions, ["sentence"], "mentions")
+            ments = units.mentions
+            acodes = pd.DataFrame({"article_id": units.article_ids, "a": np.arange(len(units.article_ids), dtype=np.int32)})
+            ecodes = pd.DataFrame({"entity_id": units.entity_ids, "e": np.arange(self.n_entities, dtype=np.int32)})
+            self.table = f"cooccurrence_rows_{uuid.uuid4().hex}"
+            duckdb.sql(f"""CREATE TEMP TABLE {self.table} AS
+                SELECT c.a, CAST(m.sentence AS INTEGER) AS sentence, d.e FROM ments AS m
+                JOIN acodes AS c USING (article_id) JOIN ecodes AS d USING (entity_id)""")
+            self.source = duckdb.table(self.table)
+        else:
+            self.table, self.source = None, units.units
+        rel = self.source
+        n_rows, n_articles = duckdb.sql("SELECT COUNT(*), COALESCE(MAX(a) + 1, 0) FROM rel").fetchall()[0]
+        self.n_articles = int(n_articles)
+        self.step = max(1, int(n_articles) * _JOINT_ROWS // max(int(n_rows), 1))
 
-def _joint(cu: duckdb.DuckDBPyRelation, unit: str, ent_index: pd.Index, keep: np.ndarray,
-           min_count: float) -> tuple[np.ndarray, ...]:
-    """The pairs (positions ``a < b`` in ``ent_index``, entity codes) of the ``keep`` entities
-    named together in at least ``min_count`` (weighted) units of ``cu``, and their counts;
-    summed over slices of the units (by hash) of about ``_JOINT_ROWS`` rows each, so that
-    memory holds one slice and the pair counts, never every unit."""
-    codes = pd.DataFrame({"e": ent_index[keep].to_numpy(np.int32), "code": np.flatnonzero(keep).astype(np.int32)})
-    kept = duckdb.sql("SELECT u.*, c.code FROM cu AS u JOIN codes AS c USING (e)")
-    n_slices = max(1, -(-int(duckdb.sql("SELECT COUNT(*) FROM kept").fetchall()[0][0]) // _JOINT_ROWS))
-    joint = sparse.csr_matrix((len(ent_index), len(ent_index)))
-    for i in range(n_slices):
-        x = duckdb.sql(f"""
-            WITH slice AS (SELECT * FROM kept WHERE hash({unit}) % {n_slices} = {i}),
-                 pairs AS (SELECT {unit}, ROW_NUMBER() OVER () - 1 AS unit FROM slice
-                           GROUP BY {unit} HAVING COUNT(*) >= 2)
-            SELECT pairs.unit, slice.code, slice.weight FROM slice JOIN pairs USING ({unit})""").fetchnumpy()
-        n_rows = int(x["unit"].max()) + 1 if len(x["unit"]) else 0
-        unit_w = np.zeros(n_rows)
-        unit_w[x["unit"]] = x["weight"]
-        x = sparse.csr_matrix((np.ones(len(x["code"])), (x["unit"], x["code"])), shape=(n_rows, len(ent_index)))
-        joint = joint + sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1)
-    joint = joint.tocoo()
-    hit = joint.data >= min_count
-    return joint.row[hit], joint.col[hit], joint.data[hit]
+    def __enter__(self) -> _UnitRows:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.table:
+            duckdb.sql(f"DROP TABLE {self.table}")
+
+    def slices(self, weight: np.ndarray):
+        """Per slice: each distinct (unit, entity) row's ``unit`` (numbered within the slice)
+        and ``e`` (entity code), and each unit's weight (its article's)."""
+        rel, sentence = self.source, ", sentence" if self.level == "sentence" else ""
+        for lo in range(0, self.n_articles, self.step):
+            x = duckdb.sql(f"SELECT a{sentence}, e FROM rel WHERE a >= {lo} AND a < {lo + self.step}").fetchnumpy()
+            unit = x["a"].astype(np.int64) - lo
+            if sentence and len(unit):
+                n_sentences = int(x["sentence"].max()) + 1
+                unit = unit * n_sentences + x["sentence"]
+            key = np.sort(unit * self.n_entities + x["e"])  # sorted (unit, entity) codes, made distinct
+            key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+            unit_key = key // self.n_entities
+            first = np.r_[True, unit_key[1:] != unit_key[:-1]] if len(key) else np.zeros(0, dtype=bool)
+            a = unit_key[first] // n_sentences + lo if sentence and len(key) else unit_key[first] + lo
+            yield np.cumsum(first) - 1, key % self.n_entities, weight[a]
+
+    def counts(self, weight: np.ndarray) -> tuple[float, np.ndarray]:
+        """The (weighted) number of units, and of units naming each entity (by entity code)."""
+        n_units, count_of = 0.0, np.zeros(self.n_entities)
+        for unit, e, unit_w in self.slices(weight):
+            n_units += unit_w.sum()
+            count_of += np.bincount(e, weights=unit_w[unit], minlength=self.n_entities)
+        return n_units, count_of
+
+    def joint(self, weight: np.ndarray, ent_index: pd.Index, keep: np.ndarray,
+              min_count: float) -> tuple[np.ndarray, ...]:
+        """The pairs (positions ``a < b`` in ``ent_index``, entity codes) of the ``keep``
+        entities named together in at least ``min_count`` (weighted) units, and their counts."""
+        position = np.full(self.n_entities, -1)
+        position[ent_index.to_numpy()[keep]] = np.flatnonzero(keep)
+        joint = sparse.csr_matrix((len(ent_index), len(ent_index)))
+        for unit, e, unit_w in self.slices(weight):
+            code = position[e]
+            x = sparse.csr_matrix((np.ones(int((code >= 0).sum())), (unit[code >= 0], code[code >= 0])),
+                                  shape=(len(unit_w), len(ent_index)))
+            joint = joint + sparse.triu(x.T @ sparse.diags(unit_w) @ x, k=1)
+        joint = joint.tocoo()
+        hit = joint.data >= min_count
+        return joint.row[hit], joint.col[hit], joint.data[hit]
 
 
 def candidate_splits(

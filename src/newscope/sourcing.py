@@ -318,14 +318,27 @@ def article_dates(atts: Table) -> pd.Series:
     return duckdb.sql("SELECT ANY_VALUE(date) AS date FROM atts GROUP BY article_id").df()["date"]
 
 
-def span_sample(articles: Table, attributions: Table, n_articles: int) -> pd.DataFrame:
-    """The attributions of the first ``n_articles`` articles with attributions (by id), with
-    their article's ``text`` and ``known`` (False when the article is not in ``articles``)."""
-    return duckdb.sql(f"""
-        SELECT a.*, t.text, t.article_id IS NOT NULL AS known
-        FROM (SELECT * FROM attributions WHERE article_id IN
-              (SELECT DISTINCT article_id FROM attributions ORDER BY article_id LIMIT {int(n_articles)})) AS a
-        LEFT JOIN (SELECT article_id, text FROM articles) AS t USING (article_id)""").df()
+def check_spans(articles: Table, attributions: Table, n_articles: int = 1000) -> int:
+    """Check the attributions of the first ``n_articles`` articles with attributions (by id):
+    each article is in ``articles`` and each quoted span (source, cue, content) is the text at
+    its offsets. Raises ValueError naming the first that is not; returns the attributions
+    checked. Only those articles' texts are read."""
+    ids = duckdb.sql(f"SELECT DISTINCT article_id FROM attributions ORDER BY article_id "
+                     f"LIMIT {int(n_articles)}").df()
+    sample = duckdb.sql("SELECT * FROM attributions WHERE article_id IN (SELECT article_id FROM ids)").df()
+    texts = duckdb.sql("SELECT article_id, text FROM articles WHERE article_id IN (SELECT article_id FROM ids)").df()
+    texts = dict(zip(texts["article_id"], texts["text"]))
+    missing = sorted(set(ids["article_id"]) - set(texts))
+    if missing:
+        raise ValueError(f"attributions of article(s) not in the articles table, e.g. {missing[0]!r}")
+    for role in ("source", "cue", "content"):
+        spans = sample.dropna(subset=[f"{role}_start"])
+        for article, start, end, text in zip(spans["article_id"], spans[f"{role}_start"], spans[f"{role}_end"],
+                                             spans[f"{role}_text"]):
+            if texts[article][int(start):int(end)] != text:
+                raise ValueError(f"article {article!r}: the {role} {text!r} is not the text at {int(start)}-{int(end)}"
+                                 " (tables written from another version of the articles?)")
+    return len(sample)
 
 
 def _select(atts: Table, where: str) -> duckdb.DuckDBPyRelation:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from newscope.config import TABLES, ConfigError, resolve_path
+from newscope.config import TABLES, ConfigError, load_settings, resolve_path
 
 
 #: Python's white space (``str.isspace``) as the body of a regular-expression character class
@@ -68,16 +68,24 @@ def load_tables(tables_dir: str | Path = "data/processed", names: Iterable[str] 
 
 
 def scan_tables(tables_dir: str | Path = "data/processed", names: Iterable[str] = TABLES, *,
-                memory_limit: str = "1GB") -> dict[str, duckdb.DuckDBPyRelation]:
+                memory_limit: str | None = None, threads: int | None = None) -> dict[str, duckdb.DuckDBPyRelation]:
     """The tables ``names`` of ``tables_dir`` as lazy DuckDB relations over their Parquet files:
     a query reads only the columns and row groups it needs, so tables larger than memory can be
-    queried (DuckDB spills to a temporary folder beyond ``memory_limit``). The relations live on
-    DuckDB's default connection, where SQL can name them, or pandas DataFrames, by variable."""
+    queried (DuckDB spills to a temporary folder beyond ``memory_limit``, on ``threads`` threads,
+    0 = one per core; both default to the ``reports`` section of params.yaml). The relations live
+    on DuckDB's default connection, where SQL can name them, or pandas DataFrames, by variable."""
     root = resolve_path(tables_dir)
     unknown = sorted(set(names) - set(TABLES))
     if unknown:
         raise ConfigError(f"unknown table(s) {unknown}; the tables are {list(TABLES)}")
-    duckdb.execute(f"SET memory_limit = '{memory_limit}'")
+    settings = load_settings().reports
+    memory_limit = memory_limit or settings.memory_limit
+    threads = settings.threads if threads is None else threads
+    try:
+        duckdb.execute("SET memory_limit = ?", [memory_limit])
+    except duckdb.Error:
+        raise ConfigError(f"reports.memory_limit: {memory_limit!r} is not a memory size (e.g. 1GB, 800MB)") from None
+    duckdb.execute(f"SET threads = {int(threads)}" if threads else "RESET threads")
     duckdb.execute(f"SET temp_directory = '{Path(tempfile.gettempdir()) / 'newscope-duckdb'}'")
     paths = {name: root / f"{name}.parquet" for name in names}
     for path in paths.values():
