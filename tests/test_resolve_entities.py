@@ -42,6 +42,14 @@ def test_person_names_differing_only_in_particles_are_one():
     assert set(e["name"]) == {"Bashar al-Assad", "Ben Carson", "Carson"}  # a first name is not a particle
 
 
+def test_person_names_differing_only_in_the_spaces_between_initials_are_one():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("George H.W. Bush", 3, "a") + _person("George H. W. Bush", 1, "b")
+        + _person("George W. Bush", 2, "c") + _person("J. R. R. Tolkien", 1, "d") + _person("J.R.R. Tolkien", 1, "e")))
+    assert set(e["name"]) == {"George H.W. Bush", "George W. Bush", "J. R. R. Tolkien"}
+    assert e.set_index("name").loc["George H.W. Bush", "n_articles"] == 4
+
+
 def _person(name: str, n: int, prefix: str) -> list[dict]:
     return [r for i in range(n) for r in rows(f"{prefix}{i}", (name, name, "PERSON"))]
 

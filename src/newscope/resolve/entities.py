@@ -6,7 +6,8 @@ dots and hyphens ignored). Person names with stray words from NER errors ("House
 Pelosi") join the name they contain (the clearly commoner one when they hold two: "Crooked
 Hillary Clinton" -> "Hillary Clinton"; not two names run together); plural group names
 join their singular ("Republicans", "Republican"); person names differing only in
-particles are one ("Bashar Assad", "Bashar al-Assad"), and so are middle initials and names
+particles or in the spaces between initials are one ("Bashar Assad", "Bashar al-Assad";
+"George H. W. Bush", "George H.W. Bush"), and so are middle initials and names
 and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name
 known on its own across the corpus is not merged into a rare longer name an article linked
 it to ("the Fed" is not "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -283,17 +285,25 @@ def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> 
 
 def _particle_variants(n_art: pd.Series, table: AliasTable) -> dict:
     """Person names that differ only in particles after the first name ("Bashar Assad",
-    "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") -> the one in most
-    articles (``n_art``: articles per person name)."""
+    "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") or in the spaces
+    between initials ("George H.W. Bush", "George H. W. Bush") -> the one in most articles
+    (``n_art``: articles per person name)."""
     names = n_art[[len(k.split()) > 1 and k not in table.split and k not in table.merge for k in n_art.index]]
-    bare = pd.Series([" ".join([k.split()[0], *(w for w in k.split()[1:] if w not in NAME_PARTICLES)])
-                      for k in names.index], index=names.index)
+    bare = pd.Series([_bare_name(k) for k in names.index], index=names.index)
     out = {}
     for _, keys in names.groupby(bare):
         if len(keys) > 1:
             best = keys.idxmax()
             out.update({k: best for k in keys.index if k != best})
     return out
+
+
+def _bare_name(key: str) -> str:
+    """A normalised person name without particles after its first word, its runs of
+    one-letter initials written together ("george h w bush" -> "george hw bush")."""
+    words = key.split()
+    words = [words[0], *(w for w in words[1:] if w not in NAME_PARTICLES)]
+    return re.sub(r"\b(\w) (?=\w\b)", r"\1", " ".join(words))
 
 
 def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
