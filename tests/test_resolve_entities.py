@@ -143,6 +143,20 @@ def test_well_known_name_is_not_merged_into_a_rare_longer_one():
     assert d["Observatory"] == "org-syrian-observatory"  # a head not known on its own keeps its link
 
 
+def test_group_name_is_not_merged_into_a_longer_name_an_article_linked_it_to():
+    groups = [rows(f"g{i}", ("Republicans", "Republicans", "NORP"), ("Jordan", "Jordan", "GPE")) for i in range(10)]
+    club = rows("c", ("Republicans", "Log Cabin Republicans", "PERSON"),
+                ("Log Cabin Republicans", "Log Cabin Republicans", "PERSON"),
+                ("Jordan", "Jim Jordan", "PERSON"), ("Jim Jordan", "Jim Jordan", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(groups, []) + club))
+    c = m[m["article_id"] == "c"].set_index("text")["entity_id"]
+    assert c["Republicans"] == "norp-republicans"
+    assert c["Jordan"] == "person-jim-jordan"  # a place name, not a group: the article's link stands
+    # a group name in too few articles alone keeps the article's link
+    m, _ = resolve_entities(pd.DataFrame(sum(groups[:9], []) + club))
+    assert m.set_index(["article_id", "text"]).loc[("c", "Republicans"), "entity_id"] == "person-log-cabin-republicans"
+
+
 def test_first_names_do_not_follow_corpus_links():
     linked = [rows(f"a{i}", ("Charlie Sykes", "Charlie Sykes", "PERSON"), ("Charlie", "Charlie Sykes", "PERSON"))
               for i in range(3)]

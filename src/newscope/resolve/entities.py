@@ -10,7 +10,8 @@ particles or in the spaces between initials are one ("Bashar Assad", "Bashar al-
 "George H. W. Bush", "George H.W. Bush"), and so are middle initials and names
 and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name
 known on its own across the corpus is not merged into a rare longer name an article linked
-it to ("the Fed" is not "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
+it to ("the Fed" is not "Dallas Fed"), nor a group name into a longer name ("Republicans"
+is not "Log Cabin Republicans"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
 to one name in nearly all of many articles, "Hillary"; a person follows only a link to a
@@ -164,9 +165,9 @@ def _article_keys(corpus: MentionCorpus, text_norm: pd.Series, table: AliasTable
         undo = pd.Series(False, index=text_norm.index)
         undo[known] = (own != linked).to_numpy()
         key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
-    heads = _well_known_heads(corpus, text_norm, key_norm)
+    heads = _well_known_heads(corpus, text_norm, key_norm) | _group_words(corpus, text_norm, key_norm)
     if heads.any():
-        log.info("resolve_entities: %d mentions of well-known names unlinked from rare longer names",
+        log.info("resolve_entities: %d mentions of well-known names or groups unlinked from longer names",
                  m["n"][heads].sum())
         key_norm, surface = key_norm.mask(heads, text_norm), surface.mask(heads, m["text"])
     return _apply_merges(table, key_norm, surface)
@@ -206,6 +207,22 @@ def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.
     )
     heads = pd.MultiIndex.from_frame(cand.loc[keep, ["t", "k"]])
     return pd.Series(pd.MultiIndex.from_arrays([text_norm, key_norm]).isin(heads), index=text_norm.index)
+
+
+def _group_words(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series) -> pd.Series:
+    """Mentions an article linked to a longer name although, across the corpus, they name a
+    group ("Republicans" -> "Log Cabin Republicans", "Mormons" -> "Mormons Building
+    Bridges", both tagged as people): the name standing alone as a group (NORP) in at
+    least ``_WELL_KNOWN_MIN_ARTICLES`` articles and in more than as anything else."""
+    linked = (text_norm != key_norm).to_numpy()
+    if not linked.any():
+        return pd.Series(False, index=text_norm.index)
+    alone = text_norm.where(~linked)
+    group = corpus.articles_per(alone.where(corpus.names["label"].eq("NORP")))
+    other = corpus.articles_per(alone.where(corpus.names["label"].ne("NORP")))
+    n_group = text_norm.map(group).fillna(0)
+    return pd.Series(linked & (n_group >= _WELL_KNOWN_MIN_ARTICLES).to_numpy()
+                     & (n_group > text_norm.map(other).fillna(0)).to_numpy(), index=text_norm.index)
 
 
 def _merge_name_variants(corpus: MentionCorpus, key_norm: pd.Series, label: pd.Series, table: AliasTable) -> pd.Series:
