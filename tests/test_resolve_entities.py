@@ -164,6 +164,19 @@ def test_first_names_do_not_follow_corpus_links():
     assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-charlie"
 
 
+def test_first_name_follows_the_one_person_it_names_in_a_few_articles():
+    def linked(first: str, full: str, n: int, prefix: str) -> list[dict]:
+        return sum([rows(f"{prefix}{i}", (full, full, "PERSON"), (first, full, "PERSON")) for i in range(n)], [])
+
+    alone = rows("b", ("Bernie", "Bernie", "PERSON"), ("Bill", "Bill", "PERSON"))
+    others = sum([rows(f"o{i}", ("Bill de Blasio", "Bill de Blasio", "PERSON")) for i in range(4)], [])
+    m, _ = resolve_entities(pd.DataFrame(linked("Bernie", "Bernie Sanders", 5, "s") + linked("Bill", "Bill Clinton", 5, "c")
+                                         + others + alone))
+    b = m[m["article_id"] == "b"].set_index("text")["entity_id"]
+    assert b["Bernie"] == "person-bernie-sanders"
+    assert b["Bill"] == "person-bill"  # Bill de Blasio is named in 4 of the 9 articles with a Bill
+
+
 def test_person_names_with_junk_words_merge_into_the_name_they_contain():
     full = sum([rows(f"a{i}", ("Nancy Pelosi", "Nancy Pelosi", "PERSON"), ("Donald Trump", "Donald Trump", "PERSON"),
                      ("Martin Luther King", "Martin Luther King", "PERSON")) for i in range(3)], [])
@@ -350,7 +363,7 @@ def test_a_first_name_follows_a_strong_corpus_link():
     m, _ = resolve_entities(pd.DataFrame(sum(hillary + robert, []) + alone))
     b = m[m["article_id"] == "b"].set_index("text")["entity_id"]
     assert (b["Hillary"], b["Robert"]) == ("person-hillary-clinton", "person-robert")
-    m, _ = resolve_entities(pd.DataFrame(sum(hillary[:9], []) + alone))  # nine articles are not enough
+    m, _ = resolve_entities(pd.DataFrame(sum(hillary[:4], []) + alone))  # four articles are not enough
     assert m.loc[(m["article_id"] == "b") & (m["text"] == "Hillary"), "entity_id"].item() == "person-hillary"
 
 

@@ -14,7 +14,8 @@ it to ("the Fed" is not "Dallas Fed"), nor a group name into a longer name ("Rep
 is not "Log Cabin Republicans"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
-to one name in nearly all of many articles, "Hillary"; a person follows only a link to a
+to one name in nearly all of a few articles, when that name is nearly all the articles'
+people with that first name, "Hillary"; a person follows only a link to a
 person: Anita "Hill" is not "Capitol Hill"); the alias tables apply
 (:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
 table says whatever expansion an article's initials suggested. Each entity has one label,
@@ -50,8 +51,9 @@ log = logging.getLogger(__name__)
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
-_FIRST_NAME_MIN_ARTICLES = 10
+_FIRST_NAME_MIN_ARTICLES = 5
 _FIRST_NAME_MIN_SHARE = 0.9
+_FIRST_NAME_MIN_NAME_SHARE = 0.9
 _WELL_KNOWN_MIN_ARTICLES = 10
 _WELL_KNOWN_RATIO = 5
 _PERSON_MIN_SHARE = 0.2
@@ -396,8 +398,9 @@ def _follow_corpus_links(
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
     # (Not heads, "Court", nor most first names, "Robert": they name different ones
-    # elsewhere; a first name does when at least 10 articles and 90% of its linking ones
-    # agree: "Hillary", "Bernie".)
+    # elsewhere; a first name does when at least 5 articles and 90% of its linking ones
+    # agree, and that full name is in 90% of the articles naming someone with that first
+    # name: "Hillary", "Bernie"; not "Bill", also Bill de Blasio and Bill Gates.)
     # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
     # too, as a person, when it is linked in at least as many articles as it stands alone
     # under another label.
@@ -421,6 +424,9 @@ def _follow_corpus_links(
     links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
     first_name = (links["n"] >= _FIRST_NAME_MIN_ARTICLES) & (links["share"] >= _FIRST_NAME_MIN_SHARE) & (
         links["person"] >= 0.5) & ~links["s"].str.contains(" ", regex=False)
+    if first_name.any():
+        shares = _first_name_shares(corpus, key_norm, m["label"])
+        first_name &= links["k"].map(shares).fillna(0) >= _FIRST_NAME_MIN_NAME_SHARE
     links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
                   & (links["acr"] | _ends_with(links["k"], links["s"]) | first_name)]
     links = links[~links["s"].isin(table.split)].set_index("s")
@@ -439,6 +445,15 @@ def _follow_corpus_links(
         key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
         key_norm, surface = _apply_merges(table, key_norm, surface)
     return key_norm, surface, label
+
+
+def _first_name_shares(corpus: MentionCorpus, key_norm: pd.Series, label: pd.Series) -> pd.Series:
+    """Per person name of two words or more, its share of the articles naming a person
+    with its first word (articles counted per name and summed): "hillary clinton" 0.95,
+    "bill clinton" 0.6 beside "bill de blasio", "bill gates"."""
+    n_art = _person_article_counts(corpus, key_norm, label)
+    n_art = n_art[[" " in k for k in n_art.index]].astype(float)
+    return n_art / n_art.groupby([k.split(" ", 1)[0] for k in n_art.index]).transform("sum") if len(n_art) else n_art
 
 
 def _canonical_names(work: pd.DataFrame) -> pd.Series:
