@@ -99,12 +99,12 @@ def test_builtin_aliases_merge_wire_agencies():
     m, e = resolve_entities(pd.DataFrame(rows("a1", ("AFP", "AFP", "ORG")) + rows("a2", ("U.N.", "U.N.", "ORG"))
                                          + rows("a3", ("Agence France-Presse", "Agence France-Presse", "ORG"))))
     assert set(e["name"]) == {"Agence France-Presse", "United Nations"}
-    m, e = resolve_entities(pd.DataFrame(rows("a1", ("ABC News", "ABC News", "ORG"), ("NBC News", "NBC News", "ORG"))
-                                         + rows("a2", ("ABC", "ABC", "ORG"), ("NBC", "NBC", "ORG"))))
-    assert e[["name", "n_articles"]].values.tolist() == [["ABC", 2], ["NBC", 2]]  # a network and its news division
     assert e.set_index("name").loc["Agence France-Presse", "n_articles"] == 2
     m, e = resolve_entities(pd.DataFrame(rows("a1", ("Twitter", "Twitter", "PERSON"))))
     assert e["entity_id"].tolist() == ["org-twitter"] and m["label"].tolist() == ["ORG"]
+    m, e = resolve_entities(pd.DataFrame(rows("a1", ("ABC News", "ABC News", "ORG"), ("NBC News", "NBC News", "ORG"))
+                                         + rows("a2", ("ABC", "ABC", "ORG"), ("NBC", "NBC", "ORG"))))
+    assert e[["name", "n_articles"]].values.tolist() == [["ABC", 2], ["NBC", 2]]  # a network and its news division
 
 
 def test_unlinked_short_form_follows_consistent_corpus_link():
