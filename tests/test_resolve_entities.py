@@ -206,6 +206,14 @@ def test_two_names_run_together_and_a_longer_surname_stay_apart():
     ids = dict(zip(m.loc[m["article_id"] == "b", "text"], m.loc[m["article_id"] == "b", "entity_id"]))
     assert ids == {"Bernie Sanders Hillary Clinton": "person-bernie-sanders-hillary-clinton",
                    "Elizabeth Ann Seton": "person-elizabeth-ann-seton"}
+    # the article's mentions linked to the run-together name go to the one name they are part of
+    glued = rows("c", ("Hillary Clinton", "Bernie Sanders-Hillary Clinton", "PERSON"),
+                 ("Clinton", "Bernie Sanders-Hillary Clinton", "PERSON"),
+                 ("Bernie Sanders-Hillary Clinton", "Bernie Sanders-Hillary Clinton", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(common + sanders + glued))
+    ids = dict(zip(m.loc[m["article_id"] == "c", "text"], m.loc[m["article_id"] == "c", "entity_id"]))
+    assert ids == {"Hillary Clinton": "person-hillary-clinton", "Clinton": "person-hillary-clinton",
+                   "Bernie Sanders-Hillary Clinton": "person-bernie-sanders-hillary-clinton"}
 
 
 def test_nickname_span_goes_to_the_clearly_commoner_name_it_contains():

@@ -4,7 +4,8 @@
 Names are compared after :func:`~newscope.entities.names.normalize_name` (case, accents,
 dots and hyphens ignored). Person names with stray words from NER errors ("House Nancy
 Pelosi") join the name they contain (the clearly commoner one when they hold two: "Crooked
-Hillary Clinton" -> "Hillary Clinton"; not two names run together); plural group names
+Hillary Clinton" -> "Hillary Clinton"; not two names run together, but a mention an
+article linked to them goes to the one it is part of); plural group names
 join their singular ("Republicans", "Republican"); person names differing only in
 particles or in the spaces between initials are one ("Bashar Assad", "Bashar al-Assad";
 "George H. W. Bush", "George H.W. Bush"), and so are middle initials and names
@@ -101,7 +102,7 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
                 pd.DataFrame({c: pd.Series(dtype=object) for c in _ENTITY_COLUMNS}))
     text_norm = _map_norms(names["text"], normalize_name)
     key_norm, surface = _article_keys(corpus, text_norm, table)
-    key_norm = _merge_name_variants(corpus, key_norm, names["label"], table)
+    key_norm = _merge_name_variants(corpus, text_norm, key_norm, names["label"], table)
     key_norm, surface, label = _follow_corpus_links(corpus, text_norm, key_norm, surface, table)
 
     keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
@@ -227,13 +228,17 @@ def _group_words(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Serie
                      & (n_group > text_norm.map(other).fillna(0)).to_numpy(), index=text_norm.index)
 
 
-def _merge_name_variants(corpus: MentionCorpus, key_norm: pd.Series, label: pd.Series, table: AliasTable) -> pd.Series:
+def _merge_name_variants(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series, label: pd.Series,
+                         table: AliasTable) -> pd.Series:
     """Keys that are variants of another name of the corpus -> that name: person names
-    with extra words, plural group names, person names differing in particles (in turn,
-    each step seeing the merges of the previous ones)."""
-    contained = _contained_people(_person_article_counts(corpus, key_norm, label), table)
+    with extra words, mentions linked to two person names run together, plural group
+    names, person names differing in particles (in turn, each step seeing the merges of
+    the previous ones)."""
+    contained, together = _contained_people(_person_article_counts(corpus, key_norm, label), table)
     if contained:
         key_norm = key_norm.map(contained).fillna(key_norm)
+    if together:
+        key_norm = _own_names(text_norm, key_norm, together)
     plurals = _group_plurals(key_norm, label, table)
     if plurals:
         key_norm = key_norm.map(plurals).fillna(key_norm)
@@ -251,7 +256,7 @@ def _person_article_counts(corpus: MentionCorpus, key_norm: pd.Series, label: pd
     return corpus.articles_per(key_norm.where(label.eq("PERSON")))
 
 
-def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
+def _contained_people(n_art: pd.Series, table: AliasTable) -> tuple[dict, dict]:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
     others are inside it; else the one in twice as many articles as any other: "Crooked
@@ -261,10 +266,11 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
     Left alone: two names run together ("Bernie Sanders Hillary Clinton"), a name followed
     by one more word, which is another person's surname ("Elizabeth Ann Seton"),
     generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
-    names in the alias table."""
+    names in the alias table. Returns the merges, and the names run together -> the names
+    they hold."""
     known = n_art.to_dict()
     not_cut = GENERATION_SUFFIXES | NAMED_AFTER
-    out = {}
+    out, together = {}, {}
     for k, n in known.items():
         words = k.split()
         if len(words) < 3 or words[-1] in not_cut or k in table.split or k in table.merge:
@@ -278,7 +284,8 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
             and known.get(" ".join(words[i:j]), 0) >= (1 if junk_first and (i, j) == (1, len(words)) else 2) * n
         }
         if any(a[1] <= b[0] for a in found.values() for b in found.values()):
-            continue  # two names side by side
+            together[k] = list(found)  # two names side by side
+            continue
         longest = max(found, key=len, default=None)
         if longest and all(f" {f} " in f" {longest} " for f in found):  # one name, or nested ones
             best = longest
@@ -292,7 +299,21 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
             out[k] = best
     if out:
         log.info("resolve_entities: %d person names with extra words merged into the name they contain", len(out))
-    return out
+    return out, together
+
+
+def _own_names(text_norm: pd.Series, key_norm: pd.Series, together: dict) -> pd.Series:
+    """Mentions an article linked to two person names run together -> the one of the two
+    they are part of ("Trump", "Donald Trump" -> "Donald Trump", not "Vladimir
+    Putin-Donald Trump"); the run-together name itself stays."""
+    hit = key_norm.isin(together)
+
+    def own(t: str, k: str) -> str:
+        inside = [n for n in together[k] if f" {t} " in f" {n} "]
+        return inside[0] if len(inside) == 1 else k
+
+    return key_norm.mask(hit, pd.Series([own(t, k) for t, k in zip(text_norm[hit], key_norm[hit])],
+                                        index=key_norm.index[hit], dtype=object))
 
 
 def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> dict:
