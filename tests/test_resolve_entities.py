@@ -147,14 +147,17 @@ def test_well_known_name_is_not_merged_into_a_rare_longer_one():
 
 
 def test_group_name_is_not_merged_into_a_longer_name_an_article_linked_it_to():
-    groups = [rows(f"g{i}", ("Republicans", "Republicans", "NORP"), ("Jordan", "Jordan", "GPE")) for i in range(10)]
+    groups = [rows(f"g{i}", ("Republicans", "Republicans", "NORP"), ("Jordan", "Jordan", "GPE"),
+                   ("French", "French", "NORP")) for i in range(10)]
     club = rows("c", ("Republicans", "Log Cabin Republicans", "PERSON"),
                 ("Log Cabin Republicans", "Log Cabin Republicans", "PERSON"),
-                ("Jordan", "Jim Jordan", "PERSON"), ("Jim Jordan", "Jim Jordan", "PERSON"))
+                ("Jordan", "Jim Jordan", "PERSON"), ("Jim Jordan", "Jim Jordan", "PERSON"),
+                ("French", "David French", "PERSON"), ("David French", "David French", "PERSON"))
     m, _ = resolve_entities(pd.DataFrame(sum(groups, []) + club))
     c = m[m["article_id"] == "c"].set_index("text")["entity_id"]
     assert c["Republicans"] == "norp-republicans"
     assert c["Jordan"] == "person-jim-jordan"  # a place name, not a group: the article's link stands
+    assert c["French"] == "person-david-french"  # the surname of a person's name
     # a group name in too few articles alone keeps the article's link
     m, _ = resolve_entities(pd.DataFrame(sum(groups[:9], []) + club))
     assert m.set_index(["article_id", "text"]).loc[("c", "Republicans"), "entity_id"] == "person-log-cabin-republicans"
@@ -178,6 +181,9 @@ def test_first_name_follows_the_one_person_it_names_in_a_few_articles():
     b = m[m["article_id"] == "b"].set_index("text")["entity_id"]
     assert b["Bernie"] == "person-bernie-sanders"
     assert b["Bill"] == "person-bill"  # Bill de Blasio is named in 4 of the 9 articles with a Bill
+    # linked in ten articles, a first name follows whoever else has it ("Kim": Kim Jong Un, Kim Davis)
+    m, _ = resolve_entities(pd.DataFrame(linked("Bill", "Bill Clinton", 10, "c") + others + alone))
+    assert m.set_index(["article_id", "text"]).loc[("b", "Bill"), "entity_id"] == "person-bill-clinton"
 
 
 def test_person_names_with_junk_words_merge_into_the_name_they_contain():

@@ -15,8 +15,8 @@ it to ("the Fed" is not "Dallas Fed"), nor a group name into a longer name ("Rep
 is not "Log Cabin Republicans"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
-to one name in nearly all of a few articles, when that name is nearly all the articles'
-people with that first name, "Hillary"; a person follows only a link to a
+to one name in nearly all of many articles, "Hillary", or of a few when that name is
+nearly all the articles' people with that first name, "Bernie"; a person follows only a link to a
 person: Anita "Hill" is not "Capitol Hill"); the alias tables apply
 (:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
 table says whatever expansion an article's initials suggested. Each entity has one label,
@@ -52,7 +52,8 @@ log = logging.getLogger(__name__)
 
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
-_FIRST_NAME_MIN_ARTICLES = 5
+_FIRST_NAME_MIN_ARTICLES = 10
+_FIRST_NAME_FEW_ARTICLES = 5
 _FIRST_NAME_MIN_SHARE = 0.9
 _FIRST_NAME_MIN_NAME_SHARE = 0.9
 _WELL_KNOWN_MIN_ARTICLES = 10
@@ -216,7 +217,8 @@ def _group_words(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Serie
     """Mentions an article linked to a longer name although, across the corpus, they name a
     group ("Republicans" -> "Log Cabin Republicans", "Mormons" -> "Mormons Building
     Bridges", both tagged as people): the name standing alone as a group (NORP) in at
-    least ``_WELL_KNOWN_MIN_ARTICLES`` articles and in more than as anything else."""
+    least ``_WELL_KNOWN_MIN_ARTICLES`` articles and in more than as anything else. Not
+    the surname of a person's name ("French" of "David French")."""
     linked = (text_norm != key_norm).to_numpy()
     if not linked.any():
         return pd.Series(False, index=text_norm.index)
@@ -224,8 +226,9 @@ def _group_words(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Serie
     group = corpus.articles_per(alone.where(corpus.names["label"].eq("NORP")))
     other = corpus.articles_per(alone.where(corpus.names["label"].ne("NORP")))
     n_group = text_norm.map(group).fillna(0)
-    return pd.Series(linked & (n_group >= _WELL_KNOWN_MIN_ARTICLES).to_numpy()
-                     & (n_group > text_norm.map(other).fillna(0)).to_numpy(), index=text_norm.index)
+    cand = linked & (n_group >= _WELL_KNOWN_MIN_ARTICLES).to_numpy() & (n_group > text_norm.map(other).fillna(0)).to_numpy()
+    cand[cand] = [not named_like_person(k) for k in key_norm[cand]]
+    return pd.Series(cand, index=text_norm.index)
 
 
 def _merge_name_variants(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series, label: pd.Series,
@@ -419,9 +422,10 @@ def _follow_corpus_links(
     # A surname or acronym left alone in an article follows the full name it was linked
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
     # (Not heads, "Court", nor most first names, "Robert": they name different ones
-    # elsewhere; a first name does when at least 5 articles and 90% of its linking ones
-    # agree, and that full name is in 90% of the articles naming someone with that first
-    # name: "Hillary", "Bernie"; not "Bill", also Bill de Blasio and Bill Gates.)
+    # elsewhere; a first name does when at least 10 articles and 90% of its linking ones
+    # agree: "Hillary", "Kim" (Kim Jong Un); in 5 to 9 articles, only when that full name is
+    # also in 90% of the articles naming someone with that first name: "Bernie"; not
+    # "Bill", also Bill de Blasio and Bill Gates.)
     # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
     # too, as a person, when it is linked in at least as many articles as it stands alone
     # under another label.
@@ -443,11 +447,13 @@ def _follow_corpus_links(
     links.index = pd.MultiIndex.from_tuples(links.index, names=["s", "k"])
     links = links.reset_index()
     links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
-    first_name = (links["n"] >= _FIRST_NAME_MIN_ARTICLES) & (links["share"] >= _FIRST_NAME_MIN_SHARE) & (
-        links["person"] >= 0.5) & ~links["s"].str.contains(" ", regex=False)
-    if first_name.any():
+    first_name = (links["share"] >= _FIRST_NAME_MIN_SHARE) & (links["person"] >= 0.5) & ~links["s"].str.contains(
+        " ", regex=False)
+    few = first_name & links["n"].between(_FIRST_NAME_FEW_ARTICLES, _FIRST_NAME_MIN_ARTICLES - 1)
+    first_name &= links["n"] >= _FIRST_NAME_MIN_ARTICLES
+    if few.any():
         shares = _first_name_shares(corpus, key_norm, m["label"])
-        first_name &= links["k"].map(shares).fillna(0) >= _FIRST_NAME_MIN_NAME_SHARE
+        first_name |= few & (links["k"].map(shares).fillna(0) >= _FIRST_NAME_MIN_NAME_SHARE)
     links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
                   & (links["acr"] | _ends_with(links["k"], links["s"]) | first_name)]
     links = links[~links["s"].isin(table.split)].set_index("s")
