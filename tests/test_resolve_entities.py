@@ -146,6 +146,18 @@ def test_well_known_name_is_not_merged_into_a_rare_longer_one():
     assert d["Observatory"] == "org-syrian-observatory"  # a head not known on its own keeps its link
 
 
+def test_well_known_surname_is_not_merged_into_a_name_with_a_word_glued_on():
+    known = [rows(f"k{i}", ("Barack Obama", "Barack Obama", "PERSON"), ("Obama", "Barack Obama", "PERSON"))
+             for i in range(3)] + [rows(f"o{i}", ("Obama", "Obama", "PERSON"), ("Ford", "Ford", "PERSON"))
+                                   for i in range(10)]
+    glued = rows("g", ("Longtime Obama", "Longtime Obama", "PERSON"), ("Obama", "Longtime Obama", "PERSON"),
+                 ("Christine Ford", "Christine Ford", "PERSON"), ("Ford", "Christine Ford", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(known, []) + glued))
+    g = m[m["article_id"] == "g"].set_index("text")["entity_id"]
+    assert g["Obama"] == "person-barack-obama"  # unlinked, it follows its corpus-wide link
+    assert g["Ford"] == "person-christine-ford"  # a first name before it: the article's link stands
+
+
 def test_group_name_is_not_merged_into_a_longer_name_an_article_linked_it_to():
     groups = [rows(f"g{i}", ("Republicans", "Republicans", "NORP"), ("Jordan", "Jordan", "GPE"),
                    ("French", "French", "NORP")) for i in range(10)]

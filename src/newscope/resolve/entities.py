@@ -11,7 +11,7 @@ particles or in the spaces between initials are one ("Bashar Assad", "Bashar al-
 "George H. W. Bush", "George H.W. Bush"), and so are middle initials and names
 and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name
 known on its own across the corpus is not merged into a rare longer name an article linked
-it to ("the Fed" is not "Dallas Fed"), nor a group name into a longer name ("Republicans"
+it to ("the Fed" is not "Dallas Fed"; "Obama" is not "Longtime Obama"), nor a group name into a longer name ("Republicans"
 is not "Log Cabin Republicans"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
@@ -169,7 +169,8 @@ def _article_keys(corpus: MentionCorpus, text_norm: pd.Series, table: AliasTable
         undo = pd.Series(False, index=text_norm.index)
         undo[known] = (own != linked).to_numpy()
         key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
-    heads = _well_known_heads(corpus, text_norm, key_norm) | _group_words(corpus, text_norm, key_norm)
+    heads = (_well_known_heads(corpus, text_norm, key_norm) | _group_words(corpus, text_norm, key_norm)
+             | _well_known_surnames(corpus, text_norm, key_norm))
     if heads.any():
         log.info("resolve_entities: %d mentions of well-known names or groups unlinked from longer names",
                  m["n"][heads].sum())
@@ -211,6 +212,25 @@ def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.
     )
     heads = pd.MultiIndex.from_frame(cand.loc[keep, ["t", "k"]])
     return pd.Series(pd.MultiIndex.from_arrays([text_norm, key_norm]).isin(heads), index=text_norm.index)
+
+
+def _well_known_surnames(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series) -> pd.Series:
+    """One-word person mentions an article linked to a rare longer name that starts with a
+    word glued on, no first name ("Obama" -> "Longtime Obama"): the word named alone as a
+    person in at least ``_WELL_KNOWN_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO``
+    times as many as the longer name. Unlinked, they follow their corpus-wide link."""
+    person = corpus.names["label"].eq("PERSON").to_numpy()
+    linked = (text_norm != key_norm).to_numpy() & person & ~text_norm.str.contains(" ", regex=False).to_numpy()
+    if not linked.any():
+        return pd.Series(False, index=text_norm.index)
+    alone = corpus.articles_per(text_norm.where(~linked & person & (text_norm == key_norm).to_numpy()))
+    n_key = corpus.articles_per(key_norm.where(linked))
+    n_alone = text_norm.map(alone).fillna(0).to_numpy()
+    cand = (linked & (n_alone >= _WELL_KNOWN_MIN_ARTICLES)
+            & (n_alone >= _WELL_KNOWN_RATIO * key_norm.map(n_key).fillna(0).to_numpy())
+            & _ends_with(key_norm, text_norm))
+    cand[cand] = [first_name_gender(k) == "unknown" and k.split()[0] not in NAME_PARTICLES for k in key_norm[cand]]
+    return pd.Series(cand, index=text_norm.index)
 
 
 def _group_words(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series) -> pd.Series:
