@@ -144,6 +144,11 @@ def test_well_known_name_is_not_merged_into_a_rare_longer_one():
     d = m[m["article_id"].isin(["d", "g"])].set_index("text")["entity_id"]
     assert (d["Fed"], d["Dallas Fed"]) == ("org-federal-reserve", "org-dallas-fed")  # built-in alias
     assert d["Observatory"] == "org-syrian-observatory"  # a head not known on its own keeps its link
+    # five articles naming it alone are enough ("Walmart" is not the workers' group "OUR Walmart")
+    shops = [rows(f"w{i}", ("Walmart", "Walmart", "ORG")) for i in range(5)]
+    ours = rows("o", ("OUR Walmart", "OUR Walmart", "ORG"), ("Walmart", "OUR Walmart", "ORG"))
+    m, _ = resolve_entities(pd.DataFrame(sum(shops, []) + ours))
+    assert m.loc[m["article_id"] == "o", "entity_id"].tolist() == ["org-our-walmart", "org-walmart"]
 
 
 def test_well_known_surname_is_not_merged_into_a_name_with_a_word_glued_on():

@@ -57,6 +57,7 @@ _FIRST_NAME_FEW_ARTICLES = 5
 _FIRST_NAME_MIN_SHARE = 0.9
 _FIRST_NAME_MIN_NAME_SHARE = 0.9
 _WELL_KNOWN_MIN_ARTICLES = 10
+_WELL_KNOWN_HEAD_MIN_ARTICLES = 5
 _WELL_KNOWN_RATIO = 5
 _PERSON_MIN_SHARE = 0.2
 _ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles", "related"]
@@ -188,7 +189,7 @@ def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.
     """Mentions an article linked by their head to a rare longer name although the head is
     an entity of its own across the corpus ("the Fed" -> "Dallas Fed", "Medicare" ->
     "Privatizing Medicare", "White House" -> "Top White House"): the head named alone in
-    at least ``_WELL_KNOWN_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO`` times as many
+    at least ``_WELL_KNOWN_HEAD_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO`` times as many
     as the longer name; not people ("Ford" stays "Christine Ford")."""
     linked = (text_norm != key_norm).to_numpy()
     if not linked.any():
@@ -205,7 +206,7 @@ def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.
     n_alone = cand["t"].map(alone).fillna(0)
     keep = (
         _ends_with(cand["k"], cand["t"])
-        & (n_alone >= _WELL_KNOWN_MIN_ARTICLES).to_numpy()
+        & (n_alone >= _WELL_KNOWN_HEAD_MIN_ARTICLES).to_numpy()
         & (n_alone >= _WELL_KNOWN_RATIO * cand["k"].map(n_key)).to_numpy()
         & ~cand["t"].map(person).to_numpy(dtype=bool)
         & ~cand["k"].map(person_key).to_numpy(dtype=bool)
