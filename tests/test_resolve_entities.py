@@ -42,6 +42,14 @@ def test_person_names_differing_only_in_particles_are_one():
     assert set(e["name"]) == {"Bashar al-Assad", "Ben Carson", "Carson"}  # a first name is not a particle
 
 
+def test_person_names_differing_only_in_the_spaces_between_initials_are_one():
+    m, e = resolve_entities(pd.DataFrame(
+        _person("George H.W. Bush", 3, "a") + _person("George H. W. Bush", 1, "b")
+        + _person("George W. Bush", 2, "c") + _person("J. R. R. Tolkien", 1, "d") + _person("J.R.R. Tolkien", 1, "e")))
+    assert set(e["name"]) == {"George H.W. Bush", "George W. Bush", "J. R. R. Tolkien"}
+    assert e.set_index("name").loc["George H.W. Bush", "n_articles"] == 4
+
+
 def _person(name: str, n: int, prefix: str) -> list[dict]:
     return [r for i in range(n) for r in rows(f"{prefix}{i}", (name, name, "PERSON"))]
 
@@ -94,6 +102,9 @@ def test_builtin_aliases_merge_wire_agencies():
     assert e.set_index("name").loc["Agence France-Presse", "n_articles"] == 2
     m, e = resolve_entities(pd.DataFrame(rows("a1", ("Twitter", "Twitter", "PERSON"))))
     assert e["entity_id"].tolist() == ["org-twitter"] and m["label"].tolist() == ["ORG"]
+    m, e = resolve_entities(pd.DataFrame(rows("a1", ("ABC News", "ABC News", "ORG"), ("NBC News", "NBC News", "ORG"))
+                                         + rows("a2", ("ABC", "ABC", "ORG"), ("NBC", "NBC", "ORG"))))
+    assert e[["name", "n_articles"]].values.tolist() == [["ABC", 2], ["NBC", 2]]  # a network and its news division
 
 
 def test_unlinked_short_form_follows_consistent_corpus_link():
@@ -133,6 +144,40 @@ def test_well_known_name_is_not_merged_into_a_rare_longer_one():
     d = m[m["article_id"].isin(["d", "g"])].set_index("text")["entity_id"]
     assert (d["Fed"], d["Dallas Fed"]) == ("org-federal-reserve", "org-dallas-fed")  # built-in alias
     assert d["Observatory"] == "org-syrian-observatory"  # a head not known on its own keeps its link
+    # five articles naming it alone are enough ("Walmart" is not the workers' group "OUR Walmart")
+    shops = [rows(f"w{i}", ("Walmart", "Walmart", "ORG")) for i in range(5)]
+    ours = rows("o", ("OUR Walmart", "OUR Walmart", "ORG"), ("Walmart", "OUR Walmart", "ORG"))
+    m, _ = resolve_entities(pd.DataFrame(sum(shops, []) + ours))
+    assert m.loc[m["article_id"] == "o", "entity_id"].tolist() == ["org-our-walmart", "org-walmart"]
+
+
+def test_well_known_surname_is_not_merged_into_a_name_with_a_word_glued_on():
+    known = [rows(f"k{i}", ("Barack Obama", "Barack Obama", "PERSON"), ("Obama", "Barack Obama", "PERSON"))
+             for i in range(3)] + [rows(f"o{i}", ("Obama", "Obama", "PERSON"), ("Ford", "Ford", "PERSON"))
+                                   for i in range(10)]
+    glued = rows("g", ("Longtime Obama", "Longtime Obama", "PERSON"), ("Obama", "Longtime Obama", "PERSON"),
+                 ("Christine Ford", "Christine Ford", "PERSON"), ("Ford", "Christine Ford", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(known, []) + glued))
+    g = m[m["article_id"] == "g"].set_index("text")["entity_id"]
+    assert g["Obama"] == "person-barack-obama"  # unlinked, it follows its corpus-wide link
+    assert g["Ford"] == "person-christine-ford"  # a first name before it: the article's link stands
+
+
+def test_group_name_is_not_merged_into_a_longer_name_an_article_linked_it_to():
+    groups = [rows(f"g{i}", ("Republicans", "Republicans", "NORP"), ("Jordan", "Jordan", "GPE"),
+                   ("French", "French", "NORP")) for i in range(10)]
+    club = rows("c", ("Republicans", "Log Cabin Republicans", "PERSON"),
+                ("Log Cabin Republicans", "Log Cabin Republicans", "PERSON"),
+                ("Jordan", "Jim Jordan", "PERSON"), ("Jim Jordan", "Jim Jordan", "PERSON"),
+                ("French", "David French", "PERSON"), ("David French", "David French", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(sum(groups, []) + club))
+    c = m[m["article_id"] == "c"].set_index("text")["entity_id"]
+    assert c["Republicans"] == "norp-republicans"
+    assert c["Jordan"] == "person-jim-jordan"  # a place name, not a group: the article's link stands
+    assert c["French"] == "person-david-french"  # the surname of a person's name
+    # a group name in too few articles alone keeps the article's link
+    m, _ = resolve_entities(pd.DataFrame(sum(groups[:9], []) + club))
+    assert m.set_index(["article_id", "text"]).loc[("c", "Republicans"), "entity_id"] == "person-log-cabin-republicans"
 
 
 def test_first_names_do_not_follow_corpus_links():
@@ -140,6 +185,22 @@ def test_first_names_do_not_follow_corpus_links():
               for i in range(3)]
     m, _ = resolve_entities(pd.DataFrame(sum(linked, []) + rows("b", ("Charlie", "Charlie", "PERSON"))))
     assert m.loc[m["article_id"] == "b", "entity_id"].item() == "person-charlie"
+
+
+def test_first_name_follows_the_one_person_it_names_in_a_few_articles():
+    def linked(first: str, full: str, n: int, prefix: str) -> list[dict]:
+        return sum([rows(f"{prefix}{i}", (full, full, "PERSON"), (first, full, "PERSON")) for i in range(n)], [])
+
+    alone = rows("b", ("Bernie", "Bernie", "PERSON"), ("Bill", "Bill", "PERSON"))
+    others = sum([rows(f"o{i}", ("Bill de Blasio", "Bill de Blasio", "PERSON")) for i in range(4)], [])
+    m, _ = resolve_entities(pd.DataFrame(linked("Bernie", "Bernie Sanders", 5, "s") + linked("Bill", "Bill Clinton", 5, "c")
+                                         + others + alone))
+    b = m[m["article_id"] == "b"].set_index("text")["entity_id"]
+    assert b["Bernie"] == "person-bernie-sanders"
+    assert b["Bill"] == "person-bill"  # Bill de Blasio is named in 4 of the 9 articles with a Bill
+    # linked in ten articles, a first name follows whoever else has it ("Kim": Kim Jong Un, Kim Davis)
+    m, _ = resolve_entities(pd.DataFrame(linked("Bill", "Bill Clinton", 10, "c") + others + alone))
+    assert m.set_index(["article_id", "text"]).loc[("b", "Bill"), "entity_id"] == "person-bill-clinton"
 
 
 def test_person_names_with_junk_words_merge_into_the_name_they_contain():
@@ -168,6 +229,14 @@ def test_two_names_run_together_and_a_longer_surname_stay_apart():
     ids = dict(zip(m.loc[m["article_id"] == "b", "text"], m.loc[m["article_id"] == "b", "entity_id"]))
     assert ids == {"Bernie Sanders Hillary Clinton": "person-bernie-sanders-hillary-clinton",
                    "Elizabeth Ann Seton": "person-elizabeth-ann-seton"}
+    # the article's mentions linked to the run-together name go to the one name they are part of
+    glued = rows("c", ("Hillary Clinton", "Bernie Sanders-Hillary Clinton", "PERSON"),
+                 ("Clinton", "Bernie Sanders-Hillary Clinton", "PERSON"),
+                 ("Bernie Sanders-Hillary Clinton", "Bernie Sanders-Hillary Clinton", "PERSON"))
+    m, _ = resolve_entities(pd.DataFrame(common + sanders + glued))
+    ids = dict(zip(m.loc[m["article_id"] == "c", "text"], m.loc[m["article_id"] == "c", "entity_id"]))
+    assert ids == {"Hillary Clinton": "person-hillary-clinton", "Clinton": "person-hillary-clinton",
+                   "Bernie Sanders-Hillary Clinton": "person-bernie-sanders-hillary-clinton"}
 
 
 def test_nickname_span_goes_to_the_clearly_commoner_name_it_contains():
@@ -328,7 +397,7 @@ def test_a_first_name_follows_a_strong_corpus_link():
     m, _ = resolve_entities(pd.DataFrame(sum(hillary + robert, []) + alone))
     b = m[m["article_id"] == "b"].set_index("text")["entity_id"]
     assert (b["Hillary"], b["Robert"]) == ("person-hillary-clinton", "person-robert")
-    m, _ = resolve_entities(pd.DataFrame(sum(hillary[:9], []) + alone))  # nine articles are not enough
+    m, _ = resolve_entities(pd.DataFrame(sum(hillary[:4], []) + alone))  # four articles are not enough
     assert m.loc[(m["article_id"] == "b") & (m["text"] == "Hillary"), "entity_id"].item() == "person-hillary"
 
 

@@ -4,15 +4,19 @@
 Names are compared after :func:`~newscope.entities.names.normalize_name` (case, accents,
 dots and hyphens ignored). Person names with stray words from NER errors ("House Nancy
 Pelosi") join the name they contain (the clearly commoner one when they hold two: "Crooked
-Hillary Clinton" -> "Hillary Clinton"; not two names run together); plural group names
+Hillary Clinton" -> "Hillary Clinton"; not two names run together, but a mention an
+article linked to them goes to the one it is part of); plural group names
 join their singular ("Republicans", "Republican"); person names differing only in
-particles are one ("Bashar Assad", "Bashar al-Assad"), and so are middle initials and names
+particles or in the spaces between initials are one ("Bashar Assad", "Bashar al-Assad";
+"George H. W. Bush", "George H.W. Bush"), and so are middle initials and names
 and nicknames ("Donald J. Trump", "Bernard Sanders": :func:`_person_name_variants`); a name
 known on its own across the corpus is not merged into a rare longer name an article linked
-it to ("the Fed" is not "Dallas Fed"); a surname or acronym left unlinked in one article follows the full name it
+it to ("the Fed" is not "Dallas Fed"; "Obama" is not "Longtime Obama"), nor a group name into a longer name ("Republicans"
+is not "Log Cabin Republicans"); a surname or acronym left unlinked in one article follows the full name it
 was linked to in the other articles when that link is consistent (so does a surname the
 tagger mislabelled, "Trump" as ORG, when it is mostly linked, and a first name linked
-to one name in nearly all of many articles, "Hillary"; a person follows only a link to a
+to one name in nearly all of many articles, "Hillary", or of a few when that name is
+nearly all the articles' people with that first name, "Bernie"; a person follows only a link to a
 person: Anita "Hill" is not "Capitol Hill"); the alias tables apply
 (:mod:`newscope.entities.aliases`), a short form of the table ("CDC") meaning what the
 table says whatever expansion an article's initials suggested. Each entity has one label,
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +53,11 @@ log = logging.getLogger(__name__)
 _PROPAGATE_MIN_ARTICLES = 2
 _PROPAGATE_MIN_SHARE = 0.75
 _FIRST_NAME_MIN_ARTICLES = 10
+_FIRST_NAME_FEW_ARTICLES = 5
 _FIRST_NAME_MIN_SHARE = 0.9
+_FIRST_NAME_MIN_NAME_SHARE = 0.9
 _WELL_KNOWN_MIN_ARTICLES = 10
+_WELL_KNOWN_HEAD_MIN_ARTICLES = 5
 _WELL_KNOWN_RATIO = 5
 _PERSON_MIN_SHARE = 0.2
 _ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles", "related"]
@@ -96,7 +104,7 @@ def resolve_names(corpus: MentionCorpus, table: AliasTable) -> tuple[pd.DataFram
                 pd.DataFrame({c: pd.Series(dtype=object) for c in _ENTITY_COLUMNS}))
     text_norm = _map_norms(names["text"], normalize_name)
     key_norm, surface = _article_keys(corpus, text_norm, table)
-    key_norm = _merge_name_variants(corpus, key_norm, names["label"], table)
+    key_norm = _merge_name_variants(corpus, text_norm, key_norm, names["label"], table)
     key_norm, surface, label = _follow_corpus_links(corpus, text_norm, key_norm, surface, table)
 
     keep = ~(text_norm.isin(table.ignore) | key_norm.isin(table.ignore))
@@ -162,9 +170,10 @@ def _article_keys(corpus: MentionCorpus, text_norm: pd.Series, table: AliasTable
         undo = pd.Series(False, index=text_norm.index)
         undo[known] = (own != linked).to_numpy()
         key_norm, surface = key_norm.mask(undo, text_norm), surface.mask(undo, m["text"])
-    heads = _well_known_heads(corpus, text_norm, key_norm)
+    heads = (_well_known_heads(corpus, text_norm, key_norm) | _group_words(corpus, text_norm, key_norm)
+             | _well_known_surnames(corpus, text_norm, key_norm))
     if heads.any():
-        log.info("resolve_entities: %d mentions of well-known names unlinked from rare longer names",
+        log.info("resolve_entities: %d mentions of well-known names or groups unlinked from longer names",
                  m["n"][heads].sum())
         key_norm, surface = key_norm.mask(heads, text_norm), surface.mask(heads, m["text"])
     return _apply_merges(table, key_norm, surface)
@@ -180,7 +189,7 @@ def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.
     """Mentions an article linked by their head to a rare longer name although the head is
     an entity of its own across the corpus ("the Fed" -> "Dallas Fed", "Medicare" ->
     "Privatizing Medicare", "White House" -> "Top White House"): the head named alone in
-    at least ``_WELL_KNOWN_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO`` times as many
+    at least ``_WELL_KNOWN_HEAD_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO`` times as many
     as the longer name; not people ("Ford" stays "Christine Ford")."""
     linked = (text_norm != key_norm).to_numpy()
     if not linked.any():
@@ -197,7 +206,7 @@ def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.
     n_alone = cand["t"].map(alone).fillna(0)
     keep = (
         _ends_with(cand["k"], cand["t"])
-        & (n_alone >= _WELL_KNOWN_MIN_ARTICLES).to_numpy()
+        & (n_alone >= _WELL_KNOWN_HEAD_MIN_ARTICLES).to_numpy()
         & (n_alone >= _WELL_KNOWN_RATIO * cand["k"].map(n_key)).to_numpy()
         & ~cand["t"].map(person).to_numpy(dtype=bool)
         & ~cand["k"].map(person_key).to_numpy(dtype=bool)
@@ -206,13 +215,54 @@ def _well_known_heads(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.
     return pd.Series(pd.MultiIndex.from_arrays([text_norm, key_norm]).isin(heads), index=text_norm.index)
 
 
-def _merge_name_variants(corpus: MentionCorpus, key_norm: pd.Series, label: pd.Series, table: AliasTable) -> pd.Series:
+def _well_known_surnames(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series) -> pd.Series:
+    """One-word person mentions an article linked to a rare longer name that starts with a
+    word glued on, no first name ("Obama" -> "Longtime Obama"): the word named alone as a
+    person in at least ``_WELL_KNOWN_MIN_ARTICLES`` articles and ``_WELL_KNOWN_RATIO``
+    times as many as the longer name. Unlinked, they follow their corpus-wide link."""
+    person = corpus.names["label"].eq("PERSON").to_numpy()
+    linked = (text_norm != key_norm).to_numpy() & person & ~text_norm.str.contains(" ", regex=False).to_numpy()
+    if not linked.any():
+        return pd.Series(False, index=text_norm.index)
+    alone = corpus.articles_per(text_norm.where(~linked & person & (text_norm == key_norm).to_numpy()))
+    n_key = corpus.articles_per(key_norm.where(linked))
+    n_alone = text_norm.map(alone).fillna(0).to_numpy()
+    cand = (linked & (n_alone >= _WELL_KNOWN_MIN_ARTICLES)
+            & (n_alone >= _WELL_KNOWN_RATIO * key_norm.map(n_key).fillna(0).to_numpy())
+            & _ends_with(key_norm, text_norm))
+    cand[cand] = [first_name_gender(k) == "unknown" and k.split()[0] not in NAME_PARTICLES for k in key_norm[cand]]
+    return pd.Series(cand, index=text_norm.index)
+
+
+def _group_words(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series) -> pd.Series:
+    """Mentions an article linked to a longer name although, across the corpus, they name a
+    group ("Republicans" -> "Log Cabin Republicans", "Mormons" -> "Mormons Building
+    Bridges", both tagged as people): the name standing alone as a group (NORP) in at
+    least ``_WELL_KNOWN_MIN_ARTICLES`` articles and in more than as anything else. Not
+    the surname of a person's name ("French" of "David French")."""
+    linked = (text_norm != key_norm).to_numpy()
+    if not linked.any():
+        return pd.Series(False, index=text_norm.index)
+    alone = text_norm.where(~linked)
+    group = corpus.articles_per(alone.where(corpus.names["label"].eq("NORP")))
+    other = corpus.articles_per(alone.where(corpus.names["label"].ne("NORP")))
+    n_group = text_norm.map(group).fillna(0)
+    cand = linked & (n_group >= _WELL_KNOWN_MIN_ARTICLES).to_numpy() & (n_group > text_norm.map(other).fillna(0)).to_numpy()
+    cand[cand] = [not named_like_person(k) for k in key_norm[cand]]
+    return pd.Series(cand, index=text_norm.index)
+
+
+def _merge_name_variants(corpus: MentionCorpus, text_norm: pd.Series, key_norm: pd.Series, label: pd.Series,
+                         table: AliasTable) -> pd.Series:
     """Keys that are variants of another name of the corpus -> that name: person names
-    with extra words, plural group names, person names differing in particles (in turn,
-    each step seeing the merges of the previous ones)."""
-    contained = _contained_people(_person_article_counts(corpus, key_norm, label), table)
+    with extra words, mentions linked to two person names run together, plural group
+    names, person names differing in particles (in turn, each step seeing the merges of
+    the previous ones)."""
+    contained, together = _contained_people(_person_article_counts(corpus, key_norm, label), table)
     if contained:
         key_norm = key_norm.map(contained).fillna(key_norm)
+    if together:
+        key_norm = _own_names(text_norm, key_norm, together)
     plurals = _group_plurals(key_norm, label, table)
     if plurals:
         key_norm = key_norm.map(plurals).fillna(key_norm)
@@ -230,7 +280,7 @@ def _person_article_counts(corpus: MentionCorpus, key_norm: pd.Series, label: pd
     return corpus.articles_per(key_norm.where(label.eq("PERSON")))
 
 
-def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
+def _contained_people(n_art: pd.Series, table: AliasTable) -> tuple[dict, dict]:
     """Person names with extra words from NER span errors ("House Nancy Pelosi", "Add
     Donald Trump") -> the person name of >= 2 words they contain (the longest, when the
     others are inside it; else the one in twice as many articles as any other: "Crooked
@@ -240,10 +290,11 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
     Left alone: two names run together ("Bernie Sanders Hillary Clinton"), a name followed
     by one more word, which is another person's surname ("Elizabeth Ann Seton"),
     generational suffixes ("Donald Trump Jr."), things named after people ("... Day") and
-    names in the alias table."""
+    names in the alias table. Returns the merges, and the names run together -> the names
+    they hold."""
     known = n_art.to_dict()
     not_cut = GENERATION_SUFFIXES | NAMED_AFTER
-    out = {}
+    out, together = {}, {}
     for k, n in known.items():
         words = k.split()
         if len(words) < 3 or words[-1] in not_cut or k in table.split or k in table.merge:
@@ -257,7 +308,8 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
             and known.get(" ".join(words[i:j]), 0) >= (1 if junk_first and (i, j) == (1, len(words)) else 2) * n
         }
         if any(a[1] <= b[0] for a in found.values() for b in found.values()):
-            continue  # two names side by side
+            together[k] = list(found)  # two names side by side
+            continue
         longest = max(found, key=len, default=None)
         if longest and all(f" {f} " in f" {longest} " for f in found):  # one name, or nested ones
             best = longest
@@ -271,7 +323,21 @@ def _contained_people(n_art: pd.Series, table: AliasTable) -> dict:
             out[k] = best
     if out:
         log.info("resolve_entities: %d person names with extra words merged into the name they contain", len(out))
-    return out
+    return out, together
+
+
+def _own_names(text_norm: pd.Series, key_norm: pd.Series, together: dict) -> pd.Series:
+    """Mentions an article linked to two person names run together -> the one of the two
+    they are part of ("Trump", "Donald Trump" -> "Donald Trump", not "Vladimir
+    Putin-Donald Trump"); the run-together name itself stays."""
+    hit = key_norm.isin(together)
+
+    def own(t: str, k: str) -> str:
+        inside = [n for n in together[k] if f" {t} " in f" {n} "]
+        return inside[0] if len(inside) == 1 else k
+
+    return key_norm.mask(hit, pd.Series([own(t, k) for t, k in zip(text_norm[hit], key_norm[hit])],
+                                        index=key_norm.index[hit], dtype=object))
 
 
 def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> dict:
@@ -283,17 +349,25 @@ def _group_plurals(key_norm: pd.Series, label: pd.Series, table: AliasTable) -> 
 
 def _particle_variants(n_art: pd.Series, table: AliasTable) -> dict:
     """Person names that differ only in particles after the first name ("Bashar Assad",
-    "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") -> the one in most
-    articles (``n_art``: articles per person name)."""
+    "Bashar al-Assad"; "Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi") or in the spaces
+    between initials ("George H.W. Bush", "George H. W. Bush") -> the one in most articles
+    (``n_art``: articles per person name)."""
     names = n_art[[len(k.split()) > 1 and k not in table.split and k not in table.merge for k in n_art.index]]
-    bare = pd.Series([" ".join([k.split()[0], *(w for w in k.split()[1:] if w not in NAME_PARTICLES)])
-                      for k in names.index], index=names.index)
+    bare = pd.Series([_bare_name(k) for k in names.index], index=names.index)
     out = {}
     for _, keys in names.groupby(bare):
         if len(keys) > 1:
             best = keys.idxmax()
             out.update({k: best for k in keys.index if k != best})
     return out
+
+
+def _bare_name(key: str) -> str:
+    """A normalised person name without particles after its first word, its runs of
+    one-letter initials written together ("george h w bush" -> "george hw bush")."""
+    words = key.split()
+    words = [words[0], *(w for w in words[1:] if w not in NAME_PARTICLES)]
+    return re.sub(r"\b(\w) (?=\w\b)", r"\1", " ".join(words))
 
 
 def _person_name_variants(n_art: pd.Series, table: AliasTable) -> dict:
@@ -370,7 +444,9 @@ def _follow_corpus_links(
     # to elsewhere, when at least 2 articles and 75% of its linking articles agree.
     # (Not heads, "Court", nor most first names, "Robert": they name different ones
     # elsewhere; a first name does when at least 10 articles and 90% of its linking ones
-    # agree: "Hillary", "Bernie".)
+    # agree: "Hillary", "Kim" (Kim Jong Un); in 5 to 9 articles, only when that full name is
+    # also in 90% of the articles naming someone with that first name: "Bernie"; not
+    # "Bill", also Bill de Blasio and Bill Gates.)
     # A surname the tagger mislabelled ("Trump" is often ORG, "Pelosi" GPE) follows a person
     # too, as a person, when it is linked in at least as many articles as it stands alone
     # under another label.
@@ -392,8 +468,13 @@ def _follow_corpus_links(
     links.index = pd.MultiIndex.from_tuples(links.index, names=["s", "k"])
     links = links.reset_index()
     links["share"] = links["n"] / links.groupby("s")["n"].transform("sum")
-    first_name = (links["n"] >= _FIRST_NAME_MIN_ARTICLES) & (links["share"] >= _FIRST_NAME_MIN_SHARE) & (
-        links["person"] >= 0.5) & ~links["s"].str.contains(" ", regex=False)
+    first_name = (links["share"] >= _FIRST_NAME_MIN_SHARE) & (links["person"] >= 0.5) & ~links["s"].str.contains(
+        " ", regex=False)
+    few = first_name & links["n"].between(_FIRST_NAME_FEW_ARTICLES, _FIRST_NAME_MIN_ARTICLES - 1)
+    first_name &= links["n"] >= _FIRST_NAME_MIN_ARTICLES
+    if few.any():
+        shares = _first_name_shares(corpus, key_norm, m["label"])
+        first_name |= few & (links["k"].map(shares).fillna(0) >= _FIRST_NAME_MIN_NAME_SHARE)
     links = links[(links["n"] >= _PROPAGATE_MIN_ARTICLES) & (links["share"] >= _PROPAGATE_MIN_SHARE)
                   & (links["acr"] | _ends_with(links["k"], links["s"]) | first_name)]
     links = links[~links["s"].isin(table.split)].set_index("s")
@@ -412,6 +493,15 @@ def _follow_corpus_links(
         key_norm, surface = key_norm.mask(alone, short.map(links["k"])), surface.mask(alone, short.map(links["surf"]))
         key_norm, surface = _apply_merges(table, key_norm, surface)
     return key_norm, surface, label
+
+
+def _first_name_shares(corpus: MentionCorpus, key_norm: pd.Series, label: pd.Series) -> pd.Series:
+    """Per person name of two words or more, its share of the articles naming a person
+    with its first word (articles counted per name and summed): "hillary clinton" 0.95,
+    "bill clinton" 0.6 beside "bill de blasio", "bill gates"."""
+    n_art = _person_article_counts(corpus, key_norm, label)
+    n_art = n_art[[" " in k for k in n_art.index]].astype(float)
+    return n_art / n_art.groupby([k.split(" ", 1)[0] for k in n_art.index]).transform("sum") if len(n_art) else n_art
 
 
 def _canonical_names(work: pd.DataFrame) -> pd.Series:
